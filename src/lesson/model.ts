@@ -1,0 +1,139 @@
+/** Where a node of a lesson comes from: 1-based line and column in the lesson file. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A readiness probe, as written in a `ready` attribute or a component's default. */
+export type Probe =
+  | { kind: 'tcp'; host: string; port: number; raw: string }
+  | { kind: 'http'; url: string; raw: string }
+  | { kind: 'unix'; path: string; raw: string }
+  | { kind: 'log'; pattern: string; flags: string; raw: string }
+  | { kind: 'cmd'; command: string; raw: string };
+
+/** What a step must do to count as a success. */
+export interface Expectation {
+  /** Exact exit status wanted (default 0 unless `fail`). */
+  exit?: number;
+  /** The step is meant to fail: any non-zero exit status is a success. */
+  fail?: boolean;
+  /** A regular expression its output must match. */
+  output?: { pattern: string; flags: string };
+}
+
+/** A component: a long-running process with its own tmux session. */
+export interface Component {
+  name: string;
+  /** tmux session name (defaults to the component's name). */
+  session: string;
+  /** Default readiness probes of a step that starts this component. */
+  ready: Probe[];
+  /** One-line description, shown in the status line help. */
+  description?: string;
+  pos: SourcePos;
+}
+
+/** One runnable step: a fenced code block with attributes. */
+export interface Step {
+  /** Unique within the lesson. */
+  name: string;
+  chapterId: string;
+  /** The command text exactly as the lesson writes it (templates not yet resolved). */
+  code: string;
+  /** The fence's language (bash, sh, ...). */
+  lang: string;
+  /** Component whose session runs this step as a long-running process; absent: the lesson's shell. */
+  session?: string;
+  ready: Probe[];
+  expect: Expectation;
+  /** A verification a learner can run, not an action. */
+  check: boolean;
+  timeoutMs?: number;
+  sudo: boolean;
+  /** Waits for the presenter before it runs. */
+  interactive: boolean;
+  /** Runme's `background`: start and do not wait for it to end. */
+  background: boolean;
+  /** Runme's `excludeFromRunAll`: never run by `run`, only by hand. */
+  excludeFromRunAll: boolean;
+  /** `when="option=value"`: the step runs only when the lesson option has that value. */
+  when?: { option: string; value: string };
+  /** The attribute-less code block right after the step: its expected output. */
+  expectedOutput?: string;
+  /** Every attribute as written, for tools (Runme) and the JSON plan. */
+  attributes: Record<string, string>;
+  pos: SourcePos;
+}
+
+/** A piece of a chapter, in reading order. */
+export type ChapterBlock =
+  | { kind: 'narration'; markdown: string; pos: SourcePos }
+  | { kind: 'step'; step: string; pos: SourcePos }
+  | { kind: 'output'; step: string; text: string; pos: SourcePos }
+  | { kind: 'notes'; text: string; pos: SourcePos };
+
+/** A chapter: a heading at the lesson's chapter level and everything up to the next one. */
+export interface Chapter {
+  id: string;
+  title: string;
+  blocks: ChapterBlock[];
+  steps: Step[];
+  /** Speaker notes (`<!-- notes: ... -->`) of the chapter, in order. */
+  notes: string[];
+  pos: SourcePos;
+}
+
+/** A downloadable artifact (binary or archive) the lesson needs, declared in its front matter. */
+export interface ArtifactSpec {
+  name: string;
+  version: string;
+  /** URL template with `${version}` and `${arch}`. */
+  url: string;
+  /** Where the checksum comes from: a URL template of a `.sha256`/`SHA256SUMS` file, and/or pinned digests per arch. */
+  sha256Url?: string;
+  sha256?: Record<string, string>;
+  /** Paths inside the archive to install, mapped to the name under `bin/` (a plain file: `{ '.': name }`). */
+  extract: Record<string, string>;
+  /** Install directory relative to the work directory (default `bin`). */
+  dest?: string;
+  pos: SourcePos;
+}
+
+/** A container image the lesson needs in containerd before kubelet does (for offline bundles). */
+export interface ImageSpec {
+  ref: string;
+  /** Where an OCI archive of it can be fetched (template with `${arch}`), if any. */
+  url?: string;
+  pos: SourcePos;
+}
+
+/** A lesson option, selectable in the front matter or on the command line (`--set name=value`). */
+export interface LessonOption {
+  name: string;
+  values: string[];
+  default: string;
+  description?: string;
+}
+
+/** The parsed lesson. Pure data: no functions, no file handles. */
+export interface Lesson {
+  file: string;
+  id: string;
+  title: string;
+  lang: string;
+  description?: string;
+  credits?: string;
+  versions: Record<string, string>;
+  vars: Record<string, string>;
+  components: Record<string, Component>;
+  options: Record<string, LessonOption>;
+  artifacts: ArtifactSpec[];
+  images: ImageSpec[];
+  /** Network isolation defaults (see docs/isolation.md). */
+  isolate?: { enabled: boolean; address?: string };
+  /** The heading level that starts a chapter (default 2). */
+  chapterLevel: number;
+  chapters: Chapter[];
+}
