@@ -131,6 +131,16 @@ export interface Lesson {
   options: Record<string, LessonOption>;
   artifacts: ArtifactSpec[];
   images: ImageSpec[];
+  /**
+   * Client TLS material for `https://` probes, paths relative to the work directory
+   * (front matter `tls: { ca, cert, key }`).
+   */
+  tls?: { ca: string; cert?: string; key?: string };
+  /**
+   * Paths (relative to the work directory, or absolute) that hold state later chapters change, removed
+   * when the machine is brought back to an earlier chapter (front matter `reset: [etcd-data, ...]`).
+   */
+  reset: string[];
   /** Network isolation defaults (see docs/isolation.md). */
   isolate?: { enabled: boolean; address?: string };
   /** The heading level that starts a chapter (default 2). */
