@@ -143,6 +143,8 @@ export interface Lesson {
   reset: string[];
   /** Network isolation defaults (see docs/isolation.md). */
   isolate?: { enabled: boolean; address?: string };
+  /** Narration before the first chapter (the lesson's introduction). */
+  intro?: string;
   /** The heading level that starts a chapter (default 2). */
   chapterLevel: number;
   chapters: Chapter[];

@@ -1,0 +1,131 @@
+import { UsageError } from '../errors.js';
+import type { Chapter, Lesson, Probe } from '../lesson/model.js';
+import { parseProbe } from '../lesson/probes.js';
+import { resolveTemplates, type TemplateContext } from '../lesson/templates.js';
+import type { Plan, PlannedStep } from './plan-model.js';
+
+/** Name of the lesson's shell session, where steps without `session` are typed. */
+export const SHELL_SESSION = 'shell';
+/** Default time a step may take, readiness included, when the lesson sets no `timeout`. */
+export const DEFAULT_STEP_TIMEOUT_MS = 120_000;
+
+/** What a plan is resolved against. */
+export interface PlanOptions {
+  workdir: string;
+  /** Folder of binaries first on PATH (default `<workdir>/bin`). */
+  binDir?: string;
+  /** First and last chapter to include (ids, or 1-based numbers). */
+  from?: string;
+  to?: string;
+  /** Option values set on the command line (`--set network=calico`). */
+  options?: Record<string, string>;
+  /** Running as root: `sudo` steps are typed without `sudo`. */
+  asRoot?: boolean;
+  /** Node address and name for `${node.ip}` and `${node.name}`. */
+  node?: { ip: string; name: string };
+  /** Include checks (default true). */
+  checks?: boolean;
+}
+
+/** Find a chapter by id, or by 1-based number; a UsageError lists the ids when there is none. */
+export function findChapterIndex(lesson: Lesson, ref: string): number {
+  const byId = lesson.chapters.findIndex((c) => c.id === ref);
+  if (byId !== -1) return byId;
+  const n = Number(ref);
+  if (Number.isInteger(n) && n >= 1 && n <= lesson.chapters.length) return n - 1;
+  throw new UsageError(`no chapter '${ref}' in lesson '${lesson.id}'`, {
+    hint: `chapters: ${lesson.chapters.map((c, i) => `${i + 1}:${c.id}`).join(' ')}`,
+  });
+}
+
+/** The option values in force: lesson defaults overridden by the command line, each checked. */
+export function resolveOptions(lesson: Lesson, set: Record<string, string> = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, option] of Object.entries(lesson.options)) out[name] = option.default;
+  for (const [name, value] of Object.entries(set)) {
+    const option = lesson.options[name];
+    if (!option) throw new UsageError(`lesson '${lesson.id}' has no option '${name}'`, { hint: `options: ${Object.keys(lesson.options).join(', ') || 'none'}` });
+    if (!option.values.includes(value)) throw new UsageError(`option '${name}' cannot be '${value}'`, { hint: `values: ${option.values.join(', ')}` });
+    out[name] = value;
+  }
+  return out;
+}
+
+/** The template values of a plan. */
+export function templateContext(lesson: Lesson, opts: PlanOptions, options: Record<string, string>): TemplateContext {
+  return {
+    versions: lesson.versions,
+    vars: lesson.vars,
+    options,
+    lesson: { workdir: opts.workdir, bin: opts.binDir ?? `${opts.workdir}/bin`, id: lesson.id, logs: `${opts.workdir}/logs`, lang: lesson.lang },
+    node: { ip: opts.node?.ip ?? '127.0.0.1', name: opts.node?.name ?? 'node' },
+  };
+}
+
+/**
+ * Build the plan: every step the engine will run, in order, with templates resolved, options applied
+ * (`when`), steps marked `excludeFromRunAll` left out, and `sudo` added when not running as root. Pure.
+ */
+export function buildPlan(lesson: Lesson, opts: PlanOptions): Plan {
+  const first = opts.from === undefined ? 0 : findChapterIndex(lesson, opts.from);
+  const last = opts.to === undefined ? lesson.chapters.length - 1 : findChapterIndex(lesson, opts.to);
+  if (last < first) throw new UsageError(`--to '${opts.to}' comes before --from '${opts.from}'`);
+  const options = resolveOptions(lesson, opts.options);
+  const context = templateContext(lesson, opts, options);
+  const resolve = (text: string): string => resolveTemplates(text, context);
+  const steps: PlannedStep[] = [];
+  const chapters: Plan['chapters'] = [];
+  for (const chapter of lesson.chapters.slice(first, last + 1)) {
+    chapters.push({ id: chapter.id, title: chapter.title, steps: planChapter(lesson, chapter, opts, options, resolve, steps) });
+  }
+  return {
+    lessonId: lesson.id, lessonFile: lesson.file, lang: lesson.lang, workdir: opts.workdir, shellSession: SHELL_SESSION,
+    options, chapters, steps,
+  };
+}
+
+function planChapter(
+  lesson: Lesson,
+  chapter: Chapter,
+  opts: PlanOptions,
+  options: Record<string, string>,
+  resolve: (text: string) => string,
+  steps: PlannedStep[],
+): number[] {
+  const indices: number[] = [];
+  for (const step of chapter.steps) {
+    if (step.excludeFromRunAll) continue;
+    if (step.when && options[step.when.option] !== step.when.value) continue;
+    if (step.check && opts.checks === false) continue;
+    const component = step.session === undefined ? undefined : lesson.components[step.session];
+    const probes = step.ready.length > 0 ? step.ready : (component?.ready ?? []);
+    const command = resolve(step.code);
+    const planned: PlannedStep = {
+      index: steps.length,
+      chapterId: chapter.id,
+      chapterTitle: chapter.title,
+      name: step.name,
+      session: component?.session ?? SHELL_SESSION,
+      ...(component ? { component: component.name } : {}),
+      command: step.sudo && !opts.asRoot ? `sudo ${command}` : command,
+      ready: probes.map((p) => reparse(p, resolve)),
+      expect: step.expect,
+      check: step.check,
+      timeoutMs: step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+      sudo: step.sudo,
+      interactive: step.interactive,
+      background: step.background,
+      ...(step.expectedOutput === undefined ? {} : { expectedOutput: step.expectedOutput }),
+    };
+    indices.push(planned.index);
+    steps.push(planned);
+  }
+  return indices;
+}
+
+/** Probes are parsed again once their templates are resolved (a port may be `${vars.port}`). */
+function reparse(probe: Probe, resolve: (text: string) => string): Probe {
+  const raw = resolve(probe.raw);
+  const parsed = parseProbe(raw);
+  return 'error' in parsed ? probe : parsed;
+}

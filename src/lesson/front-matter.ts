@@ -1,0 +1,219 @@
+import { load } from 'js-yaml';
+import { diagnosticAt, type LessonDiagnostic } from './diagnostics.js';
+import type { ArtifactSpec, Component, ImageSpec, Lesson, LessonOption, Probe, SourcePos } from './model.js';
+import { parseProbe } from './probes.js';
+
+/** The lesson's header: everything the front matter declares. */
+export type LessonHeader = Omit<Lesson, 'chapters' | 'file'>;
+
+/** Split `---\nYAML\n---\n` off the top of a lesson. Offsets are 0-based into the text. */
+export function splitFrontMatter(text: string): { yaml: string | undefined; yamlOffset: number; bodyOffset: number } {
+  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
+  if (!m) return { yaml: undefined, yamlOffset: 0, bodyOffset: 0 };
+  return { yaml: m[1] ?? '', yamlOffset: m[0].indexOf('\n') + 1, bodyOffset: m[0].length };
+}
+
+const KNOWN_KEYS = new Set([
+  'id', 'title', 'lang', 'description', 'credits', 'versions', 'vars', 'components', 'chapters', 'options',
+  'artifacts', 'images', 'tls', 'reset', 'isolate',
+]);
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+
+/** Parse and validate the front matter. Never throws: problems become diagnostics. */
+export function parseFrontMatter(
+  text: string,
+  file: string,
+): { header: LessonHeader; diagnostics: LessonDiagnostic[]; bodyOffset: number } {
+  const diagnostics: LessonDiagnostic[] = [];
+  const { yaml, yamlOffset, bodyOffset } = splitFrontMatter(text);
+  const yamlLine = text.slice(0, yamlOffset).split('\n').length;
+  const keyPos = (path: string): SourcePos => locateKey(yaml ?? '', path, file, yamlLine);
+  const report = (path: string, message: string, code = 'front-matter'): void => {
+    diagnostics.push(diagnosticAt(text, keyPos(path), code, message));
+  };
+  const header: LessonHeader = {
+    id: '', title: '', lang: 'en', versions: {}, vars: {}, components: {}, options: {}, artifacts: [],
+    images: [], reset: [], chapterLevel: 2,
+  };
+  if (yaml === undefined) {
+    diagnostics.push(diagnosticAt(text, { file, line: 1, column: 1 }, 'front-matter', 'a lesson starts with YAML front matter between --- lines (id, title, ...)'));
+    return { header, diagnostics, bodyOffset };
+  }
+  let data: unknown;
+  try {
+    data = load(yaml) ?? {};
+  } catch (error) {
+    const mark = (error as { mark?: { line: number; column: number } }).mark;
+    const pos = { file, line: yamlLine + (mark?.line ?? 0), column: (mark?.column ?? 0) + 1 };
+    const reason = (error as { reason?: string }).reason ?? (error as Error).message;
+    diagnostics.push(diagnosticAt(text, pos, 'yaml', `invalid YAML in front matter: ${reason}`));
+    return { header, diagnostics, bodyOffset };
+  }
+  if (!isObj(data)) {
+    report('', 'front matter must be a YAML mapping');
+    return { header, diagnostics, bodyOffset };
+  }
+  for (const key of Object.keys(data)) if (!KNOWN_KEYS.has(key)) report(key, `unknown front matter key '${key}'`);
+  header.id = str(data.id) ?? '';
+  if (!header.id) report('', "front matter needs an 'id'");
+  else if (!/^[a-z0-9][a-z0-9._-]*$/.test(header.id)) report('id', `id '${header.id}' must be lower-case letters, digits, '.', '_' or '-'`);
+  header.title = str(data.title) ?? '';
+  if (!header.title) report('', "front matter needs a 'title'");
+  header.lang = str(data.lang) ?? 'en';
+  for (const key of ['description', 'credits'] as const) if (data[key] !== undefined) header[key] = str(data[key]) ?? '';
+  header.versions = stringMap(data.versions, 'versions', report);
+  header.vars = stringMap(data.vars, 'vars', report);
+  const level = isObj(data.chapters) ? data.chapters.level : data.chapters;
+  if (level !== undefined) {
+    if (typeof level === 'number' && Number.isInteger(level) && level >= 1 && level <= 6) header.chapterLevel = level;
+    else report('chapters', "'chapters' is the heading level that starts a chapter: 1 to 6");
+  }
+  header.components = components(data.components, file, keyPos, report);
+  header.options = options(data.options, report);
+  header.artifacts = artifacts(data.artifacts, header.versions, keyPos, report);
+  header.images = images(data.images, keyPos, report);
+  if (data.tls !== undefined) {
+    const tls = stringMap(data.tls, 'tls', report);
+    if (!tls.ca) report('tls', "'tls' needs at least 'ca' (a path relative to the work directory)");
+    else header.tls = { ca: tls.ca, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) };
+  }
+  if (data.reset !== undefined) {
+    if (Array.isArray(data.reset) && data.reset.every((r) => typeof r === 'string')) header.reset = data.reset;
+    else report('reset', "'reset' is a list of paths");
+  }
+  if (data.isolate !== undefined) {
+    const iso = isObj(data.isolate) ? data.isolate : { enabled: data.isolate };
+    header.isolate = { enabled: iso.enabled === true, ...(str(iso.address) ? { address: str(iso.address) } : {}) };
+  }
+  return { header, diagnostics, bodyOffset };
+}
+
+type Report = (path: string, message: string) => void;
+
+function stringMap(value: unknown, path: string, report: Report): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isObj(value)) {
+    report(path, `'${path}' must be a mapping of names to values`);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const s = str(v);
+    if (s === undefined) report(`${path}.${k}`, `'${path}.${k}' must be a string or a number`);
+    else out[k] = s;
+  }
+  return out;
+}
+
+function components(value: unknown, file: string, keyPos: (p: string) => SourcePos, report: Report): Record<string, Component> {
+  const out: Record<string, Component> = {};
+  if (value === undefined) return out;
+  if (!isObj(value)) {
+    report('components', "'components' must be a mapping of component names");
+    return out;
+  }
+  for (const [name, raw] of Object.entries(value)) {
+    const spec = isObj(raw) ? raw : {};
+    if (raw !== null && !isObj(raw)) report(`components.${name}`, `component '${name}' must be a mapping (session, ready)`);
+    for (const key of Object.keys(spec)) {
+      if (!['session', 'ready', 'description'].includes(key)) report(`components.${name}.${key}`, `unknown component key '${key}'`);
+    }
+    const ready: Probe[] = [];
+    const readyList = spec.ready === undefined ? [] : Array.isArray(spec.ready) ? spec.ready : [spec.ready];
+    for (const r of readyList) {
+      const probe = parseProbe(String(r));
+      if ('error' in probe) report(`components.${name}.ready`, probe.error);
+      else ready.push(probe);
+    }
+    out[name] = {
+      name,
+      session: str(spec.session) ?? name,
+      ready,
+      ...(str(spec.description) ? { description: str(spec.description) } : {}),
+      pos: { ...keyPos(`components.${name}`), file },
+    };
+  }
+  return out;
+}
+
+function options(value: unknown, report: Report): Record<string, LessonOption> {
+  const out: Record<string, LessonOption> = {};
+  if (value === undefined) return out;
+  if (!isObj(value)) {
+    report('options', "'options' must be a mapping of option names");
+    return out;
+  }
+  for (const [name, raw] of Object.entries(value)) {
+    const spec = isObj(raw) ? raw : {};
+    const values = Array.isArray(spec.values) ? spec.values.map(String) : [];
+    const def = str(spec.default) ?? values[0] ?? '';
+    if (values.length === 0) report(`options.${name}`, `option '${name}' needs a list of 'values'`);
+    else if (!values.includes(def)) report(`options.${name}.default`, `option '${name}' default '${def}' is not one of its values`);
+    out[name] = { name, values, default: def, ...(str(spec.description) ? { description: str(spec.description) } : {}) };
+  }
+  return out;
+}
+
+function artifacts(value: unknown, versions: Record<string, string>, keyPos: (p: string) => SourcePos, report: Report): ArtifactSpec[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    report('artifacts', "'artifacts' must be a list");
+    return [];
+  }
+  const out: ArtifactSpec[] = [];
+  value.forEach((raw, i) => {
+    const spec = isObj(raw) ? raw : {};
+    const name = str(spec.name) ?? '';
+    const where = `artifacts`;
+    const version = (str(spec.version) ?? '').replace(/\$\{versions\.([A-Za-z0-9_-]+)\}/g, (m, k: string) => versions[k] ?? m);
+    const extract = isObj(spec.extract) ? Object.fromEntries(Object.entries(spec.extract).map(([k, v]) => [k, String(v)])) : {};
+    if (!name || !str(spec.url) || !version) report(where, `artifact ${i + 1} needs 'name', 'version' and 'url'`);
+    if (version.includes('${')) report(where, `artifact '${name}' version '${version}' names an unknown version`);
+    if (Object.keys(extract).length === 0) report(where, `artifact '${name}' needs 'extract' (archive path: installed name, or '.': name)`);
+    const sha = isObj(spec.sha256) ? Object.fromEntries(Object.entries(spec.sha256).map(([k, v]) => [k, String(v)])) : undefined;
+    if (!sha && !str(spec.sha256Url)) report(where, `artifact '${name}' needs 'sha256Url' or pinned 'sha256' digests`);
+    out.push({
+      name, version, url: str(spec.url) ?? '', extract, pos: keyPos(where),
+      ...(str(spec.sha256Url) ? { sha256Url: str(spec.sha256Url) } : {}),
+      ...(sha ? { sha256: sha } : {}),
+      ...(str(spec.dest) ? { dest: str(spec.dest) } : {}),
+    });
+  });
+  return out;
+}
+
+function images(value: unknown, keyPos: (p: string) => SourcePos, report: Report): ImageSpec[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    report('images', "'images' must be a list");
+    return [];
+  }
+  return value.map((raw) => {
+    const spec: Obj = isObj(raw) ? raw : { ref: raw };
+    const ref = str(spec.ref) ?? '';
+    if (!ref) report('images', "every image needs a 'ref'");
+    return { ref, ...(str(spec.url) ? { url: str(spec.url) } : {}), pos: keyPos('images') };
+  });
+}
+
+/**
+ * Best-effort position of a dotted key path in the YAML text (js-yaml keeps no positions): the line
+ * of each path segment, searched in order; falls back to the front matter's first line.
+ */
+function locateKey(yaml: string, path: string, file: string, firstLine: number): SourcePos {
+  const lines = yaml.split('\n');
+  let from = 0;
+  let found: SourcePos = { file, line: firstLine, column: 1 };
+  for (const segment of path ? path.split('.') : []) {
+    const re = new RegExp(`^(\\s*-?\\s*)["']?${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
+    const at = lines.findIndex((l, i) => i >= from && re.test(l));
+    if (at === -1) break;
+    found = { file, line: firstLine + at, column: (re.exec(lines[at] ?? '')?.[1]?.length ?? 0) + 1 };
+    from = at + 1;
+  }
+  return found;
+}

@@ -1,0 +1,41 @@
+/**
+ * Lesson templates are always namespaced — `${versions.NAME}`, `${vars.NAME}`, `${options.NAME}`,
+ * `${lesson.workdir}`, `${node.ip}` — so the shell's own `$VAR` and `${VAR}` pass through untouched.
+ */
+export const TEMPLATE = /\$\{([A-Za-z]+)\.([A-Za-z0-9_-]+)\}/g;
+
+/** The namespaces a template may use, and the keys the engine provides for the fixed ones. */
+export const TEMPLATE_NAMESPACES: Record<string, readonly string[] | 'lesson-map'> = {
+  versions: 'lesson-map',
+  vars: 'lesson-map',
+  options: 'lesson-map',
+  lesson: ['workdir', 'bin', 'id', 'logs', 'lang'],
+  node: ['ip', 'name'],
+};
+
+/** Values to substitute, by namespace then key. */
+export type TemplateContext = Record<string, Record<string, string>>;
+
+/** One template occurrence found in a text. */
+export interface TemplateUse {
+  namespace: string;
+  key: string;
+  /** 0-based offset in the text. */
+  offset: number;
+  raw: string;
+}
+
+/** Every template in a text. */
+export function findTemplates(text: string): TemplateUse[] {
+  return [...text.matchAll(TEMPLATE)].map((m) => ({
+    namespace: m[1] ?? '',
+    key: m[2] ?? '',
+    offset: m.index ?? 0,
+    raw: m[0],
+  }));
+}
+
+/** Substitute every template that the context knows; unknown ones are left as written (lint reports them). */
+export function resolveTemplates(text: string, context: TemplateContext): string {
+  return text.replace(TEMPLATE, (raw, ns: string, key: string) => context[ns]?.[key] ?? raw);
+}

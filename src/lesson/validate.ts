@@ -1,0 +1,69 @@
+import { diagnosticAt, type LessonDiagnostic } from './diagnostics.js';
+import type { Lesson, SourcePos, Step } from './model.js';
+import { findTemplates, TEMPLATE_NAMESPACES } from './templates.js';
+
+/** Structural checks every lesson must pass: ids, names, sessions, options and templates. Pure. */
+export function validateLesson(lesson: Lesson, source: string): LessonDiagnostic[] {
+  const out: LessonDiagnostic[] = [];
+  const report = (pos: SourcePos, code: string, message: string, length?: number): void => {
+    out.push(diagnosticAt(source, pos, code, message, length === undefined ? {} : { length }));
+  };
+  const chapterIds = new Map<string, SourcePos>();
+  const stepNames = new Map<string, SourcePos>();
+  if (lesson.chapters.length === 0) {
+    report({ file: lesson.file, line: 1, column: 1 }, 'no-chapters', `the lesson has no chapter (headings of level ${lesson.chapterLevel})`);
+  }
+  for (const chapter of lesson.chapters) {
+    const seen = chapterIds.get(chapter.id);
+    if (seen) report(chapter.pos, 'duplicate-chapter', `chapter id '${chapter.id}' is already used at line ${seen.line}`);
+    else chapterIds.set(chapter.id, chapter.pos);
+    for (const step of chapter.steps) {
+      const prior = stepNames.get(step.name);
+      if (prior) report(step.pos, 'duplicate-step', `step name '${step.name}' is already used at line ${prior.line}`);
+      else stepNames.set(step.name, step.pos);
+      checkStep(lesson, step, report);
+    }
+  }
+  return out;
+}
+
+type Report = (pos: SourcePos, code: string, message: string, length?: number) => void;
+
+function checkStep(lesson: Lesson, step: Step, report: Report): void {
+  if (step.session !== undefined && !lesson.components[step.session]) {
+    const known = Object.keys(lesson.components);
+    report(step.pos, 'unknown-session', `session '${step.session}' names no component${known.length ? ` (known: ${known.join(', ')})` : ' (the front matter declares none)'}`);
+  }
+  if (step.when) {
+    const option = lesson.options[step.when.option];
+    if (!option) report(step.pos, 'unknown-option', `when: no lesson option '${step.when.option}'`);
+    else if (!option.values.includes(step.when.value)) {
+      report(step.pos, 'unknown-option', `when: option '${step.when.option}' has no value '${step.when.value}' (values: ${option.values.join(', ')})`);
+    }
+  }
+  // The code starts on the line after the fence; templates are reported where they stand.
+  const codeLines = step.code.split('\n');
+  codeLines.forEach((line, i) => {
+    for (const use of findTemplates(line)) {
+      const problem = templateProblem(lesson, use.namespace, use.key);
+      if (problem) report({ file: step.pos.file, line: step.pos.line + 1 + i, column: use.offset + 1 }, 'unknown-template', problem, use.raw.length);
+    }
+  });
+  for (const probe of step.ready) {
+    for (const use of findTemplates(probe.raw)) {
+      const problem = templateProblem(lesson, use.namespace, use.key);
+      if (problem) report(step.pos, 'unknown-template', `in ready probe: ${problem}`);
+    }
+  }
+}
+
+/** Why a template resolves to nothing, or undefined when it resolves. */
+export function templateProblem(lesson: Lesson, namespace: string, key: string): string | undefined {
+  const allowed = TEMPLATE_NAMESPACES[namespace];
+  if (!allowed) return `unknown template namespace '${namespace}' in \${${namespace}.${key}} (known: ${Object.keys(TEMPLATE_NAMESPACES).join(', ')})`;
+  if (allowed === 'lesson-map') {
+    const map = namespace === 'versions' ? lesson.versions : namespace === 'vars' ? lesson.vars : lesson.options;
+    return key in map ? undefined : `\${${namespace}.${key}} resolves to nothing: the front matter's '${namespace}' has no '${key}'`;
+  }
+  return allowed.includes(key) ? undefined : `\${${namespace}.${key}} resolves to nothing (known: ${allowed.map((k) => `${namespace}.${k}`).join(', ')})`;
+}
