@@ -1,0 +1,48 @@
+import { diagnosticAt, sortDiagnostics, type LessonDiagnostic } from './diagnostics.js';
+import type { Lesson, SourcePos, Step } from './model.js';
+import { resolveTemplates, type TemplateContext } from './templates.js';
+
+/** What a lint rule sees: the parsed lesson, its source, and a template resolver. */
+export interface LintContext {
+  lesson: Lesson;
+  source: string;
+  /** Resolve templates as a plan would (work directory shown as `$WORKDIR`). */
+  resolve: (text: string) => string;
+  /** Every step of the lesson, in order, with its chapter's index. */
+  steps: { step: Step; chapterIndex: number }[];
+  /** Make a diagnostic at a place, with the source line for the caret. */
+  report: (pos: SourcePos, message: string, options?: { severity?: 'error' | 'warning'; length?: number }) => LessonDiagnostic;
+}
+
+/** A lint rule: a named, pure check of a whole lesson. */
+export interface LintRule {
+  /** Stable id, shown after each message (e.g. `removed-flag`). */
+  id: string;
+  description: string;
+  check: (context: LintContext) => LessonDiagnostic[];
+}
+
+/** Run rules over a parsed lesson; their diagnostics come sorted by place. */
+export function lintLesson(lesson: Lesson, source: string, rules: readonly LintRule[]): LessonDiagnostic[] {
+  const options = Object.fromEntries(Object.values(lesson.options).map((o) => [o.name, o.default]));
+  const context: TemplateContext = {
+    versions: lesson.versions,
+    vars: lesson.vars,
+    options,
+    lesson: { workdir: '$WORKDIR', bin: '$WORKDIR/bin', logs: '$WORKDIR/logs', id: lesson.id, lang: lesson.lang },
+    node: { ip: '127.0.0.1', name: 'node' },
+  };
+  const steps = lesson.chapters.flatMap((chapter, chapterIndex) => chapter.steps.map((step) => ({ step, chapterIndex })));
+  const out: LessonDiagnostic[] = [];
+  for (const rule of rules) {
+    const lintContext: LintContext = {
+      lesson,
+      source,
+      resolve: (text) => resolveTemplates(text, context),
+      steps,
+      report: (pos, message, options = {}) => diagnosticAt(source, pos, rule.id, message, options),
+    };
+    out.push(...rule.check(lintContext));
+  }
+  return sortDiagnostics(out);
+}
