@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, from the compiled test's place (dist/test/helpers). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** Fixtures live in the source tree, not in dist. */
+export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
+const SNAPSHOTS = join(REPO_ROOT, 'test', 'snapshots');
+
+/**
+ * Compare a text with its stored snapshot `test/snapshots/<name>`. A missing snapshot is written
+ * (and the test says so); `UPDATE_SNAPSHOTS=1` rewrites them all. In CI a missing snapshot fails.
+ */
+export function matchSnapshot(name: string, actual: string): void {
+  const path = join(SNAPSHOTS, name);
+  if (process.env.UPDATE_SNAPSHOTS === '1' || (!existsSync(path) && !process.env.CI)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, actual);
+    return;
+  }
+  if (!existsSync(path)) assert.fail(`snapshot ${name} is missing: run the tests once with UPDATE_SNAPSHOTS=1 and commit it`);
+  assert.equal(actual, readFileSync(path, 'utf8'), `snapshot ${name} differs (UPDATE_SNAPSHOTS=1 to accept)`);
+}
