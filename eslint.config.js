@@ -6,12 +6,26 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']", message: 'Only src/cli may call process.exit.' },
+        {
+          selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']",
+          message: 'Only src/cli may call process.exit.',
+        },
       ],
       'no-control-regex': 'off',
     },
@@ -23,7 +37,12 @@ export default tseslint.config(
   {
     // Imports point inwards: lesson <- engine <- adapters <- ui <- cli.
     files: ['src/lesson/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/engine/**', '**/adapters/**', '**/ui/**', '**/cli/**'] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/engine/**', '**/adapters/**', '**/ui/**', '**/cli/**'] },
+      ],
+    },
   },
   {
     files: ['src/engine/**'],

@@ -11,7 +11,11 @@ export class DemystifyError extends Error {
   /** A hint telling the user what to do next, printed under the message. */
   readonly hint: string | undefined;
 
-  constructor(code: string, message: string, options: { exitCode?: number; cause?: unknown; hint?: string } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { exitCode?: number; cause?: unknown; hint?: string } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DemystifyError';
     this.code = code;

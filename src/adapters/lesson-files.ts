@@ -1,6 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DemystifyError, UsageError } from '../errors.js';
 import { LessonError } from '../lesson/diagnostics.js';
@@ -38,8 +38,12 @@ export async function resolveLessonPath(
     const path = join(dir, candidate);
     if (existsSync(path)) return path;
   }
-  const available = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.md')).map((f) => basename(f, '.md')) : [];
-  throw new UsageError(`no lesson '${id}'`, { hint: `give a path, or one of: ${available.join(', ') || '(none)'}` });
+  const available = existsSync(dir)
+    ? (await readdir(dir)).filter((f) => f.endsWith('.md')).map((f) => basename(f, '.md'))
+    : [];
+  throw new UsageError(`no lesson '${id}'`, {
+    hint: `give a path, or one of: ${available.join(', ') || '(none)'}`,
+  });
 }
 
 /** Read and parse a lesson file; returns every diagnostic (nothing thrown for an invalid lesson). */
@@ -48,13 +52,24 @@ export async function readLesson(path: string): Promise<ParseResult & { source: 
   try {
     source = await readFile(path, 'utf8');
   } catch (error) {
-    throw new DemystifyError('LESSON_READ', `cannot read lesson '${path}': ${(error as Error).message}`, { cause: error });
+    throw new DemystifyError('LESSON_READ', `cannot read lesson '${path}': ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  return { ...parseLesson(source, path), source };
+  return { ...parseLesson(source, displayPath(path)), source };
+}
+
+/** A path as a person wants to read it in a message: relative to the current folder when below it. */
+export function displayPath(path: string, cwd: string = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 /** Load a valid lesson by path or id; a LessonError carries every diagnostic when it is not valid. */
-export async function loadLesson(ref?: string, options: { lang?: string; dir?: string } = {}): Promise<Lesson> {
+export async function loadLesson(
+  ref?: string,
+  options: { lang?: string; dir?: string } = {},
+): Promise<Lesson> {
   const result = await readLesson(await resolveLessonPath(ref, options));
   if (!result.ok) throw new LessonError(result.diagnostics.filter((d) => d.severity === 'error'));
   return result.lesson;

@@ -20,7 +20,8 @@ export interface Workdir {
  * lesson, so two lessons never share a tmux server or state.
  */
 export function defaultWorkdirRoot(lessonId: string, env: NodeJS.ProcessEnv = process.env): string {
-  const home = env.DEMYSTIFY_HOME ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'demystify');
+  const home =
+    env.DEMYSTIFY_HOME ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'demystify');
   return join(home, lessonId);
 }
 

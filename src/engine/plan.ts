@@ -44,20 +44,36 @@ export function resolveOptions(lesson: Lesson, set: Record<string, string> = {})
   for (const [name, option] of Object.entries(lesson.options)) out[name] = option.default;
   for (const [name, value] of Object.entries(set)) {
     const option = lesson.options[name];
-    if (!option) throw new UsageError(`lesson '${lesson.id}' has no option '${name}'`, { hint: `options: ${Object.keys(lesson.options).join(', ') || 'none'}` });
-    if (!option.values.includes(value)) throw new UsageError(`option '${name}' cannot be '${value}'`, { hint: `values: ${option.values.join(', ')}` });
+    if (!option)
+      throw new UsageError(`lesson '${lesson.id}' has no option '${name}'`, {
+        hint: `options: ${Object.keys(lesson.options).join(', ') || 'none'}`,
+      });
+    if (!option.values.includes(value))
+      throw new UsageError(`option '${name}' cannot be '${value}'`, {
+        hint: `values: ${option.values.join(', ')}`,
+      });
     out[name] = value;
   }
   return out;
 }
 
 /** The template values of a plan. */
-export function templateContext(lesson: Lesson, opts: PlanOptions, options: Record<string, string>): TemplateContext {
+export function templateContext(
+  lesson: Lesson,
+  opts: PlanOptions,
+  options: Record<string, string>,
+): TemplateContext {
   return {
     versions: lesson.versions,
     vars: lesson.vars,
     options,
-    lesson: { workdir: opts.workdir, bin: opts.binDir ?? `${opts.workdir}/bin`, id: lesson.id, logs: `${opts.workdir}/logs`, lang: lesson.lang },
+    lesson: {
+      workdir: opts.workdir,
+      bin: opts.binDir ?? `${opts.workdir}/bin`,
+      id: lesson.id,
+      logs: `${opts.workdir}/logs`,
+      lang: lesson.lang,
+    },
     node: { ip: opts.node?.ip ?? '127.0.0.1', name: opts.node?.name ?? 'node' },
   };
 }
@@ -76,11 +92,21 @@ export function buildPlan(lesson: Lesson, opts: PlanOptions): Plan {
   const steps: PlannedStep[] = [];
   const chapters: Plan['chapters'] = [];
   for (const chapter of lesson.chapters.slice(first, last + 1)) {
-    chapters.push({ id: chapter.id, title: chapter.title, steps: planChapter(lesson, chapter, opts, options, resolve, steps) });
+    chapters.push({
+      id: chapter.id,
+      title: chapter.title,
+      steps: planChapter(lesson, chapter, opts, options, resolve, steps),
+    });
   }
   return {
-    lessonId: lesson.id, lessonFile: lesson.file, lang: lesson.lang, workdir: opts.workdir, shellSession: SHELL_SESSION,
-    options, chapters, steps,
+    lessonId: lesson.id,
+    lessonFile: lesson.file,
+    lang: lesson.lang,
+    workdir: opts.workdir,
+    shellSession: SHELL_SESSION,
+    options,
+    chapters,
+    steps,
   };
 }
 

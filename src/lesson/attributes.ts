@@ -32,22 +32,39 @@ export function parseInfoString(info: string): InfoString {
   const body = info.slice(brace);
   const end = body.lastIndexOf('}');
   if (end === -1) {
-    return { lang, hasAttributes: true, entries: [], problems: [{ offset: brace, message: "attribute block has no closing '}'" }] };
+    return {
+      lang,
+      hasAttributes: true,
+      entries: [],
+      problems: [{ offset: brace, message: "attribute block has no closing '}'" }],
+    };
   }
   if (info.slice(brace + end + 1).trim() !== '') {
-    return { lang, hasAttributes: true, entries: [], problems: [{ offset: brace + end + 1, message: "text after the attribute block's closing '}'" }] };
+    return {
+      lang,
+      hasAttributes: true,
+      entries: [],
+      problems: [{ offset: brace + end + 1, message: "text after the attribute block's closing '}'" }],
+    };
   }
   const inner = body.slice(1, end);
-  if (inner.trim().startsWith('"')) return { lang, hasAttributes: true, ...parseJsonAttributes(body.slice(0, end + 1), brace) };
+  if (inner.trim().startsWith('"'))
+    return { lang, hasAttributes: true, ...parseJsonAttributes(body.slice(0, end + 1), brace) };
   return { lang, hasAttributes: true, ...parseKeyValues(inner, brace + 1) };
 }
 
-function parseJsonAttributes(text: string, base: number): { entries: AttributeEntry[]; problems: AttributeProblem[] } {
+function parseJsonAttributes(
+  text: string,
+  base: number,
+): { entries: AttributeEntry[]; problems: AttributeProblem[] } {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { entries: [], problems: [{ offset: base, message: `attribute block is not valid JSON: ${(error as Error).message}` }] };
+    return {
+      entries: [],
+      problems: [{ offset: base, message: `attribute block is not valid JSON: ${(error as Error).message}` }],
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { entries: [], problems: [{ offset: base, message: 'attribute block must be a JSON object' }] };
@@ -56,14 +73,18 @@ function parseJsonAttributes(text: string, base: number): { entries: AttributeEn
   for (const [key, raw] of Object.entries(value)) {
     const offset = base + Math.max(0, text.indexOf(`"${key}"`));
     const values = Array.isArray(raw) ? raw : [raw];
-    for (const item of values) entries.push({ key, value: typeof item === 'string' ? item : JSON.stringify(item), offset });
+    for (const item of values)
+      entries.push({ key, value: typeof item === 'string' ? item : JSON.stringify(item), offset });
   }
   return { entries, problems: [] };
 }
 
 const KEY = /[A-Za-z_][A-Za-z0-9_-]*/y;
 
-function parseKeyValues(text: string, base: number): { entries: AttributeEntry[]; problems: AttributeProblem[] } {
+function parseKeyValues(
+  text: string,
+  base: number,
+): { entries: AttributeEntry[]; problems: AttributeProblem[] } {
   const entries: AttributeEntry[] = [];
   const problems: AttributeProblem[] = [];
   let i = 0;
@@ -108,7 +129,8 @@ function parseKeyValues(text: string, base: number): { entries: AttributeEntry[]
         value += c;
         j++;
       }
-      if (!closed) problems.push({ offset: base + i, message: `unterminated ${quote} quote in attribute '${key}'` });
+      if (!closed)
+        problems.push({ offset: base + i, message: `unterminated ${quote} quote in attribute '${key}'` });
       entries.push({ key, value, offset: keyOffset });
       i = j + 1;
     } else {

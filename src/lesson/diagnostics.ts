@@ -20,7 +20,9 @@ export class LessonError extends DemystifyError {
   constructor(diagnostics: LessonDiagnostic[]) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     const first = errors[0] ?? diagnostics[0];
-    const summary = first ? `${first.file}:${first.line}:${first.column}: ${first.message}` : 'invalid lesson';
+    const summary = first
+      ? `${first.file}:${first.line}:${first.column}: ${first.message}`
+      : 'invalid lesson';
     super('LESSON_INVALID', errors.length > 1 ? `${summary} (and ${errors.length - 1} more)` : summary, {
       exitCode: 1,
     });

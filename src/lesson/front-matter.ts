@@ -7,15 +7,32 @@ import { parseProbe } from './probes.js';
 export type LessonHeader = Omit<Lesson, 'chapters' | 'file'>;
 
 /** Split `---\nYAML\n---\n` off the top of a lesson. Offsets are 0-based into the text. */
-export function splitFrontMatter(text: string): { yaml: string | undefined; yamlOffset: number; bodyOffset: number } {
+export function splitFrontMatter(text: string): {
+  yaml: string | undefined;
+  yamlOffset: number;
+  bodyOffset: number;
+} {
   const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
   if (!m) return { yaml: undefined, yamlOffset: 0, bodyOffset: 0 };
   return { yaml: m[1] ?? '', yamlOffset: m[0].indexOf('\n') + 1, bodyOffset: m[0].length };
 }
 
 const KNOWN_KEYS = new Set([
-  'id', 'title', 'lang', 'description', 'credits', 'versions', 'vars', 'components', 'chapters', 'options',
-  'artifacts', 'images', 'tls', 'reset', 'isolate',
+  'id',
+  'title',
+  'lang',
+  'description',
+  'credits',
+  'versions',
+  'vars',
+  'components',
+  'chapters',
+  'options',
+  'artifacts',
+  'images',
+  'tls',
+  'reset',
+  'isolate',
 ]);
 
 type Obj = Record<string, unknown>;
@@ -36,11 +53,27 @@ export function parseFrontMatter(
     diagnostics.push(diagnosticAt(text, keyPos(path), code, message));
   };
   const header: LessonHeader = {
-    id: '', title: '', lang: 'en', versions: {}, vars: {}, components: {}, options: {}, artifacts: [],
-    images: [], reset: [], chapterLevel: 2,
+    id: '',
+    title: '',
+    lang: 'en',
+    versions: {},
+    vars: {},
+    components: {},
+    options: {},
+    artifacts: [],
+    images: [],
+    reset: [],
+    chapterLevel: 2,
   };
   if (yaml === undefined) {
-    diagnostics.push(diagnosticAt(text, { file, line: 1, column: 1 }, 'front-matter', 'a lesson starts with YAML front matter between --- lines (id, title, ...)'));
+    diagnostics.push(
+      diagnosticAt(
+        text,
+        { file, line: 1, column: 1 },
+        'front-matter',
+        'a lesson starts with YAML front matter between --- lines (id, title, ...)',
+      ),
+    );
     return { header, diagnostics, bodyOffset };
   }
   let data: unknown;
@@ -57,19 +90,23 @@ export function parseFrontMatter(
     report('', 'front matter must be a YAML mapping');
     return { header, diagnostics, bodyOffset };
   }
-  for (const key of Object.keys(data)) if (!KNOWN_KEYS.has(key)) report(key, `unknown front matter key '${key}'`);
+  for (const key of Object.keys(data))
+    if (!KNOWN_KEYS.has(key)) report(key, `unknown front matter key '${key}'`);
   header.id = str(data.id) ?? '';
   if (!header.id) report('', "front matter needs an 'id'");
-  else if (!/^[a-z0-9][a-z0-9._-]*$/.test(header.id)) report('id', `id '${header.id}' must be lower-case letters, digits, '.', '_' or '-'`);
+  else if (!/^[a-z0-9][a-z0-9._-]*$/.test(header.id))
+    report('id', `id '${header.id}' must be lower-case letters, digits, '.', '_' or '-'`);
   header.title = str(data.title) ?? '';
   if (!header.title) report('', "front matter needs a 'title'");
   header.lang = str(data.lang) ?? 'en';
-  for (const key of ['description', 'credits'] as const) if (data[key] !== undefined) header[key] = str(data[key]) ?? '';
+  for (const key of ['description', 'credits'] as const)
+    if (data[key] !== undefined) header[key] = str(data[key]) ?? '';
   header.versions = stringMap(data.versions, 'versions', report);
   header.vars = stringMap(data.vars, 'vars', report);
   const level = isObj(data.chapters) ? data.chapters.level : data.chapters;
   if (level !== undefined) {
-    if (typeof level === 'number' && Number.isInteger(level) && level >= 1 && level <= 6) header.chapterLevel = level;
+    if (typeof level === 'number' && Number.isInteger(level) && level >= 1 && level <= 6)
+      header.chapterLevel = level;
     else report('chapters', "'chapters' is the heading level that starts a chapter: 1 to 6");
   }
   header.components = components(data.components, file, keyPos, report);
@@ -79,15 +116,24 @@ export function parseFrontMatter(
   if (data.tls !== undefined) {
     const tls = stringMap(data.tls, 'tls', report);
     if (!tls.ca) report('tls', "'tls' needs at least 'ca' (a path relative to the work directory)");
-    else header.tls = { ca: tls.ca, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) };
+    else
+      header.tls = {
+        ca: tls.ca,
+        ...(tls.cert ? { cert: tls.cert } : {}),
+        ...(tls.key ? { key: tls.key } : {}),
+      };
   }
   if (data.reset !== undefined) {
-    if (Array.isArray(data.reset) && data.reset.every((r) => typeof r === 'string')) header.reset = data.reset;
+    if (Array.isArray(data.reset) && data.reset.every((r) => typeof r === 'string'))
+      header.reset = data.reset;
     else report('reset', "'reset' is a list of paths");
   }
   if (data.isolate !== undefined) {
     const iso = isObj(data.isolate) ? data.isolate : { enabled: data.isolate };
-    header.isolate = { enabled: iso.enabled === true, ...(str(iso.address) ? { address: str(iso.address) } : {}) };
+    header.isolate = {
+      enabled: iso.enabled === true,
+      ...(str(iso.address) ? { address: str(iso.address) } : {}),
+    };
   }
   return { header, diagnostics, bodyOffset };
 }
@@ -109,7 +155,12 @@ function stringMap(value: unknown, path: string, report: Report): Record<string,
   return out;
 }
 
-function components(value: unknown, file: string, keyPos: (p: string) => SourcePos, report: Report): Record<string, Component> {
+function components(
+  value: unknown,
+  file: string,
+  keyPos: (p: string) => SourcePos,
+  report: Report,
+): Record<string, Component> {
   const out: Record<string, Component> = {};
   if (value === undefined) return out;
   if (!isObj(value)) {
@@ -118,9 +169,11 @@ function components(value: unknown, file: string, keyPos: (p: string) => SourceP
   }
   for (const [name, raw] of Object.entries(value)) {
     const spec = isObj(raw) ? raw : {};
-    if (raw !== null && !isObj(raw)) report(`components.${name}`, `component '${name}' must be a mapping (session, ready)`);
+    if (raw !== null && !isObj(raw))
+      report(`components.${name}`, `component '${name}' must be a mapping (session, ready)`);
     for (const key of Object.keys(spec)) {
-      if (!['session', 'ready', 'description'].includes(key)) report(`components.${name}.${key}`, `unknown component key '${key}'`);
+      if (!['session', 'ready', 'description'].includes(key))
+        report(`components.${name}.${key}`, `unknown component key '${key}'`);
     }
     const ready: Probe[] = [];
     const readyList = spec.ready === undefined ? [] : Array.isArray(spec.ready) ? spec.ready : [spec.ready];
@@ -152,13 +205,24 @@ function options(value: unknown, report: Report): Record<string, LessonOption> {
     const values = Array.isArray(spec.values) ? spec.values.map(String) : [];
     const def = str(spec.default) ?? values[0] ?? '';
     if (values.length === 0) report(`options.${name}`, `option '${name}' needs a list of 'values'`);
-    else if (!values.includes(def)) report(`options.${name}.default`, `option '${name}' default '${def}' is not one of its values`);
-    out[name] = { name, values, default: def, ...(str(spec.description) ? { description: str(spec.description) } : {}) };
+    else if (!values.includes(def))
+      report(`options.${name}.default`, `option '${name}' default '${def}' is not one of its values`);
+    out[name] = {
+      name,
+      values,
+      default: def,
+      ...(str(spec.description) ? { description: str(spec.description) } : {}),
+    };
   }
   return out;
 }
 
-function artifacts(value: unknown, versions: Record<string, string>, keyPos: (p: string) => SourcePos, report: Report): ArtifactSpec[] {
+function artifacts(
+  value: unknown,
+  versions: Record<string, string>,
+  keyPos: (p: string) => SourcePos,
+  report: Report,
+): ArtifactSpec[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     report('artifacts', "'artifacts' must be a list");
@@ -169,15 +233,30 @@ function artifacts(value: unknown, versions: Record<string, string>, keyPos: (p:
     const spec = isObj(raw) ? raw : {};
     const name = str(spec.name) ?? '';
     const where = `artifacts`;
-    const version = (str(spec.version) ?? '').replace(/\$\{versions\.([A-Za-z0-9_-]+)\}/g, (m, k: string) => versions[k] ?? m);
-    const extract = isObj(spec.extract) ? Object.fromEntries(Object.entries(spec.extract).map(([k, v]) => [k, String(v)])) : {};
-    if (!name || !str(spec.url) || !version) report(where, `artifact ${i + 1} needs 'name', 'version' and 'url'`);
-    if (version.includes('${')) report(where, `artifact '${name}' version '${version}' names an unknown version`);
-    if (Object.keys(extract).length === 0) report(where, `artifact '${name}' needs 'extract' (archive path: installed name, or '.': name)`);
-    const sha = isObj(spec.sha256) ? Object.fromEntries(Object.entries(spec.sha256).map(([k, v]) => [k, String(v)])) : undefined;
-    if (!sha && !str(spec.sha256Url)) report(where, `artifact '${name}' needs 'sha256Url' or pinned 'sha256' digests`);
+    const version = (str(spec.version) ?? '').replace(
+      /\$\{versions\.([A-Za-z0-9_-]+)\}/g,
+      (m, k: string) => versions[k] ?? m,
+    );
+    const extract = isObj(spec.extract)
+      ? Object.fromEntries(Object.entries(spec.extract).map(([k, v]) => [k, String(v)]))
+      : {};
+    if (!name || !str(spec.url) || !version)
+      report(where, `artifact ${i + 1} needs 'name', 'version' and 'url'`);
+    if (version.includes('${'))
+      report(where, `artifact '${name}' version '${version}' names an unknown version`);
+    if (Object.keys(extract).length === 0)
+      report(where, `artifact '${name}' needs 'extract' (archive path: installed name, or '.': name)`);
+    const sha = isObj(spec.sha256)
+      ? Object.fromEntries(Object.entries(spec.sha256).map(([k, v]) => [k, String(v)]))
+      : undefined;
+    if (!sha && !str(spec.sha256Url))
+      report(where, `artifact '${name}' needs 'sha256Url' or pinned 'sha256' digests`);
     out.push({
-      name, version, url: str(spec.url) ?? '', extract, pos: keyPos(where),
+      name,
+      version,
+      url: str(spec.url) ?? '',
+      extract,
+      pos: keyPos(where),
       ...(str(spec.sha256Url) ? { sha256Url: str(spec.sha256Url) } : {}),
       ...(sha ? { sha256: sha } : {}),
       ...(str(spec.dest) ? { dest: str(spec.dest) } : {}),

@@ -11,7 +11,11 @@ export interface LintContext {
   /** Every step of the lesson, in order, with its chapter's index. */
   steps: { step: Step; chapterIndex: number }[];
   /** Make a diagnostic at a place, with the source line for the caret. */
-  report: (pos: SourcePos, message: string, options?: { severity?: 'error' | 'warning'; length?: number }) => LessonDiagnostic;
+  report: (
+    pos: SourcePos,
+    message: string,
+    options?: { severity?: 'error' | 'warning'; length?: number },
+  ) => LessonDiagnostic;
 }
 
 /** A lint rule: a named, pure check of a whole lesson. */
@@ -29,10 +33,18 @@ export function lintLesson(lesson: Lesson, source: string, rules: readonly LintR
     versions: lesson.versions,
     vars: lesson.vars,
     options,
-    lesson: { workdir: '$WORKDIR', bin: '$WORKDIR/bin', logs: '$WORKDIR/logs', id: lesson.id, lang: lesson.lang },
+    lesson: {
+      workdir: '$WORKDIR',
+      bin: '$WORKDIR/bin',
+      logs: '$WORKDIR/logs',
+      id: lesson.id,
+      lang: lesson.lang,
+    },
     node: { ip: '127.0.0.1', name: 'node' },
   };
-  const steps = lesson.chapters.flatMap((chapter, chapterIndex) => chapter.steps.map((step) => ({ step, chapterIndex })));
+  const steps = lesson.chapters.flatMap((chapter, chapterIndex) =>
+    chapter.steps.map((step) => ({ step, chapterIndex })),
+  );
   const out: LessonDiagnostic[] = [];
   for (const rule of rules) {
     const lintContext: LintContext = {

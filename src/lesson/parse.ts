@@ -71,7 +71,8 @@ export function parseLesson(text: string, file: string): ParseResult {
     if (token.type === 'heading' && token.depth === header.chapterLevel) {
       const { title, id } = headingTitle(token.text);
       chapter = { id: id ?? slugify(title), title, blocks: [], steps: [], notes: [], pos };
-      if (!chapter.id) report(pos, 'chapter-id', `chapter '${title}' has no usable id: add {#some-id} to its heading`);
+      if (!chapter.id)
+        report(pos, 'chapter-id', `chapter '${title}' has no usable id: add {#some-id} to its heading`);
       chapters.push(chapter);
       lastWasStep = undefined;
       continue;
@@ -84,12 +85,19 @@ export function parseLesson(text: string, file: string): ParseResult {
       const infoColumn = (fence?.[1]?.length ?? 0) + (fence?.[2]?.length ?? 0);
       const parsed = parseInfoString(info);
       if (parsed.hasAttributes) {
-        const at = (offsetInInfo: number): SourcePos => ({ ...pos, column: pos.column + infoColumn + offsetInInfo });
+        const at = (offsetInInfo: number): SourcePos => ({
+          ...pos,
+          column: pos.column + infoColumn + offsetInInfo,
+        });
         for (const p of parsed.problems) report(at(p.offset), 'bad-attributes', p.message);
         const { fields, problems } = buildStepFields(parsed.entries);
         for (const p of problems) report(at(p.entry?.offset ?? 0), p.code, p.message, p.entry?.key.length);
         if (!chapter) {
-          report(pos, 'step-outside-chapter', `a step must come after a chapter heading (level ${header.chapterLevel})`);
+          report(
+            pos,
+            'step-outside-chapter',
+            `a step must come after a chapter heading (level ${header.chapterLevel})`,
+          );
           continue;
         }
         const created: Step = {

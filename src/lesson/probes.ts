@@ -26,20 +26,27 @@ export function parseProbe(raw: string): Probe | { error: string } {
       if (!host || !portText) return { error: `tcp probe '${text}' must be tcp:HOST:PORT` };
       if (hasTemplate(portText)) return { kind: 'tcp', host, port: 0, raw };
       const port = Number(portText);
-      if (!Number.isInteger(port) || port < 1 || port > 65535) return { error: `tcp probe '${text}' has an invalid port` };
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        return { error: `tcp probe '${text}' has an invalid port` };
       return { kind: 'tcp', host, port, raw };
     }
     case 'unix':
-      return rest ? { kind: 'unix', path: rest, raw } : { error: `unix probe '${text}' must name a socket path` };
+      return rest
+        ? { kind: 'unix', path: rest, raw }
+        : { error: `unix probe '${text}' must name a socket path` };
     case 'cmd':
-      return rest.trim() ? { kind: 'cmd', command: rest.trim(), raw } : { error: `cmd probe '${text}' has no command` };
+      return rest.trim()
+        ? { kind: 'cmd', command: rest.trim(), raw }
+        : { error: `cmd probe '${text}' has no command` };
     case 'log': {
       const re = parseRegexLiteral(rest.trim());
       if ('error' in re) return { error: `log probe: ${re.error}` };
       return { kind: 'log', pattern: re.pattern, flags: re.flags, raw };
     }
     default:
-      return { error: `unknown probe '${text}': use tcp:HOST:PORT, http(s)://URL, unix:PATH, log:/REGEX/ or cmd:COMMAND` };
+      return {
+        error: `unknown probe '${text}': use tcp:HOST:PORT, http(s)://URL, unix:PATH, log:/REGEX/ or cmd:COMMAND`,
+      };
   }
 }
 
@@ -70,7 +77,8 @@ export function parseExpectation(text: string): Expectation | { error: string } 
     } else if (rest.startsWith('exit=')) {
       const m = /^exit=(\S+)/.exec(rest);
       const code = Number(m?.[1]);
-      if (!Number.isInteger(code) || code < 0 || code > 255) return { error: `'${m?.[0]}': exit status must be 0 to 255` };
+      if (!Number.isInteger(code) || code < 0 || code > 255)
+        return { error: `'${m?.[0]}': exit status must be 0 to 255` };
       expectation.exit = code;
       rest = rest.slice(m?.[0].length ?? 0).trim();
     } else if (rest.startsWith('output=/')) {
@@ -87,7 +95,8 @@ export function parseExpectation(text: string): Expectation | { error: string } 
       return { error: `unknown expectation '${rest.split(/\s/)[0]}': use exit=N, fail or output=/REGEX/` };
     }
   }
-  if (expectation.fail && expectation.exit === 0) return { error: "'fail' and 'exit=0' contradict each other" };
+  if (expectation.fail && expectation.exit === 0)
+    return { error: "'fail' and 'exit=0' contradict each other" };
   return expectation;
 }
 

@@ -4,8 +4,17 @@ import { parseDuration, parseExpectation, parseProbe } from './probes.js';
 
 /** Every attribute a step may carry; anything else is an error. */
 export const STEP_ATTRIBUTES = [
-  'name', 'session', 'ready', 'expect', 'check', 'timeout', 'sudo', 'interactive', 'background',
-  'excludeFromRunAll', 'when',
+  'name',
+  'session',
+  'ready',
+  'expect',
+  'check',
+  'timeout',
+  'sudo',
+  'interactive',
+  'background',
+  'excludeFromRunAll',
+  'when',
 ] as const;
 
 const BOOLEAN = new Set(['check', 'sudo', 'interactive', 'background', 'excludeFromRunAll']);
@@ -19,20 +28,32 @@ export interface StepProblem {
 }
 
 /** Turn attribute entries into a step's fields. Pure; problems are returned, not thrown. */
-export function buildStepFields(
-  entries: AttributeEntry[],
-): { fields: Omit<Step, 'name' | 'chapterId' | 'code' | 'lang' | 'pos'> & { name?: string }; problems: StepProblem[] } {
+export function buildStepFields(entries: AttributeEntry[]): {
+  fields: Omit<Step, 'name' | 'chapterId' | 'code' | 'lang' | 'pos'> & { name?: string };
+  problems: StepProblem[];
+} {
   const problems: StepProblem[] = [];
   const attributes: Record<string, string> = {};
   const ready: Probe[] = [];
   let expect: Expectation = {};
   const fields: ReturnType<typeof buildStepFields>['fields'] = {
-    ready, expect, check: false, sudo: false, interactive: false, background: false, excludeFromRunAll: false, attributes,
+    ready,
+    expect,
+    check: false,
+    sudo: false,
+    interactive: false,
+    background: false,
+    excludeFromRunAll: false,
+    attributes,
   };
   for (const entry of entries) {
     const { key, value } = entry;
     if (!(STEP_ATTRIBUTES as readonly string[]).includes(key)) {
-      problems.push({ entry, code: 'unknown-attribute', message: `unknown attribute '${key}' (known: ${STEP_ATTRIBUTES.join(', ')})` });
+      problems.push({
+        entry,
+        code: 'unknown-attribute',
+        message: `unknown attribute '${key}' (known: ${STEP_ATTRIBUTES.join(', ')})`,
+      });
       continue;
     }
     if (key in attributes && !REPEATABLE.has(key)) {
@@ -49,7 +70,11 @@ export function buildStepFields(
     switch (key) {
       case 'name':
         if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) {
-          problems.push({ entry, code: 'bad-attribute', message: `step name '${value}' may only use letters, digits, '.', '_' and '-'` });
+          problems.push({
+            entry,
+            code: 'bad-attribute',
+            message: `step name '${value}' may only use letters, digits, '.', '_' and '-'`,
+          });
         } else fields.name = value;
         break;
       case 'session':
@@ -70,13 +95,19 @@ export function buildStepFields(
       }
       case 'timeout': {
         const ms = parseDuration(value);
-        if (ms === undefined || ms <= 0) problems.push({ entry, code: 'bad-attribute', message: `timeout '${value}' must be like 30s, 500ms or 2m` });
+        if (ms === undefined || ms <= 0)
+          problems.push({
+            entry,
+            code: 'bad-attribute',
+            message: `timeout '${value}' must be like 30s, 500ms or 2m`,
+          });
         else fields.timeoutMs = ms;
         break;
       }
       case 'when': {
         const m = /^([A-Za-z0-9_-]+)=(\S+)$/.exec(value);
-        if (!m) problems.push({ entry, code: 'bad-attribute', message: `when='${value}' must be OPTION=VALUE` });
+        if (!m)
+          problems.push({ entry, code: 'bad-attribute', message: `when='${value}' must be OPTION=VALUE` });
         else fields.when = { option: m[1] ?? '', value: m[2] ?? '' };
         break;
       }

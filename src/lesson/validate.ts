@@ -11,17 +11,27 @@ export function validateLesson(lesson: Lesson, source: string): LessonDiagnostic
   const chapterIds = new Map<string, SourcePos>();
   const stepNames = new Map<string, SourcePos>();
   if (lesson.chapters.length === 0) {
-    report({ file: lesson.file, line: 1, column: 1 }, 'no-chapters', `the lesson has no chapter (headings of level ${lesson.chapterLevel})`);
+    report(
+      { file: lesson.file, line: 1, column: 1 },
+      'no-chapters',
+      `the lesson has no chapter (headings of level ${lesson.chapterLevel})`,
+    );
   }
   for (const chapter of lesson.chapters) {
     const seen = chapterIds.get(chapter.id);
-    if (seen) report(chapter.pos, 'duplicate-chapter', `chapter id '${chapter.id}' is already used at line ${seen.line}`);
+    if (seen)
+      report(
+        chapter.pos,
+        'duplicate-chapter',
+        `chapter id '${chapter.id}' is already used at line ${seen.line}`,
+      );
     else chapterIds.set(chapter.id, chapter.pos);
     for (const step of chapter.steps) {
       const prior = stepNames.get(step.name);
-      if (prior) report(step.pos, 'duplicate-step', `step name '${step.name}' is already used at line ${prior.line}`);
+      if (prior)
+        report(step.pos, 'duplicate-step', `step name '${step.name}' is already used at line ${prior.line}`);
       else stepNames.set(step.name, step.pos);
-      checkStep(lesson, step, report);
+      checkStep(lesson, step, source, report);
     }
   }
   return out;
@@ -29,16 +39,31 @@ export function validateLesson(lesson: Lesson, source: string): LessonDiagnostic
 
 type Report = (pos: SourcePos, code: string, message: string, length?: number) => void;
 
-function checkStep(lesson: Lesson, step: Step, report: Report): void {
+/** The place of an attribute in a step's fence line (the fence itself when not found). */
+function attributePos(step: Step, key: string, source: string): SourcePos {
+  const line = source.split('\n')[step.pos.line - 1] ?? '';
+  const at = line.search(new RegExp(`[{\\s,"]${key}["]?\\s*[=:]`));
+  return at === -1 ? step.pos : { ...step.pos, column: at + 2 };
+}
+
+function checkStep(lesson: Lesson, step: Step, source: string, report: Report): void {
   if (step.session !== undefined && !lesson.components[step.session]) {
     const known = Object.keys(lesson.components);
-    report(step.pos, 'unknown-session', `session '${step.session}' names no component${known.length ? ` (known: ${known.join(', ')})` : ' (the front matter declares none)'}`);
+    report(
+      attributePos(step, 'session', source),
+      'unknown-session',
+      `session '${step.session}' names no component${known.length ? ` (known: ${known.join(', ')})` : ' (the front matter declares none)'}`,
+    );
   }
   if (step.when) {
     const option = lesson.options[step.when.option];
     if (!option) report(step.pos, 'unknown-option', `when: no lesson option '${step.when.option}'`);
     else if (!option.values.includes(step.when.value)) {
-      report(step.pos, 'unknown-option', `when: option '${step.when.option}' has no value '${step.when.value}' (values: ${option.values.join(', ')})`);
+      report(
+        step.pos,
+        'unknown-option',
+        `when: option '${step.when.option}' has no value '${step.when.value}' (values: ${option.values.join(', ')})`,
+      );
     }
   }
   // The code starts on the line after the fence; templates are reported where they stand.
@@ -46,7 +71,13 @@ function checkStep(lesson: Lesson, step: Step, report: Report): void {
   codeLines.forEach((line, i) => {
     for (const use of findTemplates(line)) {
       const problem = templateProblem(lesson, use.namespace, use.key);
-      if (problem) report({ file: step.pos.file, line: step.pos.line + 1 + i, column: use.offset + 1 }, 'unknown-template', problem, use.raw.length);
+      if (problem)
+        report(
+          { file: step.pos.file, line: step.pos.line + 1 + i, column: use.offset + 1 },
+          'unknown-template',
+          problem,
+          use.raw.length,
+        );
     }
   });
   for (const probe of step.ready) {
@@ -60,10 +91,16 @@ function checkStep(lesson: Lesson, step: Step, report: Report): void {
 /** Why a template resolves to nothing, or undefined when it resolves. */
 export function templateProblem(lesson: Lesson, namespace: string, key: string): string | undefined {
   const allowed = TEMPLATE_NAMESPACES[namespace];
-  if (!allowed) return `unknown template namespace '${namespace}' in \${${namespace}.${key}} (known: ${Object.keys(TEMPLATE_NAMESPACES).join(', ')})`;
+  if (!allowed)
+    return `unknown template namespace '${namespace}' in \${${namespace}.${key}} (known: ${Object.keys(TEMPLATE_NAMESPACES).join(', ')})`;
   if (allowed === 'lesson-map') {
-    const map = namespace === 'versions' ? lesson.versions : namespace === 'vars' ? lesson.vars : lesson.options;
-    return key in map ? undefined : `\${${namespace}.${key}} resolves to nothing: the front matter's '${namespace}' has no '${key}'`;
+    const map =
+      namespace === 'versions' ? lesson.versions : namespace === 'vars' ? lesson.vars : lesson.options;
+    return key in map
+      ? undefined
+      : `\${${namespace}.${key}} resolves to nothing: the front matter's '${namespace}' has no '${key}'`;
   }
-  return allowed.includes(key) ? undefined : `\${${namespace}.${key}} resolves to nothing (known: ${allowed.map((k) => `${namespace}.${k}`).join(', ')})`;
+  return allowed.includes(key)
+    ? undefined
+    : `\${${namespace}.${key}} resolves to nothing (known: ${allowed.map((k) => `${namespace}.${k}`).join(', ')})`;
 }

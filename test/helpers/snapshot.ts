@@ -20,6 +20,7 @@ export function matchSnapshot(name: string, actual: string): void {
     writeFileSync(path, actual);
     return;
   }
-  if (!existsSync(path)) assert.fail(`snapshot ${name} is missing: run the tests once with UPDATE_SNAPSHOTS=1 and commit it`);
+  if (!existsSync(path))
+    assert.fail(`snapshot ${name} is missing: run the tests once with UPDATE_SNAPSHOTS=1 and commit it`);
   assert.equal(actual, readFileSync(path, 'utf8'), `snapshot ${name} differs (UPDATE_SNAPSHOTS=1 to accept)`);
 }

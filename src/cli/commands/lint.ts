@@ -1,13 +1,22 @@
-import { DemystifyError } from '../../errors.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify lint`: check a lesson and report every error with its place */
-export const defineLint: CommandDefinition = (program) => {
+/** `demystify lint [LESSON]`: every problem of a lesson, with its place and a caret. */
+export const defineLint: CommandDefinition = (program, io, setExit) => {
   program
     .command('lint')
     .description('check a lesson and report every error with its place')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'lint is not implemented yet');
-    });
+    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
+    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .option('--from <chapter>', 'also check that this chapter exists')
+    .option('--to <chapter>', 'also check that this chapter exists')
+    .option('--json', 'print the diagnostics as JSON')
+    .action(
+      async (
+        lesson: string | undefined,
+        opts: { lang?: string; from?: string; to?: string; json?: boolean },
+      ) => {
+        const { runLint } = await import('../actions/lint.js');
+        setExit(await runLint(lesson, opts, io));
+      },
+    );
 };

@@ -1,13 +1,30 @@
-import { DemystifyError } from '../../errors.js';
+import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify plan`: print the steps a run would perform, in order */
-export const definePlan: CommandDefinition = (program) => {
+/** `demystify plan [LESSON]`: the steps a run would perform, in order, without running anything. */
+export const definePlan: CommandDefinition = (program, io, setExit) => {
   program
     .command('plan')
     .description('print the steps a run would perform, in order')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'plan is not implemented yet');
+    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
+    .option('--from <chapter>', 'first chapter (id or number)')
+    .option('--to <chapter>', 'last chapter (id or number)')
+    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .option('--set <name=value>', 'set a lesson option (repeatable)', collect)
+    .option('--workdir <dir>', 'work directory the plan is resolved for')
+    .option('--json', 'print the plan as JSON (schema: docs/plan-schema.md)')
+    .action(async (lesson: string | undefined, opts: PlanCommandOptions) => {
+      const { runPlan } = await import('../actions/plan.js');
+      setExit(await runPlan(lesson, opts, io));
     });
 };
+
+/** Options of `demystify plan`. */
+export interface PlanCommandOptions {
+  from?: string;
+  to?: string;
+  lang?: string;
+  set?: string[];
+  workdir?: string;
+  json?: boolean;
+}

@@ -1,0 +1,30 @@
+import { UsageError } from '../errors.js';
+import { defaultWorkdirRoot, workdirLayout, type Workdir } from '../adapters/workdir.js';
+
+/** Options every lesson command shares. */
+export interface LessonCommandOptions {
+  workdir?: string;
+  lang?: string;
+  set?: string[];
+}
+
+/** Collect repeated `--set name=value` flags. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Turn `--set name=value` flags into a map; a malformed one is a usage error. */
+export function parseSetFlags(values: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of values) {
+    const m = /^([A-Za-z0-9_-]+)=(.*)$/.exec(item);
+    if (!m) throw new UsageError(`--set '${item}' must be NAME=VALUE`);
+    out[m[1] ?? ''] = m[2] ?? '';
+  }
+  return out;
+}
+
+/** The work directory of a lesson: `--workdir`, else the documented default for its id. */
+export function lessonWorkdir(lessonId: string, workdir?: string): Workdir {
+  return workdirLayout(workdir ?? defaultWorkdirRoot(lessonId));
+}

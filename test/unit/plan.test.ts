@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseLesson } from '../../src/lesson/parse.js';
+import { buildPlan } from '../../src/engine/plan.js';
+import { UsageError } from '../../src/errors.js';
+import { main } from '../../src/cli/main.js';
+import { FIXTURES, matchSnapshot } from '../helpers/snapshot.js';
+
+const lesson = parseLesson(
+  readFileSync(join(FIXTURES, 'lessons', 'minimal.md'), 'utf8'),
+  'minimal.md',
+).lesson;
+
+test('the plan resolves templates, keeps shell variables, and applies component defaults', () => {
+  const plan = buildPlan(lesson, { workdir: '/w', asRoot: true });
+  assert.equal(plan.steps[0]?.command, 'echo "hello ${USER} from /w"');
+  assert.equal(plan.steps[1]?.command, 'etcd --version 3.4.23');
+  assert.equal(plan.steps[1]?.session, 'etcd');
+  assert.equal(plan.steps[1]?.component, 'etcd');
+  assert.deepEqual(
+    plan.steps.map((s) => s.name),
+    ['hello', 'etcd', 'fails', 'bridge-only'],
+  );
+});
+
+test('when= follows the options, and --set changes them', () => {
+  const calico = buildPlan(lesson, { workdir: '/w', options: { network: 'calico' } });
+  assert.deepEqual(
+    calico.steps.map((s) => s.name),
+    ['hello', 'etcd', 'fails'],
+  );
+  assert.throws(() => buildPlan(lesson, { workdir: '/w', options: { network: 'weave' } }), UsageError);
+  assert.throws(() => buildPlan(lesson, { workdir: '/w', options: { nope: 'x' } }), /no option 'nope'/);
+});
+
+test('--from and --to select chapters by id or number', () => {
+  assert.deepEqual(
+    buildPlan(lesson, { workdir: '/w', from: 'start-etcd' }).steps.map((s) => s.name),
+    ['etcd', 'fails', 'bridge-only'],
+  );
+  assert.deepEqual(
+    buildPlan(lesson, { workdir: '/w', to: '1' }).steps.map((s) => s.name),
+    ['hello'],
+  );
+  assert.throws(() => buildPlan(lesson, { workdir: '/w', from: 'nope' }), /no chapter 'nope'/);
+  assert.throws(() => buildPlan(lesson, { workdir: '/w', from: '2', to: '1' }), /comes before/);
+});
+
+test('sudo is typed only when not root', () => {
+  const text = '---\nid: s\ntitle: S\n---\n## A\n```bash { name=a sudo }\niptables -S\n```\n';
+  const l = parseLesson(text, 's.md').lesson;
+  assert.equal(buildPlan(l, { workdir: '/w', asRoot: true }).steps[0]?.command, 'iptables -S');
+  assert.equal(buildPlan(l, { workdir: '/w', asRoot: false }).steps[0]?.command, 'sudo iptables -S');
+});
+
+test('a component probe with a template port is parsed again once resolved', () => {
+  const plan = buildPlan(lesson, { workdir: '/w' });
+  const text =
+    '---\nid: p\ntitle: P\nvars: { port: "2400" }\ncomponents:\n  etcd: { ready: "tcp:127.0.0.1:${vars.port}" }\n---\n## A\n```bash { name=e session=etcd }\netcd\n```\n';
+  const p = buildPlan(parseLesson(text, 'p.md').lesson, { workdir: '/w' });
+  assert.deepEqual(p.steps[0]?.ready[0], {
+    kind: 'tcp',
+    host: '127.0.0.1',
+    port: 2400,
+    raw: 'tcp:127.0.0.1:2400',
+  });
+  assert.equal(plan.steps[1]?.ready[0]?.kind, 'log');
+});
+
+test('plan --json snapshot of the minimal fixture', async () => {
+  let out = '';
+  const code = await main(
+    ['plan', join(FIXTURES, 'lessons', 'minimal.md'), '--json', '--workdir', '/WORKDIR'],
+    {
+      stdout: (t) => void (out += t),
+      stderr: () => undefined,
+      isTTY: false,
+    },
+  );
+  assert.equal(code, 0);
+  const json = JSON.parse(out) as { schema: string; lessonFile: string };
+  assert.equal(json.schema, 'demystify.plan/v1');
+  json.lessonFile = 'minimal.md';
+  matchSnapshot('plan-minimal.json', `${JSON.stringify(json, null, 2)}\n`);
+});
