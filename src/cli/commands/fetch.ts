@@ -1,13 +1,30 @@
-import { DemystifyError } from '../../errors.js';
+import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify fetch`: download, verify and install the binaries a lesson needs */
-export const defineFetch: CommandDefinition = (program) => {
+/** `demystify fetch [LESSON]`: download, verify and install the binaries a lesson needs. */
+export const defineFetch: CommandDefinition = (program, io, setExit) => {
   program
     .command('fetch')
     .description('download, verify and install the binaries a lesson needs')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'fetch is not implemented yet');
+    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
+    .option('--arch <arch>', 'target architecture, amd64 or arm64 (default: this machine)')
+    .option('--mirror <url>', 'rewrite the origin of every URL (default: $DEMYSTIFY_MIRROR)')
+    .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
+    .option('--workdir <dir>', 'work directory whose bin/ receives the binaries')
+    .option('--pin <name=version>', "override an artifact's version (repeatable)", collect)
+    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .action(async (lesson: string | undefined, opts: FetchCommandOptions) => {
+      const { runFetch } = await import('../actions/fetch.js');
+      setExit(await runFetch(lesson, opts, io));
     });
 };
+
+/** Options of `demystify fetch`. */
+export interface FetchCommandOptions {
+  arch?: string;
+  mirror?: string;
+  cache?: string;
+  workdir?: string;
+  pin?: string[];
+  lang?: string;
+}
