@@ -19,6 +19,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
+/** Time taken, with a decimal under ten seconds (`0.3 s`), else as {@link formatDuration}. */
+export function formatElapsed(ms: number): string {
+  return ms < 10_000 ? `${(Math.max(0, ms) / 1000).toFixed(1)} s` : formatDuration(ms);
+}
+
 /**
  * Download speed over a sliding window of recent samples: steadier than the last chunk's rate and
  * quicker to follow a change than the average since the start.

@@ -1,5 +1,5 @@
 import type { FetchEvent } from '../adapters/fetch/events.js';
-import { fit, formatBar, formatBytes, formatDuration, formatFigures, SpeedMeter } from './progress-format.js';
+import { fit, formatBar, formatBytes, formatElapsed, formatFigures, SpeedMeter } from './progress-format.js';
 
 /** Where and how to draw. */
 export interface ProgressRendererOptions {
@@ -43,14 +43,12 @@ export function describeEvent(event: FetchEvent): string | undefined {
       return `${event.file}: ${event.reason}; retry ${event.attempt} resumes at ${formatBytes(event.offset)}`;
     case 'downloaded': {
       const speed = event.ms > 0 ? `, ${formatBytes((event.bytes * 1000) / event.ms)}/s` : '';
-      return `${event.file}: downloaded ${formatBytes(event.bytes)} in ${formatDuration(event.ms)}${speed}`;
+      return `${event.file}: downloaded ${formatBytes(event.bytes)} in ${formatElapsed(event.ms)}${speed}`;
     }
     case 'verified':
       return `${event.file}: sha256 ${event.sha256.slice(0, 16)}… verified (${event.source})`;
     case 'installed':
       return `installed ${event.name} ${event.version}: ${event.files.join(', ')} → ${event.dest}`;
-    case 'failed':
-      return `${event.file}: failed`;
     default:
       return undefined;
   }

@@ -48,7 +48,7 @@ export async function expectedDigest(artifact: ResolvedArtifact, fetch: FetchLik
   const { file, url, pinned, sha256Url } = artifact;
   if (!sha256Url) return { sha256: pinned!, source: 'pinned in the lesson' };
   const checksumName = posix.basename(new URL(sha256Url).pathname);
-  const text = await fetchText(sha256Url, checksumName, fetch);
+  const text = await fetchText(sha256Url, `${checksumName} (checksums of ${file})`, fetch);
   const published = parseChecksumFile(text, file);
   if (!published) {
     throw new ChecksumSourceError(
