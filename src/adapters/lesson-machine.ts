@@ -1,0 +1,226 @@
+import { rm } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { DemystifyError } from '../errors.js';
+import type { SavedProgress } from '../engine/machine.js';
+import type { PlannedStep } from '../engine/plan-model.js';
+import type { EnginePorts, Typing } from '../engine/ports.js';
+import { engineFiles, prepareEngineFiles, sessionPath, type EngineFiles } from './machine-paths.js';
+import { MARKER_ENV, stopOwned, defaultKillDeps, type KillDeps } from './process-kill.js';
+import { processTable, recordProcess } from './process-tree.js';
+import { createProber } from './probes.js';
+import { writeShellRc } from './shell-rc.js';
+import { newWorkdirState, StateStore, type WorkdirState } from './state-store.js';
+import { Tmux } from './tmux.js';
+import { TmuxTerminal } from './tmux-terminal.js';
+
+/** What a run records about its lesson when it first sets up a work directory. */
+export interface MachineInit {
+  lessonId: string;
+  lessonFile: string;
+  options: Record<string, string>;
+  binDir?: string;
+  reset: string[];
+  tls?: { ca: string; cert?: string; key?: string };
+}
+
+/** Injectable parts: the namespace prefix (isolation) and process signalling (tests). */
+export interface MachineDeps {
+  /** Command that enters the lesson's network namespace; the tmux server and probes start through it. */
+  prefix?: string[];
+  kill?: KillDeps;
+  /** Grace between SIGTERM and SIGKILL when stopping components (default 5 s). */
+  graceMs?: number;
+}
+
+/**
+ * The lesson's machine in one work directory: its private tmux server, its sessions, the processes it
+ * started, its state.json. Every command (run, status, logs, replay, cleanup) opens it from the work
+ * directory alone.
+ */
+export class LessonMachine {
+  readonly files: EngineFiles;
+  readonly store: StateStore;
+  readonly tmux: Tmux;
+  readonly terminal: TmuxTerminal;
+  private state: WorkdirState;
+  private readonly deps: MachineDeps;
+
+  private constructor(files: EngineFiles, state: WorkdirState, deps: MachineDeps) {
+    this.files = files;
+    this.state = state;
+    this.deps = deps;
+    this.store = new StateStore(files.layout.stateFile);
+    this.tmux = new Tmux({
+      socket: state.tmuxSocket,
+      configFile: files.tmuxConf,
+      ...(deps.prefix ? { prefix: deps.prefix } : {}),
+      env: { [MARKER_ENV]: state.marker },
+    });
+    this.terminal = new TmuxTerminal({
+      tmux: this.tmux,
+      workdir: files.layout.root,
+      logsDir: files.layout.logs,
+      rcFile: files.rcFile,
+      path: this.path,
+      onSession: (info) => this.recordSession(info),
+    });
+  }
+
+  /** Open the machine of an existing work directory; with `init`, set one up when there is none. */
+  static async open(root: string, init?: MachineInit, deps: MachineDeps = {}): Promise<LessonMachine> {
+    const files = engineFiles(root);
+    const store = new StateStore(files.layout.stateFile);
+    let state = await store.read();
+    if (!state && !init) {
+      throw new DemystifyError('NO_STATE', `nothing has run in ${files.layout.root} yet`, {
+        hint: 'start with demystify run, or give the work directory with --workdir',
+      });
+    }
+    if (!state) state = newWorkdirState({ ...init!, tmuxSocket: files.socket });
+    else if (init) state = { ...state, ...init, tmuxSocket: state.tmuxSocket };
+    await prepareEngineFiles(files);
+    await writeShellRc(files.rcFile, { historyFile: files.historyFile });
+    await store.write(state);
+    return new LessonMachine(files, state, deps);
+  }
+
+  /** PATH of the sessions. */
+  get path(): string {
+    return sessionPath(this.files, this.state.binDir);
+  }
+
+  /** The state as last read or written. */
+  current(): WorkdirState {
+    return this.state;
+  }
+
+  /** Read state.json again. */
+  async refresh(): Promise<WorkdirState> {
+    this.state = (await this.store.read()) ?? this.state;
+    return this.state;
+  }
+
+  private async change(fn: (s: WorkdirState) => WorkdirState | void): Promise<void> {
+    this.state = await this.store.update(fn);
+  }
+
+  private async recordSession(info: { session: string; serverPid: number; panePid: number }): Promise<void> {
+    const server = await recordProcess(info.serverPid, 'tmux-server');
+    const pane = await recordProcess(info.panePid, 'pane', info.session);
+    await this.change((s) => {
+      const processes = s.processes.filter(
+        (p) => !(p.role === 'tmux-server' && server && p.pid !== server.pid),
+      );
+      for (const record of [server, pane])
+        if (record && !processes.some((p) => p.pid === record.pid)) processes.push(record);
+      s.processes = processes;
+    });
+  }
+
+  /** The ports of the effect loop, on this machine. */
+  ports(typing: Typing): EnginePorts {
+    const tls = this.state.tls;
+    return {
+      terminal: this.terminal,
+      prober: createProber({
+        workdir: this.files.layout.root,
+        logFile: (session) => this.terminal.logFile(session),
+        path: this.path,
+        ...(tls ? { tls } : {}),
+        ...(this.deps.prefix ? { prefix: this.deps.prefix } : {}),
+      }),
+      reset: () => this.reset(),
+      persist: (progress: SavedProgress) => this.change((s) => void (s.progress = progress)),
+      componentReady: (step, readyAt) => this.recordComponent(step, readyAt),
+      typing,
+      now: () => Date.now(),
+      sleep: (ms, signal) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, ms);
+          signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('aborted'))), {
+            once: true,
+          });
+        }),
+    };
+  }
+
+  private async recordComponent(step: PlannedStep, readyAt: number): Promise<void> {
+    const panePid = await this.tmux.panePid(step.session);
+    const table = await processTable();
+    const child = [...table.values()].find((p) => p.ppid === panePid);
+    const process = child ? await recordProcess(child.pid, 'component', step.session) : undefined;
+    const name = step.component ?? step.session;
+    await this.change((s) => {
+      s.components[name] = {
+        session: step.session,
+        step: step.name,
+        ready: step.ready,
+        readyAt,
+        ...(process ? { process } : {}),
+      };
+    });
+  }
+
+  /**
+   * Bring the machine back to a clean start (the "reset" of reset-and-fast-forward): end every process
+   * the sessions started (the tmux server stays), remove the lesson's reset paths, forget components.
+   */
+  async reset(): Promise<void> {
+    const serverPid = await this.tmux.serverPid();
+    await this.stop(serverPid === undefined ? [] : [serverPid]);
+    for (const path of this.state.reset) await rm(this.safePath(path), { recursive: true, force: true });
+    await this.change((s) => {
+      s.processes = s.processes.filter((p) => p.role === 'tmux-server');
+      s.components = {};
+    });
+  }
+
+  /** End every process the engine started and its tmux server; with `purge`, remove generated state. */
+  async cleanup(options: { purge?: boolean } = {}): Promise<{ ended: number[]; survivors: number[] }> {
+    const result = await this.stop([]);
+    await this.tmux.killServer();
+    await rm(this.state.tmuxSocket, { force: true });
+    if (options.purge) {
+      for (const path of this.state.reset) await rm(this.safePath(path), { recursive: true, force: true });
+      await rm(this.files.layout.logs, { recursive: true, force: true });
+      await rm(this.files.dir, { recursive: true, force: true });
+      if (this.state.tmuxSocket !== this.files.layout.tmuxSocket)
+        await rm(join(this.state.tmuxSocket, '..'), { recursive: true, force: true });
+      await rm(this.files.layout.stateFile, { force: true });
+    } else {
+      await this.change((s) => {
+        s.processes = [];
+        s.components = {};
+        delete s.progress;
+      });
+    }
+    return result;
+  }
+
+  private async stop(keep: number[]): Promise<{ ended: number[]; survivors: number[] }> {
+    const spec = {
+      records: this.state.processes,
+      marker: this.state.marker,
+      keep,
+      graceMs: this.deps.graceMs ?? 5000,
+    };
+    const result = await stopOwned(spec, this.deps.kill ?? defaultKillDeps);
+    if (result.survivors.length > 0) {
+      throw new DemystifyError('STOP_FAILED', `could not end processes ${result.survivors.join(', ')}`, {
+        hint: 'they may belong to another user: end them by hand',
+      });
+    }
+    return result;
+  }
+
+  /** A reset path resolved in the work directory; never the work directory itself or a parent of it. */
+  private safePath(path: string): string {
+    const root = this.files.layout.root;
+    const abs = isAbsolute(path) ? path : resolve(root, path);
+    const rel = relative(abs, root);
+    if (rel === '' || !rel.startsWith('..')) {
+      throw new DemystifyError('RESET_PATH', `refusing to remove '${path}': it contains the work directory`);
+    }
+    return abs;
+  }
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { workdirLayout, type Workdir } from './workdir.js';
+
+/** A unix socket path holds at most 107 bytes; keep a margin for tmux's own checks. */
+export const MAX_SOCKET_PATH = 100;
+
+/** Where the engine keeps its own files in a work directory (start-up file, tmux config, history). */
+export function engineDir(root: string): string {
+  return join(workdirLayout(root).root, '.demystify');
+}
+
+/**
+ * The tmux socket of a work directory: `WORKDIR/tmux.sock`, or, when that path is too long for a unix
+ * socket, `/tmp/demystify-<hash of the workdir>/tmux.sock` (the same workdir always gives the same path,
+ * and it is recorded in state.json).
+ */
+export function tmuxSocketPath(root: string): string {
+  const layout = workdirLayout(root);
+  if (Buffer.byteLength(layout.tmuxSocket) <= MAX_SOCKET_PATH) return layout.tmuxSocket;
+  const hash = createHash('sha256').update(layout.root).digest('hex').slice(0, 16);
+  return join('/tmp', `demystify-${hash}`, 'tmux.sock');
+}
+
+/** The files of the engine in a work directory. */
+export interface EngineFiles {
+  layout: Workdir;
+  dir: string;
+  rcFile: string;
+  tmuxConf: string;
+  historyFile: string;
+  /** Folder holding a `demystify` launcher, so lesson steps can call `demystify pki ...`. */
+  selfBin: string;
+  socket: string;
+}
+
+/** Paths of the engine's files (nothing is created). */
+export function engineFiles(root: string): EngineFiles {
+  const layout = workdirLayout(root);
+  const dir = engineDir(root);
+  return {
+    layout,
+    dir,
+    rcFile: join(dir, 'shell-rc.bash'),
+    tmuxConf: join(dir, 'tmux.conf'),
+    historyFile: join(dir, 'history'),
+    selfBin: join(dir, 'bin'),
+    socket: tmuxSocketPath(root),
+  };
+}
+
+/** The tmux configuration of the private server. */
+export const TMUX_CONF = `# Written by demystify: the private tmux server of one lesson.
+# The server outlives its sessions during a replay; cleanup ends it explicitly.
+set -s exit-empty off
+set -g history-limit 50000
+set -g remain-on-exit off
+set -g status-left '[#S] '
+set -g status-right 'demystify'
+`;
+
+/**
+ * Write the tmux configuration and the `demystify` launcher (this very installation, run by this Node),
+ * and create the socket's folder.
+ */
+export async function prepareEngineFiles(files: EngineFiles): Promise<void> {
+  await mkdir(files.selfBin, { recursive: true });
+  await mkdir(files.layout.logs, { recursive: true });
+  await mkdir(join(files.socket, '..'), { recursive: true, mode: 0o700 });
+  await writeFile(files.tmuxConf, TMUX_CONF);
+  const cli = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+  const launcher = join(files.selfBin, 'demystify');
+  await writeFile(launcher, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(cli)} "$@"\n`);
+  await chmod(launcher, 0o755);
+}
+
+/** PATH of the sessions: the lesson's binaries, then demystify itself, then the user's PATH. */
+export function sessionPath(
+  files: EngineFiles,
+  binDir: string | undefined,
+  userPath = process.env.PATH ?? '',
+): string {
+  return [binDir ?? files.layout.bin, files.selfBin, userPath].filter(Boolean).join(':');
+}
+
+function quote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}

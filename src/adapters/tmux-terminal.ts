@@ -1,0 +1,135 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DemystifyError } from '../errors.js';
+import type { CommandResult } from '../engine/outcome.js';
+import type { Terminal, TypedCommand, Typing } from '../engine/ports.js';
+import { logSize, logTail, readLogFrom, waitForLog } from './session-log.js';
+import { commandStartOffset, lineCycle, shellIdle } from './shell-marks.js';
+import type { Tmux } from './tmux.js';
+
+/** What the terminal needs to know about the lesson's machine. */
+export interface TerminalOptions {
+  tmux: Tmux;
+  /** The lesson's work directory: every session starts there. */
+  workdir: string;
+  /** Folder of the session logs (`<session>.log`). */
+  logsDir: string;
+  /** The bash start-up file that installs the marking prompt (shell-rc.ts). */
+  rcFile: string;
+  /** PATH of every session: the lesson's bin/ (or --bin-dir), demystify's own folder, the user's PATH. */
+  path: string;
+  /** Told about every session created, with the process ids to record. */
+  onSession?: (info: { session: string; serverPid: number; panePid: number }) => Promise<void>;
+  /** How long a new shell may take to show its first prompt (default 10 s). */
+  shellStartTimeoutMs?: number;
+}
+
+/**
+ * The Terminal port on a private tmux server. Each session runs `bash --rcfile RC -i`; a command is
+ * typed line by line exactly as written, and the prompt's marks in the session's log say when each
+ * line ended and how (shell-marks.ts), so `cd` and `export` carry over as in a person's terminal.
+ */
+export class TmuxTerminal implements Terminal {
+  private readonly options: TerminalOptions;
+
+  constructor(options: TerminalOptions) {
+    this.options = options;
+  }
+
+  /** The log file of a session. */
+  logFile(session: string): string {
+    return join(this.options.logsDir, `${session}.log`);
+  }
+
+  /** Create a session with the engine's shell unless it exists; resolves at its first prompt. */
+  async ensureSession(session: string): Promise<void> {
+    const { tmux } = this.options;
+    if (await tmux.hasSession(session)) return;
+    await mkdir(this.options.logsDir, { recursive: true });
+    const logFile = this.logFile(session);
+    const offset = await logSize(logFile);
+    const pids = await tmux.newSession({
+      name: session,
+      cwd: this.options.workdir,
+      command: ['bash', '--noprofile', '--rcfile', this.options.rcFile, '-i'],
+      env: { PATH: this.options.path, DEMYSTIFY_PATH: this.options.path, DEMYSTIFY_SESSION: session },
+      logFile,
+    });
+    await this.options.onSession?.({ session, ...pids });
+    const signal = AbortSignal.timeout(this.options.shellStartTimeoutMs ?? 10_000);
+    await waitForLog(logFile, offset, (text) => (shellIdle(text) ? true : undefined), signal).catch(() => {
+      throw new DemystifyError('SHELL_START', `the shell of session '${session}' showed no prompt`, {
+        hint: `see ${logFile}`,
+      });
+    });
+  }
+
+  async type(
+    session: string,
+    command: string,
+    options: { typing: Typing; signal: AbortSignal },
+  ): Promise<TypedCommand> {
+    await this.ensureSession(session);
+    const logFile = this.logFile(session);
+    const size = await logSize(logFile);
+    if (shellIdle(await readLogFrom(logFile, Math.max(0, size - 16_384))) === false) {
+      throw new DemystifyError('SESSION_BUSY', `session '${session}' is still running a command`, {
+        hint: `look at it with 'demystify attach ${session}', or bring the machine back with 'demystify replay'`,
+      });
+    }
+    const lines = command.replace(/\r\n/g, '\n').replace(/\n+$/, '').split('\n');
+    let markStarted: (value: { logOffset: number }) => void = () => undefined;
+    const started = new Promise<{ logOffset: number }>((resolve) => (markStarted = resolve));
+    const ended = this.typeLines(session, lines, options, markStarted);
+    // Whoever stops listening (a session step once ready) must not leave a rejection unhandled.
+    ended.catch(() => undefined);
+    void ended.then(
+      async () => markStarted({ logOffset: await logSize(logFile) }),
+      () => undefined,
+    );
+    return { started, ended };
+  }
+
+  private async typeLines(
+    session: string,
+    lines: string[],
+    options: { typing: Typing; signal: AbortSignal },
+    markStarted: (value: { logOffset: number }) => void,
+  ): Promise<CommandResult> {
+    const logFile = this.logFile(session);
+    let exitStatus = 0;
+    const outputs: string[] = [];
+    for (const [i, line] of lines.entries()) {
+      const before = await logSize(logFile);
+      await this.options.tmux.typeLine(session, line, options.typing);
+      if (i === lines.length - 1) {
+        void waitForLog(
+          logFile,
+          before,
+          (text) => commandStartOffset(text) ?? (lineCycle(text) ? text.length : undefined),
+          options.signal,
+        ).then(
+          async (chars) => {
+            const text = await readLogFrom(logFile, before);
+            markStarted({ logOffset: before + Buffer.byteLength(text.slice(0, chars)) });
+          },
+          () => undefined,
+        );
+      }
+      const cycle = await waitForLog(logFile, before, lineCycle, options.signal);
+      if (cycle.kind === 'continuation' || !cycle.ran) continue;
+      outputs.push(cycle.output);
+      exitStatus = cycle.status;
+      if (exitStatus !== 0) break;
+    }
+    return { exitStatus, output: outputs.join('') };
+  }
+
+  async interrupt(session: string): Promise<void> {
+    await this.options.tmux.sendKeys(session, 'C-c');
+  }
+
+  async logTail(session: string, lines: number): Promise<string[]> {
+    return logTail(this.logFile(session), lines);
+  }
+}

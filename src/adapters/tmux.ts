@@ -1,0 +1,231 @@
+import { execa } from 'execa';
+import { DemystifyError } from '../errors.js';
+import { shellQuote } from './shell-rc.js';
+
+/** How text is typed: all at once (headless runs, learners), or key by key like a person on stage. */
+export type TypingSpeed = 'instant' | 'human';
+
+/** Options of a private tmux server. */
+export interface TmuxOptions {
+  /** The server's socket (`tmux -S`): one per work directory, never the user's default server. */
+  socket: string;
+  /** tmux configuration file (`-f`); `/dev/null` ignores the user's ~/.tmux.conf. */
+  configFile?: string;
+  /**
+   * Command the server is started through, e.g. `['nsenter', '--net=/run/netns/demo']`, so that every
+   * session lives in a network namespace (isolation). Only the call that starts the server uses it.
+   */
+  prefix?: string[];
+  /** Environment of the server, inherited by every session (the engine's process marker lives here). */
+  env?: Record<string, string>;
+  /** Milliseconds between two keys when typing like a person (default 35, with jitter). */
+  keyDelayMs?: number;
+  /** Injectable sleep (tests). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A new session: a command (argv) in a folder, its output appended to a log file. */
+export interface NewSession {
+  name: string;
+  cwd: string;
+  command: string[];
+  env?: Record<string, string>;
+  logFile: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * A private tmux server. Every call names the socket explicitly and strips TMUX from the environment,
+ * so nothing ever reaches the user's own server, even when demystify runs inside tmux.
+ */
+export class Tmux {
+  readonly socket: string;
+  private readonly options: TmuxOptions;
+  private buffers = 0;
+
+  constructor(options: TmuxOptions) {
+    this.socket = options.socket;
+    this.options = options;
+  }
+
+  /** Run one tmux command list (use ';' as a separate argument between commands); returns stdout. */
+  async run(args: string[], options: { input?: string; prefixed?: boolean } = {}): Promise<string> {
+    const base = [
+      '-S',
+      this.socket,
+      ...(this.options.configFile ? ['-f', this.options.configFile] : []),
+      ...args,
+    ];
+    const prefix = options.prefixed ? (this.options.prefix ?? []) : [];
+    const [file, ...rest] = prefix.length > 0 ? [...prefix, 'tmux', ...base] : ['tmux', ...base];
+    const env = { ...withoutTmux(process.env), ...(this.options.env ?? {}) };
+    const result = await execa(file!, rest, {
+      env,
+      extendEnv: false,
+      reject: false,
+      ...(options.input === undefined ? {} : { input: options.input }),
+    });
+    if (result.exitCode !== 0) {
+      const message = String(result.stderr || result.stdout || result.message).trim();
+      if ((result as { code?: string }).code === 'ENOENT') {
+        throw new DemystifyError('TMUX_MISSING', 'tmux is not installed', {
+          hint: 'install it: apt-get install tmux',
+        });
+      }
+      throw new DemystifyError('TMUX', `tmux ${args[0]} failed: ${message}`);
+    }
+    return String(result.stdout);
+  }
+
+  /** The server's process id, or undefined when no server answers on the socket. */
+  async serverPid(): Promise<number | undefined> {
+    try {
+      const out = await this.run(['display-message', '-p', '#{pid}']);
+      const pid = Number(out.trim());
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Names of the sessions on the server ([] when it is not running). */
+  async sessions(): Promise<string[]> {
+    try {
+      const out = await this.run(['list-sessions', '-F', '#{session_name}']);
+      return out.split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Whether a session of exactly this name exists. */
+  async hasSession(name: string): Promise<boolean> {
+    return (await this.sessions()).includes(name);
+  }
+
+  /**
+   * Create a detached session and start logging it, in one tmux command list: the pipe is in place
+   * before the server reads the first byte the command prints. Returns the server's and pane's pids.
+   */
+  async newSession(spec: NewSession): Promise<{ serverPid: number; panePid: number }> {
+    const env = Object.entries(spec.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    const size = ['-x', String(spec.width ?? 200), '-y', String(spec.height ?? 50)];
+    const target = `=${spec.name}:`;
+    const out = await this.run(
+      [
+        'new-session',
+        '-d',
+        '-s',
+        spec.name,
+        '-c',
+        spec.cwd,
+        ...size,
+        ...env,
+        ...spec.command,
+        ';',
+        'pipe-pane',
+        '-t',
+        target,
+        '-o',
+        `exec cat >> ${shellQuote(spec.logFile)}`,
+        ';',
+        'display-message',
+        '-p',
+        '-t',
+        target,
+        '#{pid} #{pane_pid}',
+      ],
+      { prefixed: true },
+    );
+    const [serverPid, panePid] = out.trim().split(/\s+/).map(Number);
+    return { serverPid: serverPid ?? 0, panePid: panePid ?? 0 };
+  }
+
+  /** The process id of the session's pane (its shell). */
+  async panePid(name: string): Promise<number | undefined> {
+    try {
+      const pid = Number(
+        (await this.run(['display-message', '-p', '-t', `=${name}:`, '#{pane_pid}'])).trim(),
+      );
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Send tmux key names (`Enter`, `C-c`) to a session. */
+  async sendKeys(name: string, ...keys: string[]): Promise<void> {
+    await this.run(['send-keys', '-t', `=${name}:`, ...keys]);
+  }
+
+  /**
+   * Type one line (no newline in it) and press Enter. Instant: one bracketed paste, so tabs and any
+   * byte arrive exactly as written. Human: key by key with a small random delay.
+   */
+  async typeLine(name: string, line: string, speed: TypingSpeed): Promise<void> {
+    if (speed === 'instant' || line.length === 0) {
+      if (line.length > 0) await this.paste(name, line);
+      await this.sendKeys(name, 'Enter');
+      return;
+    }
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const delay = this.options.keyDelayMs ?? 35;
+    for (const char of line) {
+      const code = char.codePointAt(0) ?? 0;
+      // Hex keys avoid tmux's own parsing (a lone ';' separates commands); a tab is quoted (C-v) so
+      // readline inserts it instead of completing; anything else is pasted.
+      if (char === '\t')
+        await this.run([
+          'send-keys',
+          '-t',
+          `=${name}:`,
+          'C-v',
+          ';',
+          'send-keys',
+          '-t',
+          `=${name}:`,
+          '-H',
+          '09',
+        ]);
+      else if (code >= 0x20 && code < 0x7f)
+        await this.run(['send-keys', '-t', `=${name}:`, '-H', code.toString(16)]);
+      else await this.paste(name, char);
+      await sleep(Math.round(delay * (0.5 + Math.random())));
+    }
+    await sleep(delay * 3);
+    await this.sendKeys(name, 'Enter');
+  }
+
+  /** Paste text into a session (bracketed when the program asked for it, as bash does). */
+  async paste(name: string, text: string): Promise<void> {
+    const buffer = `demystify-${process.pid}-${this.buffers++}`;
+    await this.run(['load-buffer', '-b', buffer, '-'], { input: text });
+    await this.run(['paste-buffer', '-p', '-d', '-b', buffer, '-t', `=${name}:`]);
+  }
+
+  /** End one session (its processes get SIGHUP). Missing session: nothing to do. */
+  async killSession(name: string): Promise<void> {
+    try {
+      await this.run(['kill-session', '-t', `=${name}`]);
+    } catch {
+      // Already gone: killing twice is fine.
+    }
+  }
+
+  /** End the server. No server: nothing to do. */
+  async killServer(): Promise<void> {
+    try {
+      await this.run(['kill-server']);
+    } catch {
+      // No server on this socket.
+    }
+  }
+}
+
+function withoutTmux(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env))
+    if (v !== undefined && k !== 'TMUX' && k !== 'TMUX_PANE') out[k] = v;
+  return out;
+}

@@ -1,0 +1,91 @@
+import type { StepOutcome } from './outcome.js';
+import type { Plan } from './plan-model.js';
+
+/** The types of the chapter state machine (machine.ts): what clients render from and send. */
+
+/** Where one step stands. */
+export type StepStatus = 'pending' | 'running' | 'ok' | 'failed' | 'timed-out' | 'skipped';
+
+/** One step's progress. */
+export interface StepState {
+  status: StepStatus;
+  outcome?: StepOutcome;
+  /** Epoch milliseconds when the loop started it. */
+  startedAt?: number;
+  /** It ran as part of a fast-forward (instant typing, checks skipped). */
+  fast?: boolean;
+}
+
+/** A range of steps the engine works through on its own, one after the other. */
+export interface RunState {
+  /** Next step to start. */
+  next: number;
+  /** Last step to run, inclusive (-1: none). */
+  last: number;
+  /** Steps before this index are a fast-forward: typed instantly, checks skipped. */
+  fastBefore: number;
+  /** A headless run skips interactive steps. */
+  headless: boolean;
+  /** What started it, for the UI. */
+  reason: 'run' | 'run-step' | 'replay';
+  /** `stop` was asked: no further step starts. */
+  stopped?: boolean;
+}
+
+/** What the effect loop is busy with. */
+export type Activity = { kind: 'idle' } | { kind: 'step'; step: number } | { kind: 'reset' };
+
+/** How the last run ended (null before the first one ends). */
+export type RunResult = { ok: true } | { ok: false; failedStep?: number; stopped?: boolean; error?: string };
+
+/** Everything a client renders from. `plan` is the immutable plan the machine was made for. */
+export interface EngineState {
+  readonly plan: Plan;
+  steps: StepState[];
+  /** The step the presenter points at: the next one `run-step` runs (steps.length: past the end). */
+  cursor: number;
+  /** The chapter the presenter shows (a chapter may have no steps). */
+  chapter: number;
+  activity: Activity;
+  run: RunState | null;
+  lastRun: RunResult | null;
+}
+
+/** What clients and the loop tell the machine. Chapters and steps are 0-based indices into the plan. */
+export type EngineEvent =
+  /** Run chapters `from`..`to` (default: all). Earlier chapters are fast-forwarded first unless done. */
+  | { type: 'run'; from?: number; to?: number; headless?: boolean }
+  /** Run the step under the cursor, then move the cursor past it. */
+  | { type: 'run-step' }
+  | { type: 'next' }
+  | { type: 'previous' }
+  | { type: 'jump-to-chapter'; chapter: number }
+  /** Bring the machine back to the start of a chapter (reset, fast-forward), then run it unless `run: false`. */
+  | { type: 'replay-chapter'; chapter: number; run?: boolean; headless?: boolean }
+  /** Start no further step; the current one ends on its own. */
+  | { type: 'stop' }
+  | { type: 'step-started'; step: number; at: number }
+  | { type: 'step-finished'; step: number; outcome: StepOutcome }
+  | { type: 'reset-finished'; error?: string };
+
+/** What the loop must do. */
+export type EngineEffect =
+  | { type: 'run-step'; step: number; fast: boolean }
+  /** Stop every component, restore the lesson's `reset` paths, start a fresh shell. */
+  | { type: 'reset' }
+  /** Save progress (state.json). */
+  | { type: 'persist' }
+  | { type: 'run-ended'; result: RunResult };
+
+/** The machine's answer to an event. */
+export interface Transition {
+  state: EngineState;
+  effects: EngineEffect[];
+}
+
+/** The part of the state kept in state.json. */
+export interface SavedProgress {
+  cursor: number;
+  chapter: number;
+  steps: { name: string; status: StepStatus; outcome?: StepOutcome }[];
+}

@@ -1,0 +1,224 @@
+import type { Plan } from './plan-model.js';
+import { isSuccess, type StepOutcome } from './outcome.js';
+import { chapterOf, firstStepOf, lastStepOf } from './chapters.js';
+import type {
+  EngineEffect,
+  EngineEvent,
+  EngineState,
+  RunResult,
+  RunState,
+  SavedProgress,
+  StepState,
+  StepStatus,
+  Transition,
+} from './machine-types.js';
+
+export type * from './machine-types.js';
+export { chapterOf, firstStepOf, lastStepOf } from './chapters.js';
+
+/**
+ * The chapter state machine: `update(state, event) -> { state, effects }`, pure. Clients (the headless
+ * runner, the presenter) send events and render from the state; one small loop (engine.ts) performs the
+ * effects and feeds their results back as events. Nothing here touches a terminal, a clock or a file.
+ * The types live in machine-types.ts.
+ */
+
+/** A fresh state for a plan; `saved` restores progress kept in state.json (matched by step name). */
+export function initialState(plan: Plan, saved?: SavedProgress): EngineState {
+  const byName = new Map((saved?.steps ?? []).map((s) => [s.name, s]));
+  const steps = plan.steps.map((step): StepState => {
+    const old = byName.get(step.name);
+    // A step that was running when a presenter quit is unknown now: it counts as not run.
+    if (!old || old.status === 'running') return { status: 'pending' };
+    return { status: old.status, ...(old.outcome ? { outcome: old.outcome } : {}) };
+  });
+  const cursor = Math.min(Math.max(saved?.cursor ?? 0, 0), steps.length);
+  const chapter = Math.min(
+    Math.max(saved?.chapter ?? chapterOf(plan, cursor), 0),
+    Math.max(plan.chapters.length - 1, 0),
+  );
+  return { plan, steps, cursor, chapter, activity: { kind: 'idle' }, run: null, lastRun: null };
+}
+
+/** Extract what is saved. */
+export function savedProgress(state: EngineState): SavedProgress {
+  return {
+    cursor: state.cursor,
+    chapter: state.chapter,
+    steps: state.plan.steps.map((step, i) => ({ name: step.name, ...pick(state.steps[i]) })),
+  };
+}
+
+/** The pure transition function. Unknown or untimely events leave the state as it is. */
+export function update(state: EngineState, event: EngineEvent): Transition {
+  switch (event.type) {
+    case 'run':
+      return startRun(state, event.from, event.to, event.headless ?? true);
+    case 'run-step': {
+      if (busy(state) || state.cursor >= state.steps.length) return same(state);
+      const run: RunState = {
+        next: state.cursor,
+        last: state.cursor,
+        fastBefore: 0,
+        headless: false,
+        reason: 'run-step',
+      };
+      return advance({ ...state, run }, []);
+    }
+    case 'next':
+    case 'previous': {
+      const cursor = clamp(state.cursor + (event.type === 'next' ? 1 : -1), 0, state.steps.length);
+      return {
+        state: { ...state, cursor, chapter: chapterOf(state.plan, cursor) },
+        effects: [{ type: 'persist' }],
+      };
+    }
+    case 'jump-to-chapter': {
+      if (!state.plan.chapters[event.chapter]) return same(state);
+      const cursor = firstStepOf(state.plan, event.chapter);
+      return { state: { ...state, cursor, chapter: event.chapter }, effects: [{ type: 'persist' }] };
+    }
+    case 'replay-chapter': {
+      if (busy(state) || !state.plan.chapters[event.chapter]) return same(state);
+      const first = firstStepOf(state.plan, event.chapter);
+      const last = event.run === false ? first - 1 : lastStepOf(state.plan, event.chapter);
+      const run: RunState = {
+        next: 0,
+        last,
+        fastBefore: first,
+        headless: event.headless ?? false,
+        reason: 'replay',
+      };
+      const next = {
+        ...state,
+        run,
+        cursor: first,
+        chapter: event.chapter,
+        activity: { kind: 'reset' } as const,
+      };
+      return { state: next, effects: [{ type: 'reset' }] };
+    }
+    case 'stop':
+      if (!state.run) return same(state);
+      if (state.activity.kind !== 'idle') return same({ ...state, run: { ...state.run, stopped: true } });
+      return endRun(state, { ok: false, stopped: true }, []);
+    case 'step-started': {
+      const steps = replaceAt(state.steps, event.step, {
+        ...state.steps[event.step],
+        status: 'running',
+        startedAt: event.at,
+      });
+      return same({ ...state, steps });
+    }
+    case 'step-finished': {
+      const previous = state.steps[event.step];
+      const stepState: StepState = { ...previous, status: statusOf(event.outcome), outcome: event.outcome };
+      const steps = replaceAt(state.steps, event.step, stepState);
+      const next: EngineState = { ...state, steps, activity: { kind: 'idle' } };
+      if (!state.run) return { state: next, effects: [{ type: 'persist' }] };
+      const cursor = Math.max(state.cursor, event.step + 1);
+      if (!isSuccess(event.outcome))
+        return endRun({ ...next, cursor }, { ok: false, failedStep: event.step }, []);
+      return advance({ ...next, cursor, run: { ...state.run, next: event.step + 1 } }, [{ type: 'persist' }]);
+    }
+    case 'reset-finished': {
+      const steps = state.steps.map((): StepState => ({ status: 'pending' }));
+      const next: EngineState = { ...state, steps, activity: { kind: 'idle' } };
+      if (event.error !== undefined) return endRun(next, { ok: false, error: event.error }, []);
+      return advance(next, [{ type: 'persist' }]);
+    }
+  }
+}
+
+/**
+ * A run of chapters from..to. When everything before `from` is done and nothing from `from` on has run,
+ * it simply continues; otherwise it resets the machine and fast-forwards the earlier chapters first.
+ */
+function startRun(state: EngineState, fromChapter = 0, toChapter?: number, headless = true): Transition {
+  if (busy(state)) return same(state);
+  const { plan } = state;
+  const lastChapter = toChapter ?? plan.chapters.length - 1;
+  if (!plan.chapters[fromChapter] || !plan.chapters[lastChapter]) return same(state);
+  const first = firstStepOf(plan, fromChapter);
+  const last = lastStepOf(plan, lastChapter);
+  const before = state.steps.slice(0, first);
+  const after = state.steps.slice(first);
+  const canContinue =
+    before.every((s) => s.status === 'ok' || s.status === 'skipped') &&
+    after.every((s) => s.status === 'pending');
+  if (canContinue) {
+    return advance({ ...state, run: { next: first, last, fastBefore: first, headless, reason: 'run' } }, []);
+  }
+  const run: RunState = { next: 0, last, fastBefore: first, headless, reason: 'run' };
+  return { state: { ...state, run, activity: { kind: 'reset' } }, effects: [{ type: 'reset' }] };
+}
+
+/** Start the run's next step, skipping those that must not run, or end the run. */
+function advance(state: EngineState, effects: EngineEffect[]): Transition {
+  const { run } = state;
+  if (!run || state.activity.kind !== 'idle') return { state, effects };
+  if (run.stopped) return endRun(state, { ok: false, stopped: true }, effects);
+  let steps = state.steps;
+  for (let i = run.next; i <= run.last; i++) {
+    const step = state.plan.steps[i];
+    if (!step) break;
+    const fast = i < run.fastBefore;
+    const skip =
+      run.headless && step.interactive
+        ? 'interactive step (headless run)'
+        : fast && step.check
+          ? 'check (fast-forward)'
+          : null;
+    if (skip) {
+      steps = replaceAt(steps, i, { status: 'skipped', outcome: { kind: 'skipped', reason: skip }, fast });
+      continue;
+    }
+    steps = replaceAt(steps, i, { status: 'running', fast });
+    const next: EngineState = {
+      ...state,
+      steps,
+      cursor: i,
+      run: { ...run, next: i },
+      activity: { kind: 'step', step: i },
+    };
+    return { state: next, effects: [...effects, { type: 'run-step', step: i, fast }] };
+  }
+  const cursor = Math.max(state.cursor, Math.min(run.last + 1, steps.length));
+  return endRun({ ...state, steps, cursor, chapter: chapterOf(state.plan, cursor) }, { ok: true }, effects);
+}
+
+function endRun(state: EngineState, result: RunResult, effects: EngineEffect[]): Transition {
+  const persist = effects.some((e) => e.type === 'persist') ? [] : [{ type: 'persist' } as const];
+  return {
+    state: { ...state, run: null, lastRun: result },
+    effects: [...effects, ...persist, { type: 'run-ended', result }],
+  };
+}
+
+function statusOf(outcome: StepOutcome): StepStatus {
+  return outcome.kind;
+}
+
+function busy(state: EngineState): boolean {
+  return state.run !== null || state.activity.kind !== 'idle';
+}
+
+function same(state: EngineState): Transition {
+  return { state, effects: [] };
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.min(Math.max(n, lo), hi);
+}
+
+function replaceAt<T>(items: T[], index: number, value: T): T[] {
+  if (index < 0 || index >= items.length) return items;
+  const copy = items.slice();
+  copy[index] = value;
+  return copy;
+}
+
+function pick(step: StepState | undefined): { status: StepStatus; outcome?: StepOutcome } {
+  if (!step) return { status: 'pending' };
+  return step.outcome ? { status: step.status, outcome: step.outcome } : { status: step.status };
+}

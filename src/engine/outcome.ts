@@ -1,0 +1,92 @@
+import type { Expectation } from '../lesson/model.js';
+
+/**
+ * How a step ended. Pure data: a failing step is never an exception, so the headless runner, the
+ * presenter and `--json` all render the same value.
+ */
+export type StepOutcome =
+  /** The step did what the lesson says (an `expect=fail` step that failed counts as ok). */
+  | { kind: 'ok'; durationMs: number; exitStatus?: number }
+  /** The step ended but not as expected: which expectation, why, and the session's last log lines. */
+  | {
+      kind: 'failed';
+      durationMs: number;
+      exitStatus?: number;
+      /** The expectation that failed, as the lesson would write it (`exit=0`, `fail`, `output=/re/`, `ready`). */
+      expectation: string;
+      /** One line a person can read: "exited with status 1", "etcd exited before it was ready". */
+      reason: string;
+      logTail: string[];
+    }
+  /** The step's `timeout` passed first: what it was still waiting for. */
+  | { kind: 'timed-out'; durationMs: number; waitingFor: string; logTail: string[] }
+  /** The step did not run (interactive in a headless run, a check during fast-forward). */
+  | { kind: 'skipped'; reason: string };
+
+/** True when an outcome lets a run go on. */
+export function isSuccess(outcome: StepOutcome): boolean {
+  return outcome.kind === 'ok' || outcome.kind === 'skipped';
+}
+
+/** What the terminal reported about a command that ended. */
+export interface CommandResult {
+  exitStatus: number;
+  /** Everything the command printed (stdout and stderr as the terminal shows them), escapes removed. */
+  output: string;
+}
+
+/** The verdict on a finished command, before timing and log lines are added. */
+export type Verdict = { ok: true } | { ok: false; expectation: string; reason: string };
+
+/** The lesson's way of writing an expectation, for messages. */
+export function describeExpectation(expect: Expectation): string {
+  const parts: string[] = [];
+  if (expect.fail) parts.push('fail');
+  if (expect.exit !== undefined) parts.push(`exit=${expect.exit}`);
+  if (expect.output) parts.push(`output=/${expect.output.pattern}/${expect.output.flags}`);
+  return parts.join(' ') || 'exit=0';
+}
+
+/**
+ * Judge a finished command against its expectation. Rules: `exit=N` wants exactly N; `fail` wants any
+ * non-zero status; neither wants 0. `output=/re/` must also match what the command printed.
+ */
+export function judge(expect: Expectation, result: CommandResult): Verdict {
+  const status = result.exitStatus;
+  if (expect.exit !== undefined) {
+    if (status !== expect.exit) {
+      return {
+        ok: false,
+        expectation: `exit=${expect.exit}`,
+        reason: `exited with status ${status}, expected ${expect.exit}`,
+      };
+    }
+  } else if (expect.fail) {
+    if (status === 0)
+      return { ok: false, expectation: 'fail', reason: 'succeeded, but the lesson expects it to fail' };
+  } else if (status !== 0) {
+    return { ok: false, expectation: 'exit=0', reason: `exited with status ${status}` };
+  }
+  if (expect.output) {
+    const re = new RegExp(expect.output.pattern, expect.output.flags);
+    if (!re.test(result.output)) {
+      const expectation = `output=/${expect.output.pattern}/${expect.output.flags}`;
+      return { ok: false, expectation, reason: `its output does not match ${expectation}` };
+    }
+  }
+  return { ok: true };
+}
+
+/** A one-line summary of an outcome: `ok`, `failed (exit 1)`, `timed out`, `skipped`. */
+export function outcomeLabel(outcome: StepOutcome): string {
+  switch (outcome.kind) {
+    case 'ok':
+      return 'ok';
+    case 'failed':
+      return outcome.exitStatus === undefined ? 'failed' : `failed (exit ${outcome.exitStatus})`;
+    case 'timed-out':
+      return 'timed out';
+    case 'skipped':
+      return 'skipped';
+  }
+}
