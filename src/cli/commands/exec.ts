@@ -1,13 +1,23 @@
-import { DemystifyError } from '../../errors.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify exec`: run a command inside the network namespace of the lesson */
-export const defineExec: CommandDefinition = (program) => {
+/** `demystify exec [--workdir DIR] -- COMMAND...`: run a command inside the lesson's network namespace. */
+export const defineExec: CommandDefinition = (program, io, setExit) => {
   program
     .command('exec')
-    .description('run a command inside the network namespace of the lesson')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'exec is not implemented yet');
+    .description('run a command inside the network namespace of an isolated lesson (after --)')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .option('--workdir <dir>', 'work directory of the isolated lesson')
+    .option('--lesson <lesson>', 'a lesson file or id whose default work directory to use')
+    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .action(async (command: string[], opts: ExecCommandOptions) => {
+      const { runExec } = await import('../actions/exec.js');
+      setExit(await runExec(command, opts, io));
     });
 };
+
+/** Options of `demystify exec`. */
+export interface ExecCommandOptions {
+  workdir?: string;
+  lesson?: string;
+  lang?: string;
+}

@@ -1,0 +1,57 @@
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { isolationLive, nsenterPrefix, readIsolation } from '../../adapters/netns.js';
+import { DemystifyError, UsageError } from '../../errors.js';
+import type { ExecCommandOptions } from '../commands/exec.js';
+import type { CliIo } from '../context.js';
+import { workdirRootFor } from './engine-common.js';
+
+/**
+ * Run a command inside an isolated lesson's network namespace, through `nsenter --net=` (not
+ * `ip netns exec`, which remounts /sys and would hide the cgroup mounts kubelet needs). The lesson's
+ * `bin/` comes first on PATH, as in its sessions. Returns the command's exit code (128+n for a signal).
+ */
+export async function runExec(command: string[], opts: ExecCommandOptions, io: CliIo): Promise<number> {
+  if (command.length === 0) {
+    throw new UsageError('exec needs a command', { hint: 'demystify exec -- curl -s http://10.0.0.1:3000/' });
+  }
+  const root = await workdirRootFor(opts.lesson, opts.workdir, opts.lang);
+  const record = await readIsolation(root);
+  if (!record) {
+    throw new DemystifyError('NOT_ISOLATED', `the lesson in ${root} is not isolated`, {
+      exitCode: 2,
+      hint: 'run it with --isolate (or isolate: true in its front matter); otherwise run the command directly',
+    });
+  }
+  if (!isolationLive(record)) {
+    throw new DemystifyError(
+      'ISOLATION_GONE',
+      `the namespace ${record.namespace} of ${root} no longer exists`,
+      {
+        hint: 'run demystify cleanup, then run the lesson again',
+      },
+    );
+  }
+  const bin = join(root, 'bin');
+  const path = [...(existsSync(bin) ? [bin] : []), process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'];
+  const [file, ...args] = [...nsenterPrefix(record), '--', ...command];
+  // A person at a terminal gets the terminal itself (a shell, a pager); otherwise output goes through io.
+  const child = execa(file!, args, {
+    env: { PATH: path.join(delimiter) },
+    reject: false,
+    buffer: false,
+    stdin: 'inherit',
+    stdout: io.isTTY ? 'inherit' : 'pipe',
+    stderr: io.isTTY ? 'inherit' : 'pipe',
+  });
+  child.stdout?.on('data', (chunk: Buffer) => io.stdout(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => io.stderr(chunk.toString()));
+  const result = await child;
+  if ((result as { code?: string }).code === 'ENOENT') {
+    throw new DemystifyError('EXEC', 'nsenter is not installed', { hint: 'it comes with util-linux' });
+  }
+  if (result.signal) return 128 + (constants.signals[result.signal] ?? 0);
+  return result.exitCode ?? 1;
+}
