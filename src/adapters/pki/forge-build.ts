@@ -110,11 +110,14 @@ export function buildLeafCertificate(
   return cert;
 }
 
-/** PEM encodings, as the files hold them (PKCS#1 private keys, like cfssl; SPKI public keys). */
+/** node-forge ends PEM lines with CRLF; files on this system (and what openssl writes) use LF. */
+const lf = (pem: string): string => pem.replace(/\r\n/g, '\n');
+
+/** PEM encodings, as the files hold them (PKCS#1 private keys, like cfssl; SPKI public keys), LF line ends. */
 export const toPem = {
-  cert: (cert: Certificate): string => pki.certificateToPem(cert),
-  privateKey: (key: forge.pki.rsa.PrivateKey): string => pki.privateKeyToPem(key),
-  publicKey: (key: forge.pki.rsa.PublicKey): string => pki.publicKeyToPem(key),
+  cert: (cert: Certificate): string => lf(pki.certificateToPem(cert)),
+  privateKey: (key: forge.pki.rsa.PrivateKey): string => lf(pki.privateKeyToPem(key)),
+  publicKey: (key: forge.pki.rsa.PublicKey): string => lf(pki.publicKeyToPem(key)),
 };
 
 /** Parsers that throw node-forge's own message; callers wrap it with the file name. */

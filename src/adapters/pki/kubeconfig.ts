@@ -63,9 +63,12 @@ export function buildKubeconfig(input: KubeconfigInput): Kubeconfig {
   };
 }
 
-/** The YAML text of a kubeconfig (never folded: base64 lines stay whole). */
+/**
+ * The YAML text of a kubeconfig, byte for byte what kubectl writes: lists not indented under their key
+ * (Go's yaml style) and base64 lines never folded.
+ */
 export function renderKubeconfig(config: Kubeconfig): string {
-  return dump(config, { lineWidth: -1, noRefs: true });
+  return dump(config, { lineWidth: -1, noRefs: true, seqNoIndent: true });
 }
 
 /** Where a kubeconfig's material comes from, and the names to give it. */

@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+/** The repository root (tests run from dist/test/integration). */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The compiled CLI, as a learner runs it. */
+export const BIN = join(ROOT, 'dist/src/cli/bin.js');
+
+/** Run `demystify ...` as a child process; returns its output, throws on a non-zero exit. */
+export async function demystify(args: string[], cwd?: string): Promise<string> {
+  const result = await execa(process.execPath, [BIN, ...args], { ...(cwd ? { cwd } : {}) });
+  return result.stdout;
+}
+
+/** A temp folder removed when the test ends. */
+export async function tempDir(
+  t: { after: (fn: () => Promise<void>) => void },
+  prefix: string,
+): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A TCP port free right now on 127.0.0.1 (other engineers run tests on this machine too: never a fixed one). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Whether a process with this PID still exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
