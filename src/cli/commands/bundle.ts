@@ -1,13 +1,89 @@
-import { DemystifyError } from '../../errors.js';
+import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify bundle`: pack or load an offline bundle of binaries and images */
-export const defineBundle: CommandDefinition = (program) => {
-  program
+/** `demystify bundle create|load|images`: an offline bundle of a lesson's binaries and images. */
+export const defineBundle: CommandDefinition = (program, io, setExit) => {
+  const bundle = program
     .command('bundle')
-    .description('pack or load an offline bundle of binaries and images')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'bundle is not implemented yet');
+    .description('pack or load an offline bundle of binaries and images');
+  bundle
+    .command('create')
+    .description("pack the lesson's binaries and images (OCI archives) into FILE")
+    .argument('<file>', 'bundle to write (.tar, or .tar.gz to compress)')
+    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
+    .option('--arch <arch>', 'target architecture, amd64 or arm64 (default: this machine)')
+    .option('--mirror <url>', 'rewrite the origin of every URL (default: $DEMYSTIFY_MIRROR)')
+    .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
+    .option('--pin <name=version>', "override an artifact's version (repeatable)", collect)
+    .option('--address <socket>', 'containerd to export images that have no url from')
+    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .action(async (file: string, lesson: string | undefined, opts: BundleCreateOptions) => {
+      const { runBundleCreate } = await import('../actions/bundle.js');
+      setExit(await runBundleCreate(file, lesson, opts, io));
+    });
+  bundle
+    .command('load')
+    .description('fill the cache and bin/ from FILE, offline; import its images if containerd runs')
+    .argument('<file>', 'bundle made by bundle create')
+    .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
+    .option(
+      '--workdir <dir>',
+      "work directory whose bin/ receives the binaries (default: the bundle's lesson's)",
+    )
+    .option(
+      '--address <socket>',
+      'containerd socket to import images into',
+      '/run/containerd/containerd.sock',
+    )
+    .option('--snapshotter <name>', "containerd snapshotter to unpack images for (default: containerd's)")
+    .option('--no-images', 'do not import images, even if containerd runs')
+    .action(async (file: string, opts: BundleLoadOptions) => {
+      const { runBundleLoad } = await import('../actions/bundle.js');
+      setExit(await runBundleLoad(file, opts, io));
+    });
+  bundle
+    .command('images')
+    .description("import the lesson's images into containerd's k8s.io namespace (a lesson step runs this)")
+    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
+    .option('--address <socket>', 'containerd socket', '/run/containerd/containerd.sock')
+    .option('--arch <arch>', 'architecture of the images (default: this machine)')
+    .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
+    .option('--mirror <url>', 'rewrite the origin of image URLs (default: $DEMYSTIFY_MIRROR)')
+    .option('--workdir <dir>', 'work directory (its bin/ctr is used when present)')
+    .option('--snapshotter <name>', "containerd snapshotter to unpack images for (default: containerd's)")
+    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .action(async (lesson: string | undefined, opts: BundleImagesOptions) => {
+      const { runBundleImages } = await import('../actions/bundle.js');
+      setExit(await runBundleImages(lesson, opts, io));
     });
 };
+
+/** Options of `demystify bundle create`. */
+export interface BundleCreateOptions {
+  arch?: string;
+  mirror?: string;
+  cache?: string;
+  pin?: string[];
+  address?: string;
+  lang?: string;
+}
+
+/** Options of `demystify bundle load`. */
+export interface BundleLoadOptions {
+  cache?: string;
+  workdir?: string;
+  address: string;
+  snapshotter?: string;
+  images: boolean;
+}
+
+/** Options of `demystify bundle images`. */
+export interface BundleImagesOptions {
+  address: string;
+  arch?: string;
+  cache?: string;
+  mirror?: string;
+  workdir?: string;
+  snapshotter?: string;
+  lang?: string;
+}

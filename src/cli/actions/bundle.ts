@@ -1,0 +1,141 @@
+import { access, constants } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadLesson } from '../../adapters/lesson-files.js';
+import { defaultCacheDir } from '../../adapters/workdir.js';
+import { parseArch } from '../../adapters/fetch/arch.js';
+import { defaultDownloadDeps } from '../../adapters/fetch/download.js';
+import { mirrorFrom } from '../../adapters/fetch/resolve.js';
+import { containerdAnswers, ctrRunner } from '../../adapters/bundle/containerd.js';
+import { createBundle } from '../../adapters/bundle/create.js';
+import { cacheImage, importImages } from '../../adapters/bundle/images.js';
+import { loadBundle } from '../../adapters/bundle/load.js';
+import { formatBytes } from '../../ui/progress-format.js';
+import { lessonWorkdir } from '../common.js';
+import type { CliIo } from '../context.js';
+import type { BundleCreateOptions, BundleImagesOptions, BundleLoadOptions } from '../commands/bundle.js';
+import { parsePins, progressFor } from './fetch.js';
+
+/** The lesson's own `ctr` (from its containerd release) when installed, else the one on PATH. */
+async function ctrPath(workdirBin: string | undefined): Promise<string> {
+  if (workdirBin) {
+    const candidate = join(workdirBin, 'ctr');
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  return 'ctr';
+}
+
+/** `demystify bundle create FILE [LESSON]`. */
+export async function runBundleCreate(
+  file: string,
+  ref: string | undefined,
+  opts: BundleCreateOptions,
+  io: CliIo,
+): Promise<number> {
+  const arch = parseArch(opts.arch);
+  const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
+  const progress = progressFor(io);
+  try {
+    const created = await createBundle({
+      file,
+      lesson,
+      cacheDir: opts.cache ?? defaultCacheDir(),
+      arch,
+      mirror: mirrorFrom(opts.mirror),
+      versions: parsePins(opts.pin),
+      ctr: opts.address ? ctrRunner(opts.address, await ctrPath(undefined)) : undefined,
+      onEvent: progress.onEvent,
+    });
+    progress.finish();
+    const { manifest } = created;
+    io.stdout(
+      `wrote ${file} (${formatBytes(created.size)}): ${manifest.artifacts.length} release files and ` +
+        `${manifest.images.length} images of ${lesson.id} for ${arch}\n` +
+        `on the offline machine: demystify bundle load ${file}\n`,
+    );
+    return 0;
+  } finally {
+    progress.finish();
+  }
+}
+
+/** `demystify bundle load FILE`: cache, bin/, then images if containerd answers. */
+export async function runBundleLoad(file: string, opts: BundleLoadOptions, io: CliIo): Promise<number> {
+  const progress = progressFor(io);
+  const cacheDir = opts.cache ?? defaultCacheDir();
+  let loaded;
+  try {
+    loaded = await loadBundle({
+      file,
+      cacheDir,
+      workdir: (lessonId) => lessonWorkdir(lessonId, opts.workdir).root,
+      onEvent: progress.onEvent,
+    });
+  } finally {
+    progress.finish();
+  }
+  const { manifest } = loaded;
+  io.stdout(
+    `loaded ${file}: ${manifest.artifacts.length} release files of ${manifest.lesson} (${manifest.arch}) into ${cacheDir}; ` +
+      (loaded.installed.length > 0
+        ? `installed ${loaded.installed.join(', ')} into ${loaded.workdir}\n`
+        : `${loaded.workdir} is up to date\n`),
+  );
+  if (manifest.images.length === 0 || !opts.images) return 0;
+  const ctr = ctrRunner(opts.address, await ctrPath(join(loaded.workdir, 'bin')));
+  if (!(await containerdAnswers(ctr))) {
+    io.stdout(
+      `${manifest.images.length} images kept in the cache; containerd does not answer at ${opts.address} yet.\n` +
+        `once it runs: demystify bundle images ${manifest.lesson} --address ${opts.address}\n`,
+    );
+    return 0;
+  }
+  const report = await importImages(loaded.images, ctr, manifest.arch, opts.snapshotter);
+  io.stdout(importSummary(report, opts.address));
+  return 0;
+}
+
+function importSummary(report: { imported: string[]; present: string[] }, address: string): string {
+  const lines = report.imported.map((ref) => `imported ${ref} into k8s.io at ${address}\n`);
+  if (report.present.length > 0) lines.push(`already in containerd: ${report.present.join(', ')}\n`);
+  return lines.join('');
+}
+
+/** `demystify bundle images [LESSON]`: import the lesson's images from the cache (downloading those with a url). */
+export async function runBundleImages(
+  ref: string | undefined,
+  opts: BundleImagesOptions,
+  io: CliIo,
+): Promise<number> {
+  const arch = parseArch(opts.arch);
+  const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
+  const cacheDir = opts.cache ?? defaultCacheDir();
+  const workdir = lessonWorkdir(lesson.id, opts.workdir);
+  const ctr = ctrRunner(opts.address, await ctrPath(workdir.bin));
+  const progress = progressFor(io);
+  const images = [];
+  try {
+    for (const image of lesson.images) {
+      images.push(
+        await cacheImage(
+          image,
+          { cacheDir, arch, mirror: mirrorFrom(opts.mirror), onEvent: progress.onEvent },
+          defaultDownloadDeps,
+        ),
+      );
+    }
+  } finally {
+    progress.finish();
+  }
+  if (images.length === 0) {
+    io.stdout(`${lesson.id} declares no images\n`);
+    return 0;
+  }
+  io.stdout(importSummary(await importImages(images, ctr, arch, opts.snapshotter), opts.address));
+  return 0;
+}

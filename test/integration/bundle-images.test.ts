@@ -1,0 +1,181 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
+import { buildBusyboxOci } from './bundle-oci.js';
+import { buildRelease, startReleaseServer } from './fetch-server.js';
+
+const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd') && existsSync('/bin/busybox');
+
+/** A private containerd: its own root, state and sockets under `dir`, no CRI (not needed to hold images). */
+async function startContainerd(
+  dir: string,
+): Promise<{ socket: string; process: ResultPromise; log: string }> {
+  const socket = join(dir, 'containerd.sock');
+  const log = join(dir, 'containerd.log');
+  const config = join(dir, 'config.toml');
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    config,
+    [
+      'version = 2',
+      `root = "${join(dir, 'root')}"`,
+      `state = "${join(dir, 'state')}"`,
+      'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+      '[grpc]',
+      `  address = "${socket}"`,
+      '[ttrpc]',
+      `  address = "${socket}.ttrpc"`,
+      '[debug]',
+      `  address = "${join(dir, 'debug.sock')}"`,
+      '',
+    ].join('\n'),
+  );
+  const child = execa('containerd', ['--config', config], {
+    reject: false,
+    stdout: { file: log },
+    stderr: { file: log },
+  });
+  for (let i = 0; i < 100; i++) {
+    const version = await execa('ctr', ['--address', socket, 'version'], { reject: false });
+    if (version.exitCode === 0) return { socket, process: child, log };
+    if (child.exitCode !== undefined && child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`containerd did not start: ${await readFile(log, 'utf8').catch(() => '')}`);
+}
+
+test(
+  'a bundled OCI image is imported into containerd k8s.io, unpacked, and listed by ctr',
+  { skip: !canRun && 'needs root, containerd and busybox-static' },
+  async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'dm-ctrd-'));
+    const server = await startReleaseServer();
+    let containerd: Awaited<ReturnType<typeof startContainerd>> | undefined;
+    try {
+      const release = await buildRelease(server.url);
+      for (const [path, body] of Object.entries(release.files)) server.files.set(path, Buffer.from(body));
+      const ref = 'localhost/demystify-test/busybox:1.0';
+      server.files.set('/images/busybox-amd64.oci.tar', await buildBusyboxOci({ tag: '1.0', arch: 'amd64' }));
+      const lesson = join(scratch, 'images.md');
+      await writeFile(
+        lesson,
+        `---
+id: images-test
+title: Images test
+artifacts:
+  - name: runc
+    version: "1.4.1"
+    url: ${server.url}/runc/v\${version}/runc.\${arch}
+    sha256Url: ${server.url}/runc/v\${version}/runc.\${arch}.sha256
+    extract: { ".": runc }
+images:
+  - ref: ${ref}
+    url: ${server.url}/images/busybox-\${arch}.oci.tar
+---
+
+# Images
+
+## One {#one}
+
+\`\`\`bash { name=hello }
+echo hello
+\`\`\`
+`,
+      );
+      const env = { DEMYSTIFY_MIRROR: '', DEMYSTIFY_HOME: join(scratch, 'home') };
+      const file = join(scratch, 'bundle.tar');
+      const create = await execa(
+        process.execPath,
+        [bin, 'bundle', 'create', file, lesson, '--cache', join(scratch, 'c1'), '--arch', 'amd64'],
+        { reject: false, env },
+      );
+      assert.equal(create.exitCode, 0, create.stderr);
+      await server.close();
+
+      containerd = await startContainerd(join(scratch, 'ctrd'));
+      const cache = join(scratch, 'c2');
+      const load = await execa(
+        process.execPath,
+        [bin, 'bundle', 'load', file, '--cache', cache, '--address', containerd.socket],
+        { reject: false, env },
+      );
+      assert.equal(load.exitCode, 0, load.stderr);
+      assert.match(load.stdout, new RegExp(`imported ${ref} into k8s.io`));
+
+      const listed = await execa('ctr', ['--address', containerd.socket, '-n', 'k8s.io', 'images', 'ls']);
+      assert.match(
+        listed.stdout,
+        new RegExp(
+          `^${ref.replace(/[.]/g, '\\.')}\\s+application/vnd\\.oci\\.image\\.manifest\\.v1\\+json`,
+          'm',
+        ),
+      );
+      const defaults = await execa('ctr', [
+        '--address',
+        containerd.socket,
+        '-n',
+        'default',
+        'images',
+        'ls',
+        '-q',
+      ]);
+      assert.equal(
+        defaults.stdout.trim(),
+        '',
+        'nothing lands in the default namespace, which kubelet does not see',
+      );
+      const snapshots = await execa('ctr', [
+        '--address',
+        containerd.socket,
+        '-n',
+        'k8s.io',
+        'snapshots',
+        'ls',
+      ]);
+      assert.ok(
+        snapshots.stdout.trim().split('\n').length >= 2,
+        `unpacked for the snapshotter:\n${snapshots.stdout}`,
+      );
+
+      // The step a lesson runs once its containerd is up: the image is already there, nothing to do.
+      const again = await execa(
+        process.execPath,
+        [bin, 'bundle', 'images', lesson, '--cache', cache, '--address', containerd.socket],
+        { reject: false, env },
+      );
+      assert.equal(again.exitCode, 0, again.stderr);
+      assert.match(again.stdout, new RegExp(`already in containerd: ${ref}`));
+      // And against a containerd that is not there, a clear message.
+      const down = await execa(
+        process.execPath,
+        [bin, 'bundle', 'images', lesson, '--cache', cache, '--address', join(scratch, 'none.sock')],
+        { reject: false, env },
+      );
+      assert.equal(down.exitCode, 1);
+      assert.match(down.stderr, /containerd does not answer/);
+    } finally {
+      await server.close().catch(() => undefined);
+      if (containerd) {
+        const pid = containerd.process.pid!;
+        containerd.process.kill('SIGTERM');
+        const ended = await Promise.race([
+          containerd.process,
+          new Promise((resolve) => setTimeout(() => resolve('timeout'), 10_000)),
+        ]);
+        if (ended === 'timeout') containerd.process.kill('SIGKILL');
+        await containerd.process;
+        assert.ok(!existsSync(`/proc/${pid}`), 'containerd is gone');
+      }
+      const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+      assert.ok(!mounts.includes(scratch), 'no mount left under the test directory');
+      await rm(scratch, { recursive: true, force: true });
+    }
+  },
+);
