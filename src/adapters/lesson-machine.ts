@@ -76,12 +76,16 @@ export class LessonMachine {
         hint: 'start with demystify run, or give the work directory with --workdir',
       });
     }
-    if (!state) state = newWorkdirState({ ...init!, tmuxSocket: files.socket });
-    else if (init) state = { ...state, ...init, tmuxSocket: state.tmuxSocket };
-    await prepareEngineFiles(files);
-    await writeShellRc(files.rcFile, { historyFile: files.historyFile });
-    await store.write(state);
-    return new LessonMachine(files, state, deps);
+    if (init) {
+      // A run (re)writes the engine's files; status, logs and cleanup only read.
+      state = state
+        ? { ...state, ...init, tmuxSocket: state.tmuxSocket }
+        : newWorkdirState({ ...init, tmuxSocket: files.socket });
+      await prepareEngineFiles(files);
+      await writeShellRc(files.rcFile, { historyFile: files.historyFile });
+      await store.write(state);
+    }
+    return new LessonMachine(files, state!, deps);
   }
 
   /** PATH of the sessions. */
@@ -134,13 +138,7 @@ export class LessonMachine {
       componentReady: (step, readyAt) => this.recordComponent(step, readyAt),
       typing,
       now: () => Date.now(),
-      sleep: (ms, signal) =>
-        new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(resolve, ms);
-          signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('aborted'))), {
-            once: true,
-          });
-        }),
+      sleep: abortableSleep,
     };
   }
 
@@ -223,4 +221,20 @@ export class LessonMachine {
     }
     return abs;
   }
+}
+
+/** Sleep that an abort signal cuts short (rejecting); its listener is removed either way. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -229,3 +229,19 @@ function withoutTmux(env: NodeJS.ProcessEnv): Record<string, string> {
     if (v !== undefined && k !== 'TMUX' && k !== 'TMUX_PANE') out[k] = v;
   return out;
 }
+
+/**
+ * Attach the calling terminal to a session of a private server (blocks until the user detaches).
+ * Returns tmux's exit code.
+ */
+export async function attachTerminal(socket: string, session: string): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn('tmux', ['-S', socket, 'attach-session', '-t', `=${session}`], {
+      stdio: 'inherit',
+      env: withoutTmux(process.env),
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+}

@@ -1,13 +1,21 @@
-import { DemystifyError } from '../../errors.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify attach`: attach this terminal to a component session */
-export const defineAttach: CommandDefinition = (program) => {
+/** `demystify attach COMPONENT`: attach this terminal to a component's tmux session (detach: C-b d). */
+export const defineAttach: CommandDefinition = (program, io, setExit) => {
   program
     .command('attach')
-    .description('attach this terminal to a component session')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'attach is not implemented yet');
+    .description('attach this terminal to a component session (detach with C-b d)')
+    .argument('<component>', "a component, or its session's name (shell: the lesson's shell)")
+    .option('--lesson <lesson>', 'a lesson file or id, to find its default work directory')
+    .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .action(async (component: string, opts: AttachCommandOptions) => {
+      const { runAttach } = await import('../actions/attach.js');
+      setExit(await runAttach(component, opts, io));
     });
 };
+
+/** Options of `demystify attach`. */
+export interface AttachCommandOptions {
+  lesson?: string;
+  workdir?: string;
+}

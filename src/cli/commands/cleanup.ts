@@ -1,13 +1,21 @@
-import { DemystifyError } from '../../errors.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify cleanup`: end every process the lesson started */
-export const defineCleanup: CommandDefinition = (program) => {
+/** `demystify cleanup [LESSON]`: end every process the engine started in a work directory, and its tmux server. */
+export const defineCleanup: CommandDefinition = (program, io, setExit) => {
   program
     .command('cleanup')
-    .description('end every process the lesson started')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'cleanup is not implemented yet');
+    .description('end every process the lesson started, and its tmux server')
+    .argument('[lesson]', 'a lesson file or id, to find its default work directory')
+    .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .option('--purge', "also remove the work directory's generated state (state.json, logs, reset paths)")
+    .action(async (lesson: string | undefined, opts: CleanupCommandOptions) => {
+      const { runCleanup } = await import('../actions/cleanup.js');
+      setExit(await runCleanup(lesson, opts, io));
     });
 };
+
+/** Options of `demystify cleanup`. */
+export interface CleanupCommandOptions {
+  workdir?: string;
+  purge?: boolean;
+}

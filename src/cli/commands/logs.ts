@@ -1,13 +1,27 @@
-import { DemystifyError } from '../../errors.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify logs`: print a component log */
-export const defineLogs: CommandDefinition = (program) => {
+/** `demystify logs COMPONENT [-f]`: print a session's log (WORKDIR/logs/<session>.log). */
+export const defineLogs: CommandDefinition = (program, io, setExit) => {
   program
     .command('logs')
     .description('print a component log')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'logs is not implemented yet');
+    .argument('<component>', "a component, or its session's name (shell: the lesson's shell)")
+    .option('-f, --follow', 'keep printing what is appended')
+    .option('-n, --lines <count>', 'only the last lines')
+    .option('--raw', 'keep terminal escape sequences')
+    .option('--lesson <lesson>', 'a lesson file or id, to find its default work directory')
+    .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .action(async (component: string, opts: LogsCommandOptions) => {
+      const { runLogs } = await import('../actions/logs.js');
+      setExit(await runLogs(component, opts, io));
     });
 };
+
+/** Options of `demystify logs`. */
+export interface LogsCommandOptions {
+  follow?: boolean;
+  lines?: string;
+  raw?: boolean;
+  lesson?: string;
+  workdir?: string;
+}

@@ -1,13 +1,27 @@
-import { DemystifyError } from '../../errors.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify replay`: bring the machine back to the start of a chapter and run it again */
-export const defineReplay: CommandDefinition = (program) => {
+/** `demystify replay CH`: bring the machine back to the start of chapter CH, then run CH again. */
+export const defineReplay: CommandDefinition = (program, io, setExit) => {
   program
     .command('replay')
     .description('bring the machine back to the start of a chapter and run it again')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'replay is not implemented yet');
+    .argument('<chapter>', 'chapter id or 1-based number')
+    .option('--lesson <lesson>', 'a lesson file or id (default: the one state.json names)')
+    .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .option('--no-run', 'stop at the start of the chapter, without running it')
+    .option('--json', 'print NDJSON events instead of lines')
+    .option('--typing <speed>', 'typing speed of the chapter itself: instant or human', 'instant')
+    .action(async (chapter: string, opts: ReplayCommandOptions) => {
+      const { runReplay } = await import('../actions/replay.js');
+      setExit(await runReplay(chapter, opts, io));
     });
 };
+
+/** Options of `demystify replay`. */
+export interface ReplayCommandOptions {
+  lesson?: string;
+  workdir?: string;
+  run?: boolean;
+  json?: boolean;
+  typing?: string;
+}

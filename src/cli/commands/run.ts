@@ -1,13 +1,39 @@
-import { DemystifyError } from '../../errors.js';
+import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify run`: run the steps of a lesson (headless) */
-export const defineRun: CommandDefinition = (program) => {
+/** `demystify run [LESSON] --headless`: run a lesson's steps for real, one line (or NDJSON event) per step. */
+export const defineRun: CommandDefinition = (program, io, setExit) => {
   program
     .command('run')
     .description('run the steps of a lesson (headless)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'run is not implemented yet');
+    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
+    .option('--headless', 'run without the presenter (the only mode of run; kept for clarity in scripts)')
+    .option(
+      '--from <chapter>',
+      'first chapter to run (id or number); earlier ones are fast-forwarded when needed',
+    )
+    .option('--to <chapter>', 'last chapter to run (id or number)')
+    .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .option('--bin-dir <dir>', 'folder of binaries put first on PATH instead of <workdir>/bin')
+    .option('--json', 'print NDJSON events instead of lines')
+    .option('--typing <speed>', 'typing speed: instant or human', 'instant')
+    .option('--set <name=value>', 'set a lesson option (repeatable)', collect)
+    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .action(async (lesson: string | undefined, opts: RunCommandOptions) => {
+      const { runRun } = await import('../actions/run.js');
+      setExit(await runRun(lesson, opts, io));
     });
 };
+
+/** Options of `demystify run`. */
+export interface RunCommandOptions {
+  headless?: boolean;
+  from?: string;
+  to?: string;
+  workdir?: string;
+  binDir?: string;
+  json?: boolean;
+  typing?: string;
+  set?: string[];
+  lang?: string;
+}

@@ -1,13 +1,21 @@
-import { DemystifyError } from '../../errors.js';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify status`: show the state of each component */
-export const defineStatus: CommandDefinition = (program) => {
+/** `demystify status [LESSON]`: each component's session, process, readiness and since when. */
+export const defineStatus: CommandDefinition = (program, io, setExit) => {
   program
     .command('status')
     .description('show the state of each component')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'status is not implemented yet');
+    .argument('[lesson]', 'a lesson file or id, to find its default work directory')
+    .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .option('--json', 'print JSON')
+    .action(async (lesson: string | undefined, opts: StatusCommandOptions) => {
+      const { runStatus } = await import('../actions/status.js');
+      setExit(await runStatus(lesson, opts, io));
     });
 };
+
+/** Options of `demystify status`. */
+export interface StatusCommandOptions {
+  workdir?: string;
+  json?: boolean;
+}

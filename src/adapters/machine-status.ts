@@ -1,0 +1,88 @@
+import type { Probe } from '../lesson/model.js';
+import { readLesson } from './lesson-files.js';
+import type { LessonMachine } from './lesson-machine.js';
+import { processTable } from './process-tree.js';
+import { createProber } from './probes.js';
+
+/** One component as `demystify status` shows it. */
+export interface ComponentStatus {
+  name: string;
+  session: string;
+  /** Its tmux session exists. */
+  session_present: boolean;
+  /** The process running in the session (the shell's child), if any. */
+  pid?: number;
+  alive: boolean;
+  /** Its probes pass now. */
+  ready: boolean;
+  /** What the probes said (`HTTP 200`, `ECONNREFUSED`), or why they were not asked. */
+  detail: string;
+  /** When the engine saw it ready (epoch ms). */
+  since?: number;
+}
+
+/**
+ * The components of a machine: those the lesson declares (when its file still reads) and those the
+ * engine started, each with its session, its process, and its probes asked once now.
+ */
+export async function machineStatus(machine: LessonMachine): Promise<ComponentStatus[]> {
+  const state = await machine.refresh();
+  const declared = new Map<string, { session: string; ready: Probe[] }>();
+  try {
+    const read = await readLesson(state.lessonFile);
+    if (read.ok)
+      for (const c of Object.values(read.lesson.components))
+        declared.set(c.name, { session: c.session, ready: c.ready });
+  } catch {
+    // The lesson moved: what state.json recorded is enough.
+  }
+  for (const [name, c] of Object.entries(state.components))
+    declared.set(name, { session: c.session, ready: c.ready });
+  const sessions = new Set(await machine.tmux.sessions());
+  const table = await processTable();
+  const prober = createProber({
+    workdir: machine.files.layout.root,
+    logFile: (s) => machine.terminal.logFile(s),
+    path: machine.path,
+    ...(state.tls ? { tls: state.tls } : {}),
+  });
+  const out: ComponentStatus[] = [];
+  for (const [name, { session, ready }] of declared) {
+    const present = sessions.has(session);
+    const panePid = present ? await machine.tmux.panePid(session) : undefined;
+    const child = panePid === undefined ? undefined : [...table.values()].find((p) => p.ppid === panePid);
+    const record = state.components[name];
+    const base = {
+      name,
+      session,
+      session_present: present,
+      ...(child ? { pid: child.pid } : {}),
+      alive: child !== undefined,
+    };
+    if (!child) {
+      out.push({ ...base, ready: false, detail: present ? 'no process in its session' : 'not started' });
+      continue;
+    }
+    const answers: string[] = [];
+    let ok = true;
+    for (const probe of ready) {
+      // A log line that said "ready" stays in the log: it counts while the same run goes on.
+      const result =
+        probe.kind === 'log'
+          ? {
+              ok: record?.readyAt !== undefined,
+              detail: record?.readyAt !== undefined ? 'matched' : 'not seen',
+            }
+          : await prober.probe(probe, { session, logOffset: 0, signal: AbortSignal.timeout(3000) });
+      ok &&= result.ok;
+      answers.push(`${probe.raw}: ${result.detail}`);
+    }
+    out.push({
+      ...base,
+      ready: ok,
+      detail: answers.join('; ') || 'no probe',
+      ...(record?.readyAt && ok ? { since: record.readyAt } : {}),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,22 @@
+import { LessonMachine } from '../../adapters/lesson-machine.js';
+import { attachTerminal } from '../../adapters/tmux.js';
+import { DemystifyError, UsageError } from '../../errors.js';
+import type { CliIo } from '../context.js';
+import type { AttachCommandOptions } from '../commands/attach.js';
+import { sessionOf, workdirRootFor } from './engine-common.js';
+
+/** Attach this terminal to a component's session of the lesson's private tmux server. */
+export async function runAttach(component: string, opts: AttachCommandOptions, io: CliIo): Promise<number> {
+  if (!io.isTTY)
+    throw new UsageError('attach needs a terminal', {
+      hint: `read its output with demystify logs ${component}`,
+    });
+  const machine = await LessonMachine.open(await workdirRootFor(opts.lesson, opts.workdir));
+  const session = sessionOf(machine.current(), component);
+  if (!(await machine.tmux.hasSession(session))) {
+    throw new DemystifyError('NO_SESSION', `no session '${session}' is running`, {
+      hint: 'see demystify status',
+    });
+  }
+  return attachTerminal(machine.tmux.socket, session);
+}

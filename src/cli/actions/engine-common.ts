@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BUILTIN_LESSON_ID, loadLesson } from '../../adapters/lesson-files.js';
+import { defaultWorkdirRoot } from '../../adapters/workdir.js';
+import type { Engine } from '../../engine/engine.js';
+import type { EngineEvent, EngineState } from '../../engine/machine.js';
+import { outcomeLabel, type StepOutcome } from '../../engine/outcome.js';
+import type { Plan } from '../../engine/plan-model.js';
+import type { WorkdirState } from '../../adapters/state-store.js';
+import type { CliIo } from '../context.js';
+
+/**
+ * The work directory a command acts on: `--workdir`, else the documented default of the lesson
+ * (`$DEMYSTIFY_HOME/<lesson-id>`, see workdir.ts). A lesson given as an id needs no parsing; a path is
+ * loaded to learn its id.
+ */
+export async function workdirRootFor(
+  lessonRef: string | undefined,
+  workdir: string | undefined,
+  lang?: string,
+): Promise<string> {
+  if (workdir) return resolve(workdir);
+  if (lessonRef === undefined) return defaultWorkdirRoot(BUILTIN_LESSON_ID);
+  if (lessonRef.includes('/') || lessonRef.endsWith('.md') || existsSync(lessonRef)) {
+    return defaultWorkdirRoot((await loadLesson(lessonRef, lang ? { lang } : {})).id);
+  }
+  return defaultWorkdirRoot(lessonRef);
+}
+
+/** Seconds with two decimals: `0.42s`. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)}s`;
+}
+
+/**
+ * Follow an engine and print one line per finished step (chapter, step, duration, outcome), or, with
+ * `json`, one NDJSON object per event. Returns the unsubscribe function.
+ */
+export function reportProgress(engine: Engine, io: CliIo, options: { json: boolean }): () => void {
+  const { plan } = engine.getState();
+  // Skipped steps are decided inside the machine without a step-finished event: found by looking.
+  let reported = new Set<number>(
+    engine.getState().steps.flatMap((s, i) => (s.status === 'skipped' ? [i] : [])),
+  );
+  return engine.subscribe((state, event) => {
+    if (event.type === 'reset-finished') reported = new Set();
+    const events: EngineEvent[] = [event];
+    state.steps.forEach((step, index) => {
+      if (step.status === 'skipped' && step.outcome && !reported.has(index)) {
+        events.push({ type: 'step-finished', step: index, outcome: step.outcome });
+      }
+    });
+    for (const e of events) {
+      if (e.type === 'step-finished') {
+        if (reported.has(e.step)) continue;
+        reported.add(e.step);
+      }
+      const line = options.json ? jsonLine(plan, state, e) : textLine(plan, state, e);
+      if (line) io.stdout(`${line}\n`);
+    }
+  });
+}
+
+function textLine(plan: Plan, state: EngineState, event: EngineEvent): string | undefined {
+  if (event.type === 'reset-finished')
+    return event.error ? `reset failed: ${event.error}` : 'reset: machine back to a clean start';
+  if (event.type !== 'step-finished') return undefined;
+  const step = plan.steps[event.step];
+  if (!step) return undefined;
+  const fast = state.steps[event.step]?.fast ? ' (fast-forward)' : '';
+  const duration = event.outcome.kind === 'skipped' ? '-' : seconds(event.outcome.durationMs);
+  return `${step.chapterId.padEnd(16)} ${step.name.padEnd(24)} ${duration.padStart(7)}  ${outcomeLabel(event.outcome)}${fast}`;
+}
+
+function jsonLine(plan: Plan, state: EngineState, event: EngineEvent): string | undefined {
+  const at = Date.now();
+  switch (event.type) {
+    case 'step-started':
+    case 'step-finished': {
+      const step = plan.steps[event.step];
+      const base = {
+        event: event.type,
+        at,
+        index: event.step,
+        chapter: step?.chapterId,
+        step: step?.name,
+        fast: state.steps[event.step]?.fast ?? false,
+      };
+      return JSON.stringify(event.type === 'step-finished' ? { ...base, outcome: event.outcome } : base);
+    }
+    case 'reset-finished':
+      return JSON.stringify({ event: 'reset', at, ...(event.error ? { error: event.error } : {}) });
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Print how a run ended and return the exit code: 0 when it went through, 1 naming the failed step with
+ * its session's last log lines.
+ */
+export function reportEnd(engine: Engine, io: CliIo, options: { json: boolean }): number {
+  const state = engine.getState();
+  const result = state.lastRun;
+  const failedStep = result && !result.ok ? result.failedStep : undefined;
+  const step = failedStep === undefined ? undefined : state.plan.steps[failedStep];
+  const outcome = failedStep === undefined ? undefined : state.steps[failedStep]?.outcome;
+  if (options.json) {
+    io.stdout(
+      `${JSON.stringify({ event: 'run-ended', at: Date.now(), ok: result?.ok ?? false, ...(step ? { failedStep: step.name, chapter: step.chapterId } : {}), ...(result && !result.ok && result.error ? { error: result.error } : {}) })}\n`,
+    );
+  }
+  if (result?.ok) return 0;
+  if (result && !result.ok && result.error) io.stderr(`demystify: ${result.error}\n`);
+  if (step && outcome) io.stderr(failureText(step.name, step.chapterId, step.session, outcome));
+  return 1;
+}
+
+function failureText(name: string, chapter: string, session: string, outcome: StepOutcome): string {
+  if (outcome.kind === 'ok' || outcome.kind === 'skipped') return '';
+  const why =
+    outcome.kind === 'failed'
+      ? `${outcome.reason} (expected ${outcome.expectation})`
+      : `timed out waiting for ${outcome.waitingFor}`;
+  const tail = outcome.logTail.map((l) => `    ${l}`).join('\n');
+  return `demystify: step '${name}' (chapter ${chapter}) failed: ${why}\n  last lines of logs/${session}.log:\n${tail}\n`;
+}
+
+/** The session of a component (a session's own name, e.g. `shell`, is accepted too). */
+export function sessionOf(state: WorkdirState, component: string): string {
+  return state.components[component]?.session ?? component;
+}

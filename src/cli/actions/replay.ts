@@ -1,0 +1,46 @@
+import { loadLesson } from '../../adapters/lesson-files.js';
+import { openLessonEngine } from '../../adapters/lesson-engine.js';
+import { readState } from '../../adapters/state-store.js';
+import { workdirLayout } from '../../adapters/workdir.js';
+import { findChapterIndex } from '../../engine/plan.js';
+import { DemystifyError } from '../../errors.js';
+import type { CliIo } from '../context.js';
+import type { ReplayCommandOptions } from '../commands/replay.js';
+import { reportEnd, reportProgress, workdirRootFor } from './engine-common.js';
+import { parseTyping } from './run.js';
+
+/**
+ * Bring the machine back to the start of a chapter and run it again: reset (stop every component,
+ * remove the lesson's reset paths, fresh shell), fast-forward the earlier chapters, run the chapter.
+ */
+export async function runReplay(chapterRef: string, opts: ReplayCommandOptions, io: CliIo): Promise<number> {
+  const typing = parseTyping(opts.typing);
+  const root = await workdirRootFor(opts.lesson, opts.workdir);
+  const state = await readState(workdirLayout(root).stateFile);
+  if (!state && opts.lesson === undefined) {
+    throw new DemystifyError('NO_STATE', `nothing has run in ${root} yet`, {
+      hint: 'start with demystify run, or name the lesson with --lesson',
+    });
+  }
+  const lesson = await loadLesson(opts.lesson ?? state!.lessonFile);
+  const chapter = findChapterIndex(lesson, chapterRef);
+  const { engine } = await openLessonEngine(lesson, {
+    workdir: root,
+    ...(state?.binDir ? { binDir: state.binDir } : {}),
+    ...(state ? { options: state.options } : {}),
+    typing,
+  });
+  const json = opts.json === true;
+  const stop = reportProgress(engine, io, { json });
+  const onSigint = (): void => engine.dispatch({ type: 'stop' });
+  process.once('SIGINT', onSigint);
+  try {
+    engine.dispatch({ type: 'replay-chapter', chapter, run: opts.run !== false, headless: true });
+    await engine.whenIdle();
+    await engine.flush();
+  } finally {
+    process.off('SIGINT', onSigint);
+    stop();
+  }
+  return reportEnd(engine, io, { json });
+}

@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import { loadLesson } from '../../adapters/lesson-files.js';
+import { openLessonEngine } from '../../adapters/lesson-engine.js';
+import { findChapterIndex } from '../../engine/plan.js';
+import type { Typing } from '../../engine/ports.js';
+import { UsageError } from '../../errors.js';
+import { parseSetFlags } from '../common.js';
+import type { CliIo } from '../context.js';
+import type { RunCommandOptions } from '../commands/run.js';
+import { reportEnd, reportProgress, workdirRootFor } from './engine-common.js';
+
+/** Check a `--typing` value. */
+export function parseTyping(value: string | undefined): Typing {
+  if (value === undefined || value === 'instant' || value === 'human') return value ?? 'instant';
+  throw new UsageError(`--typing '${value}' must be instant or human`);
+}
+
+/**
+ * Run a lesson headless: chapters --from..--to (earlier ones fast-forwarded first when the machine is
+ * not already there), checks included. Exit code 0 when every step went as the lesson says, 1 at the
+ * first step that did not.
+ */
+export async function runRun(ref: string | undefined, opts: RunCommandOptions, io: CliIo): Promise<number> {
+  const typing = parseTyping(opts.typing);
+  const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
+  const workdir = await workdirRootFor(ref, opts.workdir, opts.lang);
+  const from = opts.from === undefined ? undefined : findChapterIndex(lesson, opts.from);
+  const to = opts.to === undefined ? undefined : findChapterIndex(lesson, opts.to);
+  if (from !== undefined && to !== undefined && to < from)
+    throw new UsageError(`--to '${opts.to}' comes before --from '${opts.from}'`);
+  const { engine } = await openLessonEngine(lesson, {
+    workdir,
+    ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
+    options: parseSetFlags(opts.set),
+    typing,
+  });
+  const json = opts.json === true;
+  const stop = reportProgress(engine, io, { json });
+  // Ctrl-C: start no further step; the components keep running in tmux (see `demystify cleanup`).
+  const onSigint = (): void => engine.dispatch({ type: 'stop' });
+  process.once('SIGINT', onSigint);
+  try {
+    engine.dispatch({
+      type: 'run',
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+      headless: true,
+    });
+    await engine.whenIdle();
+    await engine.flush();
+  } finally {
+    process.off('SIGINT', onSigint);
+    stop();
+  }
+  return reportEnd(engine, io, { json });
+}

@@ -1,0 +1,37 @@
+import { LessonMachine } from '../../adapters/lesson-machine.js';
+import { machineStatus, type ComponentStatus } from '../../adapters/machine-status.js';
+import type { CliIo } from '../context.js';
+import type { StatusCommandOptions } from '../commands/status.js';
+import { workdirRootFor } from './engine-common.js';
+
+/** Print each component: session present, process alive, ready or not, since when. */
+export async function runStatus(
+  ref: string | undefined,
+  opts: StatusCommandOptions,
+  io: CliIo,
+): Promise<number> {
+  const root = await workdirRootFor(ref, opts.workdir);
+  const machine = await LessonMachine.open(root);
+  const components = await machineStatus(machine);
+  if (opts.json) {
+    io.stdout(`${JSON.stringify({ workdir: root, components }, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout(`${root}\n`);
+  io.stdout(
+    `${'COMPONENT'.padEnd(14)}${'SESSION'.padEnd(10)}${'PROCESS'.padEnd(10)}${'READY'.padEnd(7)}SINCE\n`,
+  );
+  for (const c of components) io.stdout(`${statusLine(c)}\n`);
+  return 0;
+}
+
+/** One component's line. */
+export function statusLine(c: ComponentStatus, now = Date.now()): string {
+  const session = c.session_present ? 'yes' : 'no';
+  const process = c.alive ? String(c.pid) : '-';
+  const since = c.since
+    ? `${new Date(c.since).toLocaleTimeString()} (${Math.round((now - c.since) / 1000)}s ago)`
+    : '';
+  const ready = c.ready ? 'yes' : 'no';
+  return `${c.name.padEnd(14)}${session.padEnd(10)}${process.padEnd(10)}${ready.padEnd(7)}${since || c.detail}`;
+}
