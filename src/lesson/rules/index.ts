@@ -1,4 +1,13 @@
 import type { LintRule } from '../lint.js';
+import { overlappingCidrsRule } from './overlapping-cidrs.js';
+import { removedFlagRule } from './removed-flag.js';
+import { serviceIpInCertRule } from './service-ip-in-cert.js';
+import { usedBeforeStartedRule } from './used-before-started.js';
 
 /** Every lint rule `demystify lint` runs, beyond the structural checks of the parser. */
-export const LINT_RULES: LintRule[] = [];
+export const LINT_RULES: LintRule[] = [
+  removedFlagRule,
+  overlappingCidrsRule,
+  serviceIpInCertRule,
+  usedBeforeStartedRule,
+];

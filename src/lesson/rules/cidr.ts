@@ -1,0 +1,90 @@
+import { isIP } from 'node:net';
+
+/** An IP network: its first address as a number, prefix length and family width (32 or 128). */
+export interface Cidr {
+  text: string;
+  base: bigint;
+  bits: number;
+  width: 32 | 128;
+}
+
+/** Parse `10.0.0.0/24` or `fd00::/108`; undefined when it is not a network. Host bits are cleared. */
+export function parseCidr(text: string): Cidr | undefined {
+  const [address, bitsText, ...rest] = text.trim().split('/');
+  if (rest.length > 0 || address === undefined || bitsText === undefined || !/^\d{1,3}$/.test(bitsText))
+    return undefined;
+  const family = isIP(address);
+  if (family === 0) return undefined;
+  const width = family === 4 ? 32 : 128;
+  const bits = Number(bitsText);
+  if (bits > width) return undefined;
+  const value = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
+  const host = BigInt(width - bits);
+  return { text: text.trim(), base: (value >> host) << host, bits, width };
+}
+
+/** Whether two networks share at least one address. */
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  if (a.width !== b.width) return false;
+  const shift = BigInt(a.width - Math.min(a.bits, b.bits));
+  return a.base >> shift === b.base >> shift;
+}
+
+/** Whether `inner` lies entirely inside `outer`. */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return outer.width === inner.width && outer.bits <= inner.bits && overlaps(outer, inner);
+}
+
+/** Whether an address (`10.0.0.1`) lies inside a network. */
+export function containsAddress(network: Cidr, address: string): boolean {
+  const family = isIP(address);
+  if (family === 0 || (family === 4) !== (network.width === 32)) return false;
+  const value = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
+  const host = BigInt(network.width - network.bits);
+  return value >> host === network.base >> host;
+}
+
+/** The first usable address of a network, which Kubernetes gives the `kubernetes` Service. */
+export function firstAddress(network: Cidr): string {
+  const value = network.base + 1n;
+  return network.width === 32 ? bigIntToIpv4(value) : bigIntToIpv6(value);
+}
+
+/** Whether two address texts name the same address (`fd00::1` and `fd00:0::1` do). */
+export function sameAddress(a: string, b: string): boolean {
+  const fa = isIP(a);
+  if (fa === 0 || fa !== isIP(b)) return false;
+  return fa === 4 ? ipv4ToBigInt(a) === ipv4ToBigInt(b) : ipv6ToBigInt(a) === ipv6ToBigInt(b);
+}
+
+function ipv4ToBigInt(address: string): bigint {
+  return address.split('.').reduce((acc, part) => (acc << 8n) + BigInt(Number(part)), 0n);
+}
+
+function bigIntToIpv4(value: bigint): string {
+  return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
+}
+
+function ipv6ToBigInt(address: string): bigint {
+  let text = address;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4?.[1]) {
+    const n = ipv4ToBigInt(v4[1]);
+    text = `${text.slice(0, -v4[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = [
+    ...headGroups,
+    ...Array(8 - headGroups.length - tailGroups.length).fill('0'),
+    ...tailGroups,
+  ];
+  return groups.reduce((acc: bigint, g: string) => (acc << 16n) + BigInt(parseInt(g || '0', 16)), 0n);
+}
+
+function bigIntToIpv6(value: bigint): string {
+  const groups: string[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(((value >> BigInt(i * 16)) & 0xffffn).toString(16));
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+}
