@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { execa } from 'execa';
+import { hostCommands, type HostCommands } from '../../src/adapters/netns-host.js';
+import { endProcesses, namespaceInode, processesInNamespace } from '../../src/adapters/netns-procs.js';
+
+/**
+ * Helpers of the isolation tests. A test never touches the machine's own network: it creates a network
+ * namespace to play "the host" and runs demystify (or the adapter's host commands) inside it with
+ * `nsenter --net=`. Every namespace is removed by name, and every process inside it ended by pid.
+ */
+
+/** What the machine's own network looks like: compared before and after a test file. */
+export async function machineNetwork(): Promise<{ netns: string; link: string; iptables: string }> {
+  const names = existsSync('/run/netns') ? (await readdir('/run/netns')).sort().join('\n') : '';
+  return {
+    netns: names,
+    link: await text(['ip', '-o', 'link', 'show']),
+    iptables: withoutComments(await text(['iptables-save'])),
+  };
+}
+
+/** A random suffix for names (namespaces, interfaces). */
+export function suffix(): string {
+  return randomBytes(3).toString('hex');
+}
+
+/** End every process inside a namespace file, by pid, then delete the namespace by name (both if present). */
+export async function removeNamespace(name: string): Promise<void> {
+  const inode = await namespaceInode(`/run/netns/${name}`);
+  if (inode !== undefined) await endProcesses(await processesInNamespace(inode), 1000);
+  if (existsSync(`/run/netns/${name}`)) await execa('ip', ['netns', 'delete', name], { reject: false });
+}
+
+/** A network namespace playing the host: demystify runs inside it, so its network is what "the host" is. */
+export class TestHost {
+  readonly name: string;
+  readonly path: string;
+  readonly commands: HostCommands;
+
+  private constructor(name: string) {
+    this.name = name;
+    this.path = `/run/netns/${name}`;
+    this.commands = hostCommands({ prefix: this.prefix });
+  }
+
+  /** Create one with loopback up; `t.after` removes it. */
+  static async create(t: { after: (fn: () => Promise<void>) => void }): Promise<TestHost> {
+    const host = new TestHost(`dmt-host-${suffix()}`);
+    t.after(() => removeNamespace(host.name));
+    await execa('ip', ['netns', 'add', host.name]);
+    await execa('ip', ['-n', host.name, 'link', 'set', 'lo', 'up']);
+    return host;
+  }
+
+  /** The prefix that runs a command in it. */
+  get prefix(): string[] {
+    return ['nsenter', `--net=${this.path}`];
+  }
+
+  /** Run a command in it (never rejects). */
+  run(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    return this.commands.run(argv);
+  }
+
+  /** Its firewall, routes and links, as `iptables-save`, `ip route` and `ip link` print them. */
+  async snapshot(): Promise<{ iptables: string; route: string; link: string; forward: string }> {
+    const out = async (argv: string[]): Promise<string> => (await this.run(argv)).stdout;
+    return {
+      // Plain iptables-save: asking for one table (-t) would create it with iptables-nft.
+      iptables: withoutComments(await out(['iptables-save'])),
+      route: await out(['ip', 'route', 'show', 'table', 'all']),
+      link: await out(['ip', '-o', 'link', 'show']),
+      forward: await out(['sysctl', '-n', 'net.ipv4.ip_forward']),
+    };
+  }
+}
+
+/** iptables-save without its dated comment lines. */
+export function withoutComments(save: string): string {
+  return save
+    .split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .join('\n');
+}
+
+async function text(argv: string[]): Promise<string> {
+  const [file, ...args] = argv;
+  return String((await execa(file!, args, { reject: false })).stdout);
+}
