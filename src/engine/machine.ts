@@ -132,7 +132,8 @@ export function update(state: EngineState, event: EngineEvent): Transition {
 
 /**
  * A run of chapters from..to. When everything before `from` is done and nothing from `from` on has run,
- * it simply continues; otherwise it resets the machine and fast-forwards the earlier chapters first.
+ * it simply continues; otherwise (and always for a run from the first chapter) it resets the machine and
+ * fast-forwards the earlier chapters first.
  */
 function startRun(state: EngineState, fromChapter = 0, toChapter?: number, headless = true): Transition {
   if (busy(state)) return same(state);
@@ -143,7 +144,9 @@ function startRun(state: EngineState, fromChapter = 0, toChapter?: number, headl
   const last = lastStepOf(plan, lastChapter);
   const before = state.steps.slice(0, first);
   const after = state.steps.slice(first);
+  // A run from the very start always resets: stale data from an earlier attempt must not leak in.
   const canContinue =
+    first > 0 &&
     before.every((s) => s.status === 'ok' || s.status === 'skipped') &&
     after.every((s) => s.status === 'pending');
   if (canContinue) {

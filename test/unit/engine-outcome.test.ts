@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { describeExpectation, isSuccess, judge, outcomeLabel } from '../../src/engine/outcome.js';
+import { backoffDelay, backoffDelays, nextDelay } from '../../src/engine/backoff.js';
+
+test('judge: exit 0 by default, exit=N exactly, fail wants non-zero, output must match', () => {
+  assert.deepEqual(judge({}, { exitStatus: 0, output: '' }), { ok: true });
+  assert.deepEqual(judge({}, { exitStatus: 2, output: '' }), {
+    ok: false,
+    expectation: 'exit=0',
+    reason: 'exited with status 2',
+  });
+  assert.equal(judge({ exit: 3 }, { exitStatus: 3, output: '' }).ok, true);
+  assert.equal(judge({ exit: 3 }, { exitStatus: 0, output: '' }).ok, false);
+  assert.equal(judge({ fail: true }, { exitStatus: 1, output: '' }).ok, true);
+  assert.deepEqual(judge({ fail: true }, { exitStatus: 0, output: '' }), {
+    ok: false,
+    expectation: 'fail',
+    reason: 'succeeded, but the lesson expects it to fail',
+  });
+  const output = { pattern: 'Pending', flags: 'i' };
+  assert.equal(judge({ output }, { exitStatus: 0, output: 'web-1   0/1   pending' }).ok, true);
+  const miss = judge({ output }, { exitStatus: 0, output: 'Running' });
+  assert.equal(miss.ok, false);
+  assert.equal(!miss.ok && miss.expectation, 'output=/Pending/i');
+  // Both clauses hold together.
+  assert.equal(judge({ fail: true, output }, { exitStatus: 1, output: 'Running' }).ok, false);
+});
+
+test('describeExpectation and labels', () => {
+  assert.equal(describeExpectation({}), 'exit=0');
+  assert.equal(describeExpectation({ fail: true, output: { pattern: 'x', flags: '' } }), 'fail output=/x/');
+  assert.equal(
+    outcomeLabel({ kind: 'failed', durationMs: 1, exitStatus: 4, expectation: '', reason: '', logTail: [] }),
+    'failed (exit 4)',
+  );
+  assert.equal(outcomeLabel({ kind: 'timed-out', durationMs: 1, waitingFor: '', logTail: [] }), 'timed out');
+  assert.equal(isSuccess({ kind: 'skipped', reason: '' }), true);
+  assert.equal(isSuccess({ kind: 'timed-out', durationMs: 1, waitingFor: '', logTail: [] }), false);
+});
+
+test('backoff starts at tens of milliseconds, grows, and is capped', () => {
+  const delays = backoffDelays(20);
+  assert.equal(delays[0], 10);
+  assert.ok(delays.every((d, i) => i === 0 || d >= delays[i - 1]!));
+  assert.equal(Math.max(...delays), 150);
+  assert.equal(backoffDelay(-5), 10);
+  assert.equal(backoffDelay(2, { initialMs: 20, factor: 2, maxMs: 1000 }), 80);
+});
+
+test('property: nextDelay never passes the deadline and is never negative', () => {
+  fc.assert(
+    fc.property(
+      fc.nat(100),
+      fc.nat(100_000),
+      fc.integer({ min: -1000, max: 100_000 }),
+      (attempt, now, left) => {
+        const d = nextDelay(attempt, now, now + left);
+        assert.ok(d >= 0);
+        assert.ok(d <= Math.max(0, left));
+        assert.ok(d <= 150);
+      },
+    ),
+  );
+});
