@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DemystifyError } from '../errors.js';
 import {
@@ -12,31 +12,31 @@ import {
   type NodeAddress,
 } from './netns-address.js';
 import { hostCommands, type HostCommands } from './netns-host.js';
-import { disableNat, enableNat, type NatRecord } from './netns-nat.js';
+import { disableNat, enableNat } from './netns-nat.js';
 import { endProcesses, linkedNamespaces, namespaceInode, processesInNamespace } from './netns-procs.js';
+import {
+  isolationFile,
+  isolationLive,
+  readIsolation,
+  writeRecord,
+  type IsolationRecord,
+} from './netns-record.js';
+
+export {
+  isolatedNode,
+  isolationFile,
+  isolationLive,
+  isolationPrefix,
+  nsenterPrefix,
+  readIsolation,
+  type IsolationRecord,
+} from './netns-record.js';
 
 /**
  * A lesson's own network namespace (see docs/isolation.md): loopback up, a veth pair to the host with the
  * node address inside, optional outbound NAT. Everything created is recorded in `<workdir>/isolation.json`
  * as soon as it exists, so cleanup removes exactly that, even after a crash halfway.
  */
-
-/** The record of an isolated work directory (`isolation.json`). */
-export interface IsolationRecord {
-  schema: 'demystify.isolation/v1';
-  workdir: string;
-  namespace: string;
-  /** The namespace file; everything enters it with `nsenter --net=PATH`. */
-  netnsPath: string;
-  /** The node's interface inside the namespace. */
-  nodeInterface: string;
-  /** Set once the veth pair exists. */
-  hostVeth?: string;
-  address?: NodeAddress;
-  /** Outbound access through the host, when it was asked for. */
-  nat?: NatRecord;
-  createdAt: string;
-}
 
 /** What isolation needs from the machine, injectable. */
 export interface IsolationDeps {
@@ -57,46 +57,6 @@ export interface IsolationRequest {
 export const NODE_INTERFACE = 'eth0';
 
 const defaults = (): IsolationDeps => ({ host: hostCommands(), netnsDir: '/run/netns' });
-
-/** Where the record of a work directory lives. */
-export function isolationFile(workdirRoot: string): string {
-  return join(workdirRoot, 'isolation.json');
-}
-
-/** The command prefix that enters a lesson's namespace (and only its network namespace). */
-export function nsenterPrefix(record: Pick<IsolationRecord, 'netnsPath'>): string[] {
-  return ['nsenter', `--net=${record.netnsPath}`];
-}
-
-/** The record of a work directory, or undefined when it is not isolated. */
-export async function readIsolation(workdirRoot: string): Promise<IsolationRecord | undefined> {
-  let text: string;
-  try {
-    text = await readFile(isolationFile(workdirRoot), 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    return JSON.parse(text) as IsolationRecord;
-  } catch (error) {
-    throw new DemystifyError('ISOLATE_RECORD', `${isolationFile(workdirRoot)} is not valid JSON`, {
-      cause: error,
-      hint: 'remove the namespace by hand (ip netns list) and delete the file',
-    });
-  }
-}
-
-/** Whether the recorded namespace still exists. */
-export function isolationLive(record: IsolationRecord): boolean {
-  return existsSync(record.netnsPath);
-}
-
-async function writeRecord(record: IsolationRecord): Promise<void> {
-  const file = isolationFile(record.workdir);
-  await mkdir(record.workdir, { recursive: true });
-  await writeFile(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
-}
 
 /**
  * Create the namespace of a work directory, or find it again: a live record with the same address is
