@@ -5,6 +5,7 @@ import type { SavedProgress } from '../engine/machine.js';
 import type { PlannedStep } from '../engine/plan-model.js';
 import type { EnginePorts, Typing } from '../engine/ports.js';
 import { engineFiles, prepareEngineFiles, sessionPath, type EngineFiles } from './machine-paths.js';
+import { isolationPrefix } from './netns-record.js';
 import { MARKER_ENV, stopOwned, defaultKillDeps, type KillDeps } from './process-kill.js';
 import { processTable, recordProcess } from './process-tree.js';
 import { createProber } from './probes.js';
@@ -85,7 +86,14 @@ export class LessonMachine {
       await writeShellRc(files.rcFile, { historyFile: files.historyFile });
       await store.write(state);
     }
-    return new LessonMachine(files, state!, deps);
+    // An isolated work directory (isolation.json): its tmux server and probes live in its namespace.
+    const prefix = deps.prefix ?? (await isolationPrefix(files.layout.root));
+    return new LessonMachine(files, state!, prefix ? { ...deps, prefix } : deps);
+  }
+
+  /** The command prefix entering the lesson's network namespace, when it is isolated. */
+  get prefix(): string[] | undefined {
+    return this.deps.prefix;
   }
 
   /** PATH of the sessions. */
