@@ -5,6 +5,7 @@ import type { Plan } from '../engine/plan-model.js';
 import type { Typing } from '../engine/ports.js';
 import type { Lesson } from '../lesson/model.js';
 import { LessonMachine, type MachineDeps } from './lesson-machine.js';
+import { isolatedNode } from './netns-record.js';
 import { isAlive, processTable } from './process-tree.js';
 
 /** How to open a lesson's engine. */
@@ -20,6 +21,8 @@ export interface LessonEngineOptions {
   /** Running as root (default: this process's uid is 0): `sudo` is left out of commands. */
   asRoot?: boolean;
   deps?: MachineDeps;
+  /** `${node.ip}` and `${node.name}` (default: the isolated namespace's, else 127.0.0.1 and node). */
+  node?: { ip: string; name: string };
 }
 
 /** An engine on a lesson's machine: what the headless runner and the presenter are clients of. */
@@ -35,11 +38,14 @@ export interface LessonEngine {
  * machine it describes still runs (its tmux server is alive): after a reboot or a cleanup it starts over.
  */
 export async function openLessonEngine(lesson: Lesson, options: LessonEngineOptions): Promise<LessonEngine> {
+  // Isolated (isolation.json): `${node.ip}` is the namespace's node address.
+  const node = options.node ?? (await isolatedNode(options.workdir));
   const plan = buildPlan(lesson, {
     workdir: options.workdir,
     ...(options.binDir ? { binDir: options.binDir } : {}),
     ...(options.options ? { options: options.options } : {}),
     asRoot: options.asRoot ?? process.getuid?.() === 0,
+    ...(node ? { node } : {}),
   });
   const machine = await LessonMachine.open(
     options.workdir,

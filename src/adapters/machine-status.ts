@@ -45,6 +45,7 @@ export async function machineStatus(machine: LessonMachine): Promise<ComponentSt
     logFile: (s) => machine.terminal.logFile(s),
     path: machine.path,
     ...(state.tls ? { tls: state.tls } : {}),
+    ...(machine.prefix ? { prefix: machine.prefix } : {}),
   });
   const out: ComponentStatus[] = [];
   for (const [name, { session, ready }] of declared) {
