@@ -1,5 +1,6 @@
 import { LessonMachine } from '../../adapters/lesson-machine.js';
 import { readState } from '../../adapters/state-store.js';
+import { removeIsolation } from '../../adapters/netns.js';
 import { workdirLayout } from '../../adapters/workdir.js';
 import type { CliIo } from '../context.js';
 import type { CleanupCommandOptions } from '../commands/cleanup.js';
@@ -15,15 +16,18 @@ export async function runCleanup(
   io: CliIo,
 ): Promise<number> {
   const root = await workdirRootFor(ref, opts.workdir);
-  if (!(await readState(workdirLayout(root).stateFile))) {
-    io.stdout(`nothing to clean up in ${root}\n`);
-    return 0;
+  const hasState = (await readState(workdirLayout(root).stateFile)) !== undefined;
+  if (hasState) {
+    const machine = await LessonMachine.open(root);
+    const { ended } = await machine.cleanup({ purge: opts.purge === true });
+    const what = ended.length === 1 ? '1 process' : `${ended.length} processes`;
+    io.stdout(
+      `ended ${what} and the tmux server of ${root}${opts.purge ? '; removed its generated state' : ''}\n`,
+    );
   }
-  const machine = await LessonMachine.open(root);
-  const { ended } = await machine.cleanup({ purge: opts.purge === true });
-  const what = ended.length === 1 ? '1 process' : `${ended.length} processes`;
-  io.stdout(
-    `ended ${what} and the tmux server of ${root}${opts.purge ? '; removed its generated state' : ''}\n`,
-  );
+  // Isolation last, once nothing of the lesson runs in its namespace any more (docs/isolation.md).
+  const removed = await removeIsolation(root);
+  for (const line of removed) io.stdout(`removed ${line}\n`);
+  if (!hasState && removed.length === 0) io.stdout(`nothing to clean up in ${root}\n`);
   return 0;
 }

@@ -8,6 +8,7 @@ import { parseSetFlags } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { RunCommandOptions } from '../commands/run.js';
 import { reportEnd, reportProgress, workdirRootFor } from './engine-common.js';
+import { prepareIsolation } from './isolation.js';
 
 /** Check a `--typing` value. */
 export function parseTyping(value: string | undefined): Typing {
@@ -28,6 +29,7 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
   const to = opts.to === undefined ? undefined : findChapterIndex(lesson, opts.to);
   if (from !== undefined && to !== undefined && to < from)
     throw new UsageError(`--to '${opts.to}' comes before --from '${opts.from}'`);
+  await prepareIsolation(lesson, workdir, opts, io);
   const { engine } = await openLessonEngine(lesson, {
     workdir,
     ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),

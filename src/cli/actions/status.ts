@@ -3,6 +3,7 @@ import { machineStatus, type ComponentStatus } from '../../adapters/machine-stat
 import type { CliIo } from '../context.js';
 import type { StatusCommandOptions } from '../commands/status.js';
 import { workdirRootFor } from './engine-common.js';
+import { isolationStatus } from './isolation.js';
 
 /** Print each component: session present, process alive, ready or not, since when. */
 export async function runStatus(
@@ -13,11 +14,13 @@ export async function runStatus(
   const root = await workdirRootFor(ref, opts.workdir);
   const machine = await LessonMachine.open(root);
   const components = await machineStatus(machine);
+  const isolation = await isolationStatus(root);
   if (opts.json) {
-    io.stdout(`${JSON.stringify({ workdir: root, components }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ workdir: root, isolation: isolation.json, components }, null, 2)}\n`);
     return 0;
   }
   io.stdout(`${root}\n`);
+  io.stdout(`${isolation.lines.join('\n')}\n`);
   io.stdout(
     `${'COMPONENT'.padEnd(14)}${'SESSION'.padEnd(10)}${'PROCESS'.padEnd(10)}${'READY'.padEnd(7)}SINCE\n`,
   );

@@ -19,6 +19,10 @@ export const defineRun: CommandDefinition = (program, io, setExit) => {
     .option('--typing <speed>', 'typing speed: instant or human', 'instant')
     .option('--set <name=value>', 'set a lesson option (repeatable)', collect)
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .option('--isolate', 'run the whole lesson in a network namespace of its own (docs/isolation.md)')
+    .option('--no-isolate', "do not isolate, even when the lesson's front matter says so")
+    .option('--address <ip>', 'node address in the namespace (default: a free 10.200.X.2/30)')
+    .option('--outbound', 'let the isolated node reach the outside through NAT on the host (off by default)')
     .action(async (lesson: string | undefined, opts: RunCommandOptions) => {
       const { runRun } = await import('../actions/run.js');
       setExit(await runRun(lesson, opts, io));
@@ -36,4 +40,7 @@ export interface RunCommandOptions {
   typing?: string;
   set?: string[];
   lang?: string;
+  isolate?: boolean;
+  address?: string;
+  outbound?: boolean;
 }
