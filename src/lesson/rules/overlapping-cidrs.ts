@@ -39,8 +39,9 @@ const KEY_ROLES: Record<string, CidrRole> = {
   Network: 'cni',
 };
 
+// A key, not the tail of a flag (`--cluster-cidr=` is read as a flag, not as a `cidr:` key).
 const KEY_VALUE = new RegExp(
-  `(["']?)\\b(${Object.keys(KEY_ROLES).join('|')})\\1\\s*[:=]\\s*["']?([0-9A-Fa-f.:]+/\\d{1,3})`,
+  `(?<![\\w-])(["']?)(${Object.keys(KEY_ROLES).join('|')})\\1\\s*[:=]\\s*["']?([0-9A-Fa-f.:]+/\\d{1,3})`,
   'g',
 );
 

@@ -41,7 +41,8 @@ export function programIndex(command: ShellCommand): number {
 /** The program a command runs, as a bare name (`/usr/bin/kubectl`, `${lesson.bin}/etcd` -> `kubectl`, `etcd`). */
 export function programName(command: ShellCommand): string | undefined {
   const at = programIndex(command);
-  return at === -1 ? undefined : basename(command.words[at]?.text ?? '');
+  const name = at === -1 ? '' : basename(command.words[at]?.text ?? '');
+  return name === '' ? undefined : name;
 }
 
 /** The last path segment of a word. */
