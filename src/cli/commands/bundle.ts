@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
 
@@ -17,10 +18,12 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     .option('--pin <name=version>', "override an artifact's version (repeatable)", collect)
     .option('--address <socket>', 'containerd to export images that have no url from')
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
-    .action(async (file: string, lesson: string | undefined, opts: BundleCreateOptions) => {
-      const { runBundleCreate } = await import('../actions/bundle.js');
-      setExit(await runBundleCreate(file, lesson, opts, io));
-    });
+    .action(
+      async (file: string, lesson: string | undefined, _opts: BundleCreateOptions, command: Command) => {
+        const { runBundleCreate } = await import('../actions/bundle.js');
+        setExit(await runBundleCreate(file, lesson, command.optsWithGlobals<BundleCreateOptions>(), io));
+      },
+    );
   bundle
     .command('load')
     .description('fill the cache and bin/ from FILE, offline; import its images if containerd runs')
@@ -37,9 +40,9 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     )
     .option('--snapshotter <name>', "containerd snapshotter to unpack images for (default: containerd's)")
     .option('--no-images', 'do not import images, even if containerd runs')
-    .action(async (file: string, opts: BundleLoadOptions) => {
+    .action(async (file: string, _opts: BundleLoadOptions, command: Command) => {
       const { runBundleLoad } = await import('../actions/bundle.js');
-      setExit(await runBundleLoad(file, opts, io));
+      setExit(await runBundleLoad(file, command.optsWithGlobals<BundleLoadOptions>(), io));
     });
   bundle
     .command('images')
@@ -52,9 +55,9 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     .option('--workdir <dir>', 'work directory (its bin/ctr is used when present)')
     .option('--snapshotter <name>', "containerd snapshotter to unpack images for (default: containerd's)")
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
-    .action(async (lesson: string | undefined, opts: BundleImagesOptions) => {
+    .action(async (lesson: string | undefined, _opts: BundleImagesOptions, command: Command) => {
       const { runBundleImages } = await import('../actions/bundle.js');
-      setExit(await runBundleImages(lesson, opts, io));
+      setExit(await runBundleImages(lesson, command.optsWithGlobals<BundleImagesOptions>(), io));
     });
 };
 

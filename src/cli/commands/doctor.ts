@@ -1,13 +1,32 @@
-import { DemystifyError } from '../../errors.js';
+import type { Command } from 'commander';
 import type { CommandDefinition } from '../context.js';
 
-/** `demystify doctor`: check that this machine has all a lesson needs */
-export const defineDoctor: CommandDefinition = (program) => {
+/** `demystify doctor [LESSON]`: check that this machine has all a lesson needs, and say how to fix each miss. */
+export const defineDoctor: CommandDefinition = (program, io, setExit) => {
   program
     .command('doctor')
     .description('check that this machine has all a lesson needs')
-    .allowUnknownOption()
-    .action(() => {
-      throw new DemystifyError('NOT_IMPLEMENTED', 'doctor is not implemented yet');
+    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
+    .option('--workdir <dir>', 'work directory whose bin/ holds the binaries')
+    .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
+    .option(
+      '--port <port>',
+      'another port that must be free (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .option('--json', 'print the checks as JSON')
+    .action(async (lesson: string | undefined, _opts: DoctorCommandOptions, command: Command) => {
+      const { runDoctorCommand } = await import('../actions/doctor.js');
+      setExit(await runDoctorCommand(lesson, command.optsWithGlobals<DoctorCommandOptions>(), io));
     });
 };
+
+/** Options of `demystify doctor`. */
+export interface DoctorCommandOptions {
+  workdir?: string;
+  cache?: string;
+  port?: string[];
+  lang?: string;
+  json?: boolean;
+}

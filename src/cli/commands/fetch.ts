@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
 
@@ -13,9 +14,9 @@ export const defineFetch: CommandDefinition = (program, io, setExit) => {
     .option('--workdir <dir>', 'work directory whose bin/ receives the binaries')
     .option('--pin <name=version>', "override an artifact's version (repeatable)", collect)
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
-    .action(async (lesson: string | undefined, opts: FetchCommandOptions) => {
+    .action(async (lesson: string | undefined, _opts: FetchCommandOptions, command: Command) => {
       const { runFetch } = await import('../actions/fetch.js');
-      setExit(await runFetch(lesson, opts, io));
+      setExit(await runFetch(lesson, command.optsWithGlobals<FetchCommandOptions>(), io));
     });
 };
 

@@ -1,0 +1,60 @@
+import { loadLesson } from '../../adapters/lesson-files.js';
+import { defaultCacheDir } from '../../adapters/workdir.js';
+import type { DoctorCheck } from '../../adapters/doctor/checks.js';
+import { runDoctor } from '../../adapters/doctor/doctor.js';
+import { machineDeps } from '../../adapters/doctor/machine.js';
+import { UsageError } from '../../errors.js';
+import { lessonWorkdir } from '../common.js';
+import type { CliIo } from '../context.js';
+import type { DoctorCommandOptions } from '../commands/doctor.js';
+
+/** The identifier of doctor's JSON output, bumped on any incompatible change. */
+export const DOCTOR_SCHEMA = 'demystify.doctor/v1';
+
+/** The report as a person reads it: one line per check, the fix under each miss. */
+export function formatChecks(checks: DoctorCheck[]): string {
+  const width = Math.max(...checks.map((c) => c.name.length));
+  const label = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
+  const lines: string[] = [];
+  for (const c of checks) {
+    lines.push(`${label[c.status]}  ${c.name.padEnd(width)}  ${c.detail}`);
+    if (c.fix && c.status !== 'ok') lines.push(`      ${' '.repeat(width)}  fix: ${c.fix}`);
+  }
+  const failed = checks.filter((c) => c.status === 'fail').length;
+  const warned = checks.filter((c) => c.status === 'warn').length;
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  lines.push(
+    '',
+    failed === 0
+      ? `all is well${warned ? ` (${count(warned, 'warning')})` : ''}`
+      : `${count(failed, 'problem')}, ${count(warned, 'warning')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** `demystify doctor`: exit 0 only when no check fails (warnings do not count). */
+export async function runDoctorCommand(
+  ref: string | undefined,
+  opts: DoctorCommandOptions,
+  io: CliIo,
+): Promise<number> {
+  const extraPorts = (opts.port ?? []).map((value) => {
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new UsageError(`--port ${value} is not a port number`);
+    return port;
+  });
+  const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
+  const workdir = lessonWorkdir(lesson.id, opts.workdir);
+  const checks = await runDoctor(
+    { lesson, workdir: workdir.root, cacheDir: opts.cache ?? defaultCacheDir(), extraPorts },
+    machineDeps,
+  );
+  const ok = checks.every((c) => c.ok);
+  io.stdout(
+    opts.json
+      ? `${JSON.stringify({ schema: DOCTOR_SCHEMA, lesson: lesson.id, ok, checks }, null, 2)}\n`
+      : formatChecks(checks),
+  );
+  return ok ? 0 : 1;
+}
