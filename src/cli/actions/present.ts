@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { loadLesson, localeLang } from '../../adapters/lesson-files.js';
+import { UsageError } from '../../errors.js';
+import { parseSetFlags } from '../common.js';
+import type { CliIo } from '../context.js';
+import type { PresentCommandOptions } from '../commands/present.js';
+import { workdirRootFor } from './engine-common.js';
+import { parseTyping } from './run.js';
+
+/**
+ * Open the presenter on a lesson (the built-in one in the locale's language by default). It needs a
+ * terminal on both ends: keys come from stdin, the screen goes to stdout.
+ */
+export async function runPresent(
+  ref: string | undefined,
+  opts: PresentCommandOptions,
+  io: CliIo,
+): Promise<number> {
+  if (!io.isTTY || !process.stdin.isTTY) {
+    throw new UsageError('the presenter needs a terminal', {
+      hint: 'run the lesson without it: demystify run --headless',
+    });
+  }
+  const typing = parseTyping(opts.typing ?? 'human');
+  const lang = opts.lang ?? localeLang();
+  const lesson = await loadLesson(ref, { lang });
+  const workdir = await workdirRootFor(ref, opts.workdir, lang);
+  const { presentLesson } = await import('../../ui/open-presenter.js');
+  const result = await presentLesson(lesson, {
+    workdir,
+    options: parseSetFlags(opts.set),
+    typing,
+    ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
+    ...(opts.keys ? { keysFile: resolve(opts.keys) } : {}),
+    streams: { input: process.stdin, output: process.stdout },
+  });
+  io.stdout(result.message);
+  return 0;
+}

@@ -1,0 +1,93 @@
+import type { EngineState } from '../engine/machine.js';
+import { fitAnsi } from './ansi.js';
+import { wrapPlain } from './ansi-wrap.js';
+import { keysOf, type Keymap } from './keymap.js';
+import type { Theme } from './theme.js';
+
+/** What went wrong in the last run, as the failure panel tells it. */
+export interface FailureView {
+  /** The failed step's index in the plan (absent when the machine could not be reset). */
+  step?: number;
+  session?: string;
+  title: string;
+  /** The expectation that failed, as the lesson writes it. */
+  expectation?: string;
+  reason: string;
+  logTail: string[];
+}
+
+/**
+ * The failure of the last run, if it failed and nothing runs now. Pure: read from the engine's state,
+ * so a presenter reopened after a failure shows it again.
+ */
+export function currentFailure(engine: EngineState): FailureView | undefined {
+  const last = engine.lastRun;
+  if (!last || last.ok || engine.run !== null || engine.activity.kind !== 'idle') return undefined;
+  if (last.error !== undefined) {
+    return { title: 'The machine could not be reset', reason: last.error, logTail: [] };
+  }
+  if (last.failedStep === undefined) return undefined;
+  const step = engine.plan.steps[last.failedStep];
+  const outcome = engine.steps[last.failedStep]?.outcome;
+  if (!step || !outcome) return undefined;
+  const base = { step: step.index, session: step.session };
+  if (outcome.kind === 'failed') {
+    return {
+      ...base,
+      title: `Step ${step.index + 1} “${step.name}” failed`,
+      expectation: outcome.expectation,
+      reason: outcome.reason,
+      logTail: outcome.logTail,
+    };
+  }
+  if (outcome.kind === 'timed-out') {
+    return {
+      ...base,
+      title: `Step ${step.index + 1} “${step.name}” timed out`,
+      reason: `still waiting for ${outcome.waitingFor}`,
+      logTail: outcome.logTail,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The failure panel: a red title bar, what was expected and why it failed in bold, the session's last
+ * lines, and the three ways on in large key labels. Built to be read from the back of a room: short
+ * lines, no dim text for what matters, the keys first. Returns exactly `height` lines of `width`.
+ */
+export function renderFailurePanel(
+  failure: FailureView,
+  keymap: Keymap,
+  options: { width: number; height: number; theme: Theme },
+): string[] {
+  const { width, height, theme } = options;
+  const inner = Math.max(10, width - 4);
+  const body: string[] = [];
+  const put = (text: string, style: (s: string) => string): void => {
+    for (const line of wrapPlain(text, inner)) body.push(style(line));
+  };
+  if (failure.expectation) put(`Expected: ${failure.expectation}`, theme.alertText);
+  put(failure.reason, theme.alertText);
+  const actions = [
+    `${keysOf(keymap, 'run-step')} retry`,
+    ...(failure.session ? [`${keysOf(keymap, 'show-logs')} show logs`] : []),
+    `${keysOf(keymap, 'replay-chapter')} replay chapter`,
+    `${keysOf(keymap, 'dismiss')} close`,
+  ];
+  const actionLine = actions.map((a) => theme.key(a)).join('   ');
+  // The keys stay on screen however small it is; the log lines take what room is left.
+  const room = Math.max(0, height - 2 - body.length - 3);
+  const tail = failure.logTail.slice(-Math.min(room, 8));
+  if (tail.length > 0) {
+    body.push('');
+    for (const line of tail) body.push(theme.dim(`│ ${line}`));
+  }
+  body.push('');
+  body.push(actionLine);
+  const title = theme.alertTitle(fitAnsi(` ✗ ${failure.title}`, width));
+  const lines = [title, ...body.map((l) => ` ${fitAnsi(l, width - 2)} `)];
+  while (lines.length < height) lines.splice(lines.length - 1, 0, ' '.repeat(width));
+  if (lines.length > height) return [title, ...lines.slice(lines.length - height + 1)];
+  return lines.map((l) => fitAnsi(l, width));
+}

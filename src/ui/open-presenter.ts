@@ -1,0 +1,97 @@
+import { openLessonEngine } from '../adapters/lesson-engine.js';
+import type { Typing } from '../engine/ports.js';
+import type { Lesson } from '../lesson/model.js';
+import { loadKeymap } from './keys-config.js';
+import { LiveTerminal } from './live-terminal.js';
+import { realTerminalDeps } from './terminal-deps.js';
+import { Presenter, type PresenterExit } from './presenter.js';
+import { PresenterScreen, type ScreenStreams } from './screen.js';
+import { SessionMonitor } from './session-monitor.js';
+import { sessionsOf } from './ui-state.js';
+
+/** How to open the presenter on a lesson. */
+export interface PresentLessonOptions {
+  workdir: string;
+  options: Record<string, string>;
+  typing: Typing;
+  binDir?: string;
+  /** A keys.yaml given on the command line (must exist); default: the user's, if any. */
+  keysFile?: string;
+  streams: ScreenStreams;
+}
+
+/** How it ended, and what the CLI tells the user once the screen is gone. */
+export interface PresentResult {
+  exit: PresenterExit;
+  message: string;
+}
+
+/**
+ * Open the lesson's engine on its work directory (continuing where state.json says, when its machine
+ * still runs), then the full-screen presenter; on quit, leave the components running and save progress,
+ * or, after the user confirmed, end them with the machine's cleanup.
+ */
+export async function presentLesson(lesson: Lesson, options: PresentLessonOptions): Promise<PresentResult> {
+  const keymap = options.keysFile
+    ? await loadKeymap(options.keysFile, undefined, { required: true })
+    : await loadKeymap();
+  const { engine, machine } = await openLessonEngine(lesson, {
+    workdir: options.workdir,
+    options: options.options,
+    typing: options.typing,
+    ...(options.binDir ? { binDir: options.binDir } : {}),
+  });
+  const state = engine.getState();
+  const tmux = (args: string[]): Promise<string> => machine.tmux.run(args);
+  // The lesson's shell is there from the start, so the terminal pane is live before the first step.
+  await machine.terminal.ensureSession(state.plan.shellSession).catch(() => undefined);
+
+  // The screen, the terminal and the monitor call the presenter, which needs them first.
+  const ref: { presenter?: Presenter } = {};
+  const screen = new PresenterScreen(options.streams, {
+    onKey: (name, sequence) => ref.presenter?.onKey(name, sequence),
+    onResize: () => ref.presenter?.onResize(),
+  });
+  const terminal = new LiveTerminal(
+    { socket: machine.tmux.socket, cols: 80, rows: 24, onFrame: () => ref.presenter?.onTerminalFrame() },
+    realTerminalDeps(tmux),
+  );
+  const monitor = new SessionMonitor(
+    sessionsOf(lesson, state),
+    {
+      listPanes: () => tmux(['list-panes', '-a', '-F', '#{session_name}\t#{pane_current_command}']),
+      now: Date.now,
+    },
+    () => ref.presenter?.onSessions(),
+  );
+  const presenter = new Presenter({ lesson, engine, keymap, screen, terminal, monitor });
+  ref.presenter = presenter;
+  const signals = ['SIGTERM', 'SIGHUP'] as const;
+  let onSignal: (() => void) | undefined;
+  let exit: PresenterExit = 'quit';
+  try {
+    monitor.start();
+    const ended = presenter.run();
+    // A closed terminal or a kill: quit as `q` does (progress saved, components left running).
+    const bySignal = new Promise<PresenterExit>((resolve) => {
+      onSignal = () => resolve('quit');
+      for (const s of signals) process.on(s, onSignal);
+    });
+    exit = await Promise.race([ended, bySignal]);
+  } finally {
+    if (onSignal) for (const s of signals) process.off(s, onSignal);
+    presenter.stop();
+    monitor.stop();
+    terminal.close();
+    screen.destroy();
+    await engine.flush();
+  }
+  if (exit === 'cleanup') {
+    const { ended } = await machine.cleanup();
+    return { exit, message: `stopped ${ended.length} process(es) and the lesson's tmux server\n` };
+  }
+  return {
+    exit,
+    message: `the components keep running; run demystify again to continue where you left off (demystify cleanup stops them)\n`,
+  };
+}

@@ -1,0 +1,244 @@
+import type { Engine } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/machine.js';
+import type { Lesson } from '../lesson/model.js';
+import { componentViews } from './components.js';
+import { renderFrame, terminalRegion, type Frame, type TerminalContent, type ViewInput } from './frame.js';
+import { keyIndex, type Action, type Keymap } from './keymap.js';
+import { computeLayout, innerRect } from './layout.js';
+import type { LiveTerminal } from './live-terminal.js';
+import { onOverlayKey } from './overlays.js';
+import type { PresenterScreen } from './screen.js';
+import type { SessionMonitor } from './session-monitor.js';
+import { makeTheme, type Theme } from './theme.js';
+import {
+  initialUi,
+  onAction,
+  onEngineEvent,
+  sessionsOf,
+  type UiCommand,
+  type UiContext,
+  type UiState,
+} from './ui-state.js';
+
+/** How the presenter ended. */
+export type PresenterExit = 'quit' | 'cleanup';
+
+/** The parts the presenter drives, made by open-presenter.ts (or by tests). */
+export interface PresenterParts {
+  lesson: Lesson;
+  engine: Engine;
+  keymap: Keymap;
+  screen: PresenterScreen;
+  terminal: LiveTerminal;
+  monitor: SessionMonitor;
+  theme?: Theme;
+  now?: () => number;
+}
+
+/**
+ * The presenter's loop: render frames from the engine's state and the UI state, turn keys into UI
+ * actions and engine events, keep the terminal pane on the session the UI shows. It owns no decision
+ * about what runs: `run-step`, `replay-chapter` and the rest are events the engine's machine accepts
+ * or ignores. Resolves when the user quits.
+ */
+export class Presenter {
+  private ui: UiState;
+  private readonly parts: PresenterParts;
+  private readonly theme: Theme;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private readonly keys: Map<string, Action>;
+  private readonly sessions: string[];
+  private lastFrame: Frame | null = null;
+  private renderTimer: ReturnType<typeof setTimeout> | null = null;
+  private clock: ReturnType<typeof setInterval> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private finish: ((exit: PresenterExit) => void) | null = null;
+
+  constructor(parts: PresenterParts) {
+    this.parts = parts;
+    this.theme = parts.theme ?? makeTheme(1);
+    this.now = parts.now ?? Date.now;
+    this.startedAt = this.now();
+    this.keys = keyIndex(parts.keymap);
+    const engine = parts.engine.getState();
+    this.sessions = sessionsOf(parts.lesson, engine);
+    this.ui = initialUi(engine);
+  }
+
+  /** Open: draw, follow the engine, the monitor and the keys until the user quits. */
+  run(): Promise<PresenterExit> {
+    const { engine, terminal, monitor } = this.parts;
+    this.unsubscribe = engine.subscribe((state, event) => {
+      const before = this.ui.session;
+      this.ui = onEngineEvent(this.ui, state, event);
+      if (this.ui.session !== before) void terminal.show(this.ui.session);
+      this.schedule();
+    });
+    this.resizeTerminal();
+    void terminal.show(this.ui.session);
+    // The clock and the "running 3s" labels move once a second.
+    this.clock = setInterval(() => this.schedule(), 1000);
+    this.render();
+    void monitor.poll();
+    return new Promise((resolve) => {
+      this.finish = resolve;
+    });
+  }
+
+  /** A key from the screen. */
+  onKey(name: string, sequence: string): void {
+    const action = this.keys.get(name);
+    if (this.ui.focus === 'terminal' && !this.ui.overlay) {
+      // Every key goes to the session, except the one that gives the keys back to the presenter.
+      if (action === 'focus-narration') this.apply(onAction(this.ui, action, this.context()));
+      else if (sequence) this.parts.terminal.write(sequence);
+      return;
+    }
+    if (this.ui.overlay) {
+      this.apply(onOverlayKey(this.ui, name, action, this.context()));
+      return;
+    }
+    if (action) this.apply(onAction(this.ui, action, this.context()));
+  }
+
+  /** The terminal was resized. */
+  onResize(): void {
+    this.resizeTerminal();
+    this.render();
+  }
+
+  /** The session monitor saw a change: a session appeared or ended, a component stopped. */
+  onSessions(): void {
+    this.parts.terminal.ensure(this.parts.monitor.existing());
+    this.schedule();
+  }
+
+  /** The live terminal has a new screen: redraw its pane only. */
+  onTerminalFrame(): void {
+    const frame = this.lastFrame;
+    if (!frame || this.renderTimer) return;
+    const layout = computeLayout(frame.width, frame.height, this.ui);
+    if (!layout.terminal) return;
+    const region = terminalRegion(this.input(frame.width, frame.height), layout.terminal);
+    // An overlay or the failure panel over the terminal: draw everything so they stay on top.
+    if (frame.regions.some((r) => (r.id === 'overlay' || r.id === 'failure') && overlaps(r, region)))
+      this.render();
+    else this.parts.screen.drawRegion(region);
+  }
+
+  /** Stop following everything (the screen, the terminal and the monitor are closed by their owner). */
+  stop(): void {
+    this.unsubscribe?.();
+    if (this.clock) clearInterval(this.clock);
+    if (this.renderTimer) clearTimeout(this.renderTimer);
+    this.clock = null;
+    this.renderTimer = null;
+  }
+
+  private apply(transition: { ui: UiState; events: EngineEvent[]; commands: UiCommand[] }): void {
+    const before = this.ui;
+    this.ui = transition.ui;
+    for (const event of transition.events) this.parts.engine.dispatch(event);
+    if (this.ui.session !== before.session) void this.parts.terminal.show(this.ui.session);
+    if (this.ui.zoom !== before.zoom || this.ui.notes !== before.notes) this.resizeTerminal();
+    for (const command of transition.commands) this.perform(command);
+    this.render();
+  }
+
+  private perform(command: UiCommand): void {
+    switch (command.kind) {
+      case 'quit':
+        this.stop();
+        this.finish?.('quit');
+        return;
+      case 'quit-cleanup':
+        this.stop();
+        this.finish?.('cleanup');
+        return;
+      case 'terminal-scroll':
+        void this.parts.terminal.scroll(command.direction);
+        return;
+      case 'redraw':
+        this.parts.screen.redraw();
+        return;
+    }
+  }
+
+  private context(): UiContext {
+    const frame = this.lastFrame;
+    return {
+      engine: this.parts.engine.getState(),
+      sessions: this.sessions,
+      narration: frame?.narration ?? { scroll: 0, max: 0, height: 0 },
+    };
+  }
+
+  private resizeTerminal(): void {
+    const { screen, terminal } = this.parts;
+    const layout = computeLayout(screen.width, screen.height, this.ui);
+    if (!layout.terminal) return;
+    const inner = innerRect(layout.terminal);
+    terminal.resize(inner.width, inner.height);
+  }
+
+  private input(width: number, height: number): ViewInput {
+    const { lesson, engine, keymap, monitor } = this.parts;
+    const state = engine.getState();
+    return {
+      lesson,
+      engine: state,
+      ui: this.ui,
+      components: componentViews(lesson, state, monitor.current),
+      keymap,
+      theme: this.theme,
+      terminal: this.terminalContent(),
+      width,
+      height,
+      now: this.now(),
+      startedAt: this.startedAt,
+    };
+  }
+
+  private terminalContent(): TerminalContent {
+    const { terminal, monitor, lesson } = this.parts;
+    if (terminal.session === this.ui.session)
+      return { kind: 'live', lines: terminal.lines(this.ui.focus === 'terminal') };
+    const live = monitor.current.get(this.ui.session);
+    const component = Object.values(lesson.components).find((c) => c.session === this.ui.session);
+    const name = component?.name ?? this.ui.session;
+    if (live?.exists) return { kind: 'absent', reason: `connecting to ${name}…` };
+    return {
+      kind: 'absent',
+      reason: component ? `${name} is not started yet` : `no session '${name}' yet`,
+      hint: 'it appears here when a step starts it',
+    };
+  }
+
+  /** Draw soon (many changes in one tick make one frame). */
+  private schedule(): void {
+    if (this.renderTimer) return;
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = null;
+      this.render();
+    }, 16);
+  }
+
+  private render(): void {
+    if (this.renderTimer) {
+      clearTimeout(this.renderTimer);
+      this.renderTimer = null;
+    }
+    const { screen } = this.parts;
+    const frame = renderFrame(this.input(screen.width, screen.height));
+    this.lastFrame = frame;
+    screen.draw(frame.regions);
+  }
+}
+
+function overlaps(
+  a: { x: number; y: number; width: number; height: number },
+  b: { x: number; y: number; width: number; height: number },
+): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}

@@ -1,0 +1,105 @@
+import type { EngineState } from '../engine/machine.js';
+import { fitAnsi, visibleWidth } from './ansi.js';
+import type { ComponentView } from './components.js';
+import { keysOf, type Keymap } from './keymap.js';
+import { formatDuration, stepBadge } from './step-box.js';
+import type { Theme } from './theme.js';
+import type { UiState } from './ui-state.js';
+
+/** A component's symbol, words and style in the status line. */
+function componentBadge(
+  c: ComponentView,
+  theme: Theme,
+  now: number,
+): { symbol: string; label: string; style: (s: string) => string } {
+  switch (c.phase) {
+    case 'not-started':
+      return { symbol: '○', label: 'not started', style: theme.notStarted };
+    case 'starting':
+      return { symbol: '◐', label: 'starting', style: theme.running };
+    case 'ready':
+      return { symbol: '●', label: 'ready', style: theme.ok };
+    case 'running':
+      return { symbol: '●', label: 'running', style: theme.ok };
+    case 'failed':
+      return { symbol: '✗', label: 'failed', style: theme.failed };
+    case 'down':
+      return {
+        symbol: '✖',
+        label: c.since === undefined ? 'down' : `down since ${formatDuration(Math.max(0, now - c.since))}`,
+        style: theme.failed,
+      };
+  }
+}
+
+/**
+ * The components row: every component with a symbol whose shape says its phase (○ not started,
+ * ◐ starting, ● ready, ✖ down: readable without colour) and, when there is room, the words. On a
+ * narrow screen the words of the calm phases go first, then `kube-` prefixes, then names are cut.
+ */
+export function componentsRow(components: ComponentView[], width: number, theme: Theme, now: number): string {
+  if (components.length === 0) return fitAnsi(theme.dim(' no components'), width);
+  const attempts: { words: (c: ComponentView) => boolean; short: boolean }[] = [
+    { words: () => true, short: false },
+    { words: (c) => c.phase !== 'ready' && c.phase !== 'not-started', short: false },
+    { words: (c) => c.phase !== 'ready' && c.phase !== 'not-started', short: true },
+    { words: (c) => c.phase === 'down' || c.phase === 'failed', short: true },
+    { words: () => false, short: true },
+  ];
+  let row = '';
+  for (const attempt of attempts) {
+    row = components
+      .map((c) => {
+        const badge = componentBadge(c, theme, now);
+        const name = attempt.short ? c.name.replace(/^kube-/, '') : c.name;
+        const words = attempt.words(c) ? ` ${badge.label}` : '';
+        return `${badge.style(badge.symbol)} ${badge.style(name)}${theme.dim(words)}`;
+      })
+      .join('  ');
+    if (visibleWidth(row) + 1 <= width) break;
+  }
+  return fitAnsi(` ${row}`, width);
+}
+
+/** `mm:ss`, or `h:mm:ss` past an hour: the talk's clock. */
+export function formatClock(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const hh = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return hh > 0 ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/**
+ * The bar under the components: where the talk is (chapter, step), what runs, a message, the focus
+ * when keys go to the terminal, and the elapsed time with the help key on the right.
+ */
+export function progressRow(
+  engine: EngineState,
+  ui: UiState,
+  options: { width: number; theme: Theme; keymap: Keymap; now: number; startedAt: number },
+): string {
+  const { theme, width, now } = options;
+  const plan = engine.plan;
+  const chapter = plan.chapters[engine.chapter];
+  const total = plan.steps.length;
+  const step = plan.steps[engine.cursor];
+  const stepText = step ? `step ${engine.cursor + 1}/${total} ${step.name}` : `${total}/${total} done`;
+  const parts = [`Ch ${engine.chapter + 1}/${plan.chapters.length} ${chapter?.title ?? ''}`, stepText];
+  const activity = engine.activity;
+  if (activity.kind === 'step') {
+    const state = engine.steps[activity.step];
+    if (state)
+      parts.push(`${stepBadge(state, theme, now).label} ${plan.steps[activity.step]?.name ?? ''}`.trim());
+  } else if (activity.kind === 'reset') parts.push('resetting the machine');
+  if (ui.message) parts.push(ui.message);
+  const focus =
+    ui.focus === 'terminal'
+      ? ` TYPING IN ${ui.session} (${keysOf(options.keymap, 'focus-narration')} leaves) `
+      : '';
+  const right = ` ${formatClock(now - options.startedAt)}  ${keysOf(options.keymap, 'help').split('/')[0] ?? '?'} keys `;
+  const leftRoom = Math.max(0, width - visibleWidth(right) - visibleWidth(focus));
+  const left = fitAnsi(` ${parts.join(' · ')}`, leftRoom);
+  const focusText = focus ? theme.selected(focus) : '';
+  return fitAnsi(`${theme.bar(left)}${focusText}${theme.barKey(right)}`, width);
+}

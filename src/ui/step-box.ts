@@ -1,0 +1,161 @@
+import type { StepState } from '../engine/machine.js';
+import type { PlannedStep } from '../engine/plan-model.js';
+import { fitAnsi, visibleWidth } from './ansi.js';
+import type { Theme } from './theme.js';
+
+/** The symbol and words of a step's state, shown on its box and in the status line. */
+export function stepBadge(
+  state: StepState,
+  theme: Theme,
+  now: number,
+): { symbol: string; label: string; style: (s: string) => string } {
+  const outcome = state.outcome;
+  switch (state.status) {
+    case 'pending':
+      return { symbol: '○', label: 'pending', style: theme.pending };
+    case 'running': {
+      const since =
+        state.startedAt === undefined ? '' : ` ${formatDuration(Math.max(0, now - state.startedAt))}`;
+      return { symbol: '◐', label: `running${since}`, style: theme.running };
+    }
+    case 'ok':
+      return {
+        symbol: '✓',
+        label: `ok${outcome && 'durationMs' in outcome ? ` ${formatDuration(outcome.durationMs)}` : ''}`,
+        style: theme.ok,
+      };
+    case 'failed':
+      return {
+        symbol: '✗',
+        label:
+          outcome?.kind === 'failed' && outcome.exitStatus !== undefined
+            ? `failed (exit ${outcome.exitStatus})`
+            : 'failed',
+        style: theme.failed,
+      };
+    case 'timed-out':
+      return { symbol: '✗', label: 'timed out', style: theme.failed };
+    case 'skipped':
+      return { symbol: '–', label: 'skipped', style: theme.skipped };
+  }
+}
+
+/** A duration as a person reads it on a slide: `0.4s`, `12s`, `2m05s`, `1h02m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/**
+ * A step as a box in the narration: its number, name and session in the top border with its state on
+ * the right, the command inside (long lines wrapped, continuation indented). The current step (the
+ * next one `run` runs) has a bright border and a ▶, so the audience sees where the talk is.
+ */
+export function renderStepBox(
+  step: PlannedStep,
+  state: StepState,
+  options: { current: boolean; width: number; theme: Theme; now: number; shellSession: string },
+): string[] {
+  const { theme, width } = options;
+  const w = Math.max(16, width);
+  const inner = w - 4;
+  const badge = stepBadge(state, theme, options.now);
+  const borderStyle = options.current
+    ? theme.current
+    : state.status === 'pending'
+      ? theme.border
+      : badge.style;
+  const marker = options.current ? `${theme.current('▶')} ` : '';
+  const where = step.session === options.shellSession ? '' : ` ${theme.dim(`[${step.session}]`)}`;
+  const left = `${marker}${badge.style(badge.symbol)} ${theme.strong(`${step.index + 1}. ${step.name}`)}${where}`;
+  const kind = step.check ? 'check · ' : '';
+  const right = badge.style(`${kind}${badge.label}`);
+  const top = headerLine(left, right, w, borderStyle);
+  const body: string[] = [];
+  const commandLines = step.command.split('\n');
+  commandLines.forEach((line, i) => {
+    const prompt = i === 0 ? '$ ' : '  ';
+    for (const piece of wrapWords(prompt + line, inner, 4)) {
+      body.push(`${borderStyle('│')} ${fitAnsi(theme.code(piece), inner)} ${borderStyle('│')}`);
+    }
+  });
+  const bottom = borderStyle(`╰${'─'.repeat(w - 2)}╯`);
+  const lines = [top, ...body, bottom];
+  const reason = failureReason(state);
+  if (reason) lines.push(...hardWrap(`✗ ${reason}`, w, 2).map((l) => theme.failed(l)));
+  return lines;
+}
+
+/** The failure line shown under a failed step's box. */
+function failureReason(state: StepState): string | undefined {
+  const outcome = state.outcome;
+  if (outcome?.kind === 'failed') return outcome.reason;
+  if (outcome?.kind === 'timed-out') return `timed out waiting for ${outcome.waitingFor}`;
+  return undefined;
+}
+
+/** `╭─ left ─────── right ─╮`, cutting the left label first when both do not fit. */
+function headerLine(left: string, right: string, width: number, border: (s: string) => string): string {
+  // With a right label: ╭─␣L␣─…─␣R␣─╮ takes 9 columns besides the labels (a fill of at least one).
+  const rightWidth = Math.min(visibleWidth(right), Math.max(0, width - 9 - 8));
+  if (rightWidth > 0) {
+    const leftWidth = Math.min(visibleWidth(left), width - 9 - rightWidth);
+    const fill = width - 8 - leftWidth - rightWidth;
+    return `${border('╭─')} ${fitAnsi(left, leftWidth)} ${border('─'.repeat(fill))} ${fitAnsi(right, rightWidth)} ${border('─╮')}`;
+  }
+  const leftWidth = Math.min(visibleWidth(left), width - 6);
+  return `${border('╭─')} ${fitAnsi(left, leftWidth)} ${border('─'.repeat(width - 5 - leftWidth))}${border('╮')}`;
+}
+
+/**
+ * Wrap a command at spaces into lines of `width` columns, continuation lines indented by `indent`; a
+ * word longer than a line (a URL) is cut. Spaces are kept as typed: what is shown is what is run.
+ */
+export function wrapWords(text: string, width: number, indent: number): string[] {
+  const w = Math.max(indent + 4, width);
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/(?<= )/)) {
+    const room = (out.length === 0 ? w : w - indent) - Array.from(line).length;
+    if (Array.from(word.trimEnd()).length <= room) {
+      line += word;
+      continue;
+    }
+    if (line.trim()) {
+      out.push(line.trimEnd());
+      line = '';
+    }
+    let rest = word;
+    for (;;) {
+      const lineRoom = out.length === 0 ? w : w - indent;
+      if (Array.from(rest.trimEnd()).length <= lineRoom) break;
+      const chars = Array.from(rest);
+      out.push(chars.slice(0, lineRoom).join(''));
+      rest = chars.slice(lineRoom).join('');
+    }
+    line = rest;
+  }
+  if (line || out.length === 0) out.push(line.trimEnd());
+  return out.map((l, i) => (i === 0 ? l : ' '.repeat(indent) + l));
+}
+
+/** Cut plain text into lines of `width` columns; continuation lines start with `indent` spaces. */
+export function hardWrap(text: string, width: number, indent: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  let first = true;
+  const w = Math.max(indent + 4, width);
+  while (first || rest.length > 0) {
+    const room = first ? w : w - indent;
+    const chars = Array.from(rest);
+    const head = chars.slice(0, room).join('');
+    out.push(first ? head : ' '.repeat(indent) + head);
+    rest = chars.slice(room).join('');
+    first = false;
+  }
+  return out;
+}
