@@ -231,3 +231,16 @@ test('bad options and unreadable files are clear errors', async (t) => {
     /ca-key\.pem is not a readable PEM RSA private key/,
   );
 });
+
+test('a hostname that cannot be a node name asks for --node-name', async (t) => {
+  const dir = await tempDir(t);
+  await assert.rejects(ensurePki(opts(dir), deps(T0, fakeHost('my_box'))), (error: unknown) => {
+    assert.ok(error instanceof UsageError);
+    assert.match(error.message, /'my_box' cannot be a Kubernetes node name/);
+    assert.match(error.hint ?? '', /--node-name/);
+    return true;
+  });
+  const result = await ensurePki(opts(dir, { nodeName: 'box-1' }), deps(T0, fakeHost('my_box')));
+  assert.equal(result.nodeName, 'box-1');
+  assert.deepEqual(result.sans.machine.dns, ['localhost'], 'an invalid hostname is simply not a SAN');
+});

@@ -71,7 +71,7 @@ export async function ensurePki(options: PkiOptions, partialDeps: Partial<PkiDep
   const bits = options.keyBits ?? 2048;
   if (!Number.isInteger(bits) || bits < 1024 || bits > 8192)
     throw new UsageError(`unsupported RSA key size ${bits}`);
-  const nodeName = normalizeDnsName(options.nodeName ?? defaultNodeName(deps.host));
+  const nodeName = resolveNodeName(options.nodeName, deps);
   const sans = planSans(options, deps.host);
   const now = deps.now();
   await deps.fs.mkdirp(dir);
@@ -172,6 +172,22 @@ export async function ensurePki(options: PkiOptions, partialDeps: Partial<PkiDep
     await put(sa.certPath, 'public-key', sa.certIsNew, () => build.toPem.publicKey(build.publicKeyOf(saKey)));
   }
   return { dir, profile, nodeName, sans, files };
+}
+
+/** The kubelet's node name: given, or this machine's hostname (which may not be a valid DNS name). */
+function resolveNodeName(given: string | undefined, deps: PkiDeps): string {
+  if (given !== undefined) return normalizeDnsName(given);
+  try {
+    return normalizeDnsName(defaultNodeName(deps.host));
+  } catch (cause) {
+    throw new UsageError(
+      `this machine's hostname '${deps.host.hostname()}' cannot be a Kubernetes node name`,
+      {
+        cause,
+        hint: 'give one with --node-name (and start kubelet with the same --hostname-override)',
+      },
+    );
+  }
 }
 
 function sanSetFor(kind: profiles.SanKind, plan: SanPlan): SanSet {

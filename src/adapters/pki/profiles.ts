@@ -25,10 +25,13 @@ export interface LeafSpec {
 /** The CA's subject. Kubernetes does not read it; it names the cluster's trust root for humans. */
 export const CA_SUBJECT = { cn: 'Kubernetes', o: ['demystify'], ou: 'CA' };
 
-/** File names of the CA, the service-account key pair and private key suffix, as the tutorial names them. */
+/** The CA certificate, as the tutorial names it. */
 export const CA_CERT_FILE = 'ca.pem';
+/** The CA's private key: whoever holds it can mint any identity. */
 export const CA_KEY_FILE = 'ca-key.pem';
+/** The service-account PUBLIC key (PEM `PUBLIC KEY`, not a certificate): verifies tokens. */
 export const SERVICE_ACCOUNT_PUBLIC_FILE = 'service-account.pem';
+/** The service-account private key: signs tokens. */
 export const SERVICE_ACCOUNT_KEY_FILE = 'service-account-key.pem';
 
 /** `<name>.pem`: a leaf's certificate file. */
