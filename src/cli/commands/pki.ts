@@ -5,8 +5,8 @@ import type { CommandDefinition } from '../context.js';
 /** What commander hands the `pki` action. */
 interface PkiCliOptions {
   dir: string;
-  hostname: string[];
-  ip: string[];
+  hostname?: string[];
+  ip?: string[];
   profile: 'simple' | 'per-component';
   serviceCidr: string;
   nodeName?: string;
@@ -15,8 +15,8 @@ interface PkiCliOptions {
 }
 
 /** Commander collector of a repeatable option. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Commander parser of a positive whole number of days. */
@@ -38,10 +38,13 @@ export const definePki: CommandDefinition = (program, io) => {
     .command('pki')
     .description('write a CA, certificates and keys for a lesson (existing files are kept)')
     .option('--dir <dir>', 'folder of the certificates and keys', 'certs')
-    .option('--hostname <name>', 'another DNS name for the serving certificates (repeatable)', collect, [])
-    .option('--ip <address>', 'another IP address for the serving certificates (repeatable)', collect, [])
+    .option('--hostname <name>', 'another DNS name for the serving certificates (repeatable)', collect)
+    .option('--ip <address>', 'another IP address for the serving certificates (repeatable)', collect)
     .addOption(
-      new Option('--profile <profile>', "'simple': one admin certificate for everything, as in the tutorial")
+      new Option(
+        '--profile <profile>',
+        "simple: one admin certificate for everything (the tutorial's); per-component: one per component",
+      )
         .choices(['simple', 'per-component'])
         .default('simple'),
     )
@@ -58,8 +61,8 @@ export const definePki: CommandDefinition = (program, io) => {
       const result = await ensurePki({
         dir: opts.dir,
         profile: opts.profile,
-        hostnames: opts.hostname,
-        ips: opts.ip,
+        hostnames: opts.hostname ?? [],
+        ips: opts.ip ?? [],
         serviceCidr: opts.serviceCidr,
         ...(opts.nodeName === undefined ? {} : { nodeName: opts.nodeName }),
         days: opts.days,
