@@ -1,8 +1,21 @@
 import { execa } from 'execa';
 import { DemystifyError } from '../../errors.js';
+import type { Component } from '../../lesson/model.js';
 
 /** The default containerd socket (the one kubelet is pointed at in the lesson). */
 export const DEFAULT_CONTAINERD_ADDRESS = '/run/containerd/containerd.sock';
+
+/**
+ * The containerd socket a lesson uses: the unix probe of its `containerd` component (the lesson waits on
+ * it), else the default.
+ */
+export function lessonContainerdAddress(components: Record<string, Component> | undefined): string {
+  const probes = Object.entries(components ?? {})
+    .sort(([a], [b]) => Number(b === 'containerd') - Number(a === 'containerd'))
+    .flatMap(([, component]) => component.ready);
+  const unix = probes.find((probe) => probe.kind === 'unix' && /containerd\.sock$/.test(probe.path));
+  return unix?.kind === 'unix' ? unix.path : DEFAULT_CONTAINERD_ADDRESS;
+}
 
 /** The namespace kubelet's CRI uses: images elsewhere are invisible to it. */
 export const K8S_NAMESPACE = 'k8s.io';

@@ -39,6 +39,8 @@ export interface ImageSource {
   /** A containerd to export images that have no `url` (optional). */
   ctr?: CtrRunner;
   onEvent?: FetchListener;
+  /** What to tell a learner when the image cannot be had (depends on the command). */
+  missingHint?: string;
 }
 
 /** An image archive in the cache. */
@@ -90,7 +92,9 @@ export async function cacheImage(
     }
   }
   throw new DemystifyError('IMAGE_UNAVAILABLE', `image ${image.ref} has no url and is not in the cache`, {
-    hint: `pull it into a running containerd (ctr -n k8s.io images pull ${image.ref}) and pass --address SOCKET`,
+    hint:
+      source.missingHint ??
+      `pull it into a running containerd (ctr -n k8s.io images pull ${image.ref}) and pass --address SOCKET`,
   });
 }
 

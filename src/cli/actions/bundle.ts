@@ -5,7 +5,7 @@ import { defaultCacheDir } from '../../adapters/workdir.js';
 import { parseArch } from '../../adapters/fetch/arch.js';
 import { defaultDownloadDeps } from '../../adapters/fetch/download.js';
 import { mirrorFrom } from '../../adapters/fetch/resolve.js';
-import { containerdAnswers, ctrRunner } from '../../adapters/bundle/containerd.js';
+import { containerdAnswers, ctrRunner, lessonContainerdAddress } from '../../adapters/bundle/containerd.js';
 import { createBundle } from '../../adapters/bundle/create.js';
 import { cacheImage, importImages } from '../../adapters/bundle/images.js';
 import { loadBundle } from '../../adapters/bundle/load.js';
@@ -80,6 +80,15 @@ export async function runBundleLoad(file: string, opts: BundleLoadOptions, io: C
     progress.finish();
   }
   const { manifest } = loaded;
+  // The bundle's lesson, when this demystify knows it by id, says where its containerd listens.
+  const address =
+    opts.address ??
+    lessonContainerdAddress(
+      await loadLesson(manifest.lesson).then(
+        (l) => l.components,
+        () => undefined,
+      ),
+    );
   io.stdout(
     `loaded ${file}: ${manifest.artifacts.length} release files of ${manifest.lesson} (${manifest.arch}) into ${cacheDir}; ` +
       (loaded.installed.length > 0
@@ -87,16 +96,16 @@ export async function runBundleLoad(file: string, opts: BundleLoadOptions, io: C
         : `${loaded.workdir} is up to date\n`),
   );
   if (manifest.images.length === 0 || !opts.images) return 0;
-  const ctr = ctrRunner(opts.address, await ctrPath(join(loaded.workdir, 'bin')));
+  const ctr = ctrRunner(address, await ctrPath(join(loaded.workdir, 'bin')));
   if (!(await containerdAnswers(ctr))) {
     io.stdout(
-      `${manifest.images.length} images kept in the cache; containerd does not answer at ${opts.address} yet.\n` +
-        `once it runs: demystify bundle images ${manifest.lesson} --address ${opts.address}\n`,
+      `${manifest.images.length} images kept in the cache; containerd does not answer at ${address} yet.\n` +
+        `once it runs: demystify bundle images ${manifest.lesson} --address ${address}\n`,
     );
     return 0;
   }
   const report = await importImages(loaded.images, ctr, manifest.arch, opts.snapshotter);
-  io.stdout(importSummary(report, opts.address));
+  io.stdout(importSummary(report, address));
   return 0;
 }
 
@@ -116,7 +125,10 @@ export async function runBundleImages(
   const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
   const cacheDir = opts.cache ?? defaultCacheDir();
   const workdir = lessonWorkdir(lesson.id, opts.workdir);
-  const ctr = ctrRunner(opts.address, await ctrPath(workdir.bin));
+  const address = opts.address ?? lessonContainerdAddress(lesson.components);
+  const ctr = ctrRunner(address, await ctrPath(workdir.bin));
+  const missingHint =
+    'load the bundle first (demystify bundle load FILE), or let the kubelet pull from registries';
   const progress = progressFor(io);
   const images = [];
   try {
@@ -124,7 +136,7 @@ export async function runBundleImages(
       images.push(
         await cacheImage(
           image,
-          { cacheDir, arch, mirror: mirrorFrom(opts.mirror), onEvent: progress.onEvent },
+          { cacheDir, arch, mirror: mirrorFrom(opts.mirror), onEvent: progress.onEvent, missingHint },
           defaultDownloadDeps,
         ),
       );
@@ -136,6 +148,6 @@ export async function runBundleImages(
     io.stdout(`${lesson.id} declares no images\n`);
     return 0;
   }
-  io.stdout(importSummary(await importImages(images, ctr, arch, opts.snapshotter), opts.address));
+  io.stdout(importSummary(await importImages(images, ctr, arch, opts.snapshotter), address));
   return 0;
 }

@@ -35,8 +35,7 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     )
     .option(
       '--address <socket>',
-      'containerd socket to import images into',
-      '/run/containerd/containerd.sock',
+      "containerd socket to import images into (default: the lesson's, else /run/containerd/containerd.sock)",
     )
     .option('--snapshotter <name>', "containerd snapshotter to unpack images for (default: containerd's)")
     .option('--no-images', 'do not import images, even if containerd runs')
@@ -48,7 +47,10 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     .command('images')
     .description("import the lesson's images into containerd's k8s.io namespace (a lesson step runs this)")
     .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
-    .option('--address <socket>', 'containerd socket', '/run/containerd/containerd.sock')
+    .option(
+      '--address <socket>',
+      "containerd socket (default: the lesson's, else /run/containerd/containerd.sock)",
+    )
     .option('--arch <arch>', 'architecture of the images (default: this machine)')
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
     .option('--mirror <url>', 'rewrite the origin of image URLs (default: $DEMYSTIFY_MIRROR)')
@@ -75,14 +77,14 @@ export interface BundleCreateOptions {
 export interface BundleLoadOptions {
   cache?: string;
   workdir?: string;
-  address: string;
+  address?: string;
   snapshotter?: string;
   images: boolean;
 }
 
 /** Options of `demystify bundle images`. */
 export interface BundleImagesOptions {
-  address: string;
+  address?: string;
   arch?: string;
   cache?: string;
   mirror?: string;
