@@ -13,6 +13,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     .description('Turn a Markdown lesson into a live, executable workshop.')
     .version('0.1.0')
     .exitOverride()
+    // The presenter's options live on the program itself: without this, `run --workdir X` would hand
+    // --workdir to the program instead of to `run`.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run demystify --help for usage)');
   const definitions: CommandDefinition[] = commandDefinitions;
