@@ -5,6 +5,7 @@ import { parseSetFlags } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { PresentCommandOptions } from '../commands/present.js';
 import { workdirRootFor } from './engine-common.js';
+import { prepareIsolation } from './isolation.js';
 import { parseTyping } from './run.js';
 
 /**
@@ -25,6 +26,7 @@ export async function runPresent(
   const lang = opts.lang ?? localeLang();
   const lesson = await loadLesson(ref, { lang });
   const workdir = await workdirRootFor(ref, opts.workdir, lang);
+  await prepareIsolation(lesson, workdir, opts, io);
   const { presentLesson } = await import('../../ui/open-presenter.js');
   const result = await presentLesson(lesson, {
     workdir,

@@ -15,6 +15,10 @@ export const definePresent: CommandDefinition = (program, io, setExit) => {
     )
     .option('--keys <file>', 'key bindings (default: ~/.config/demystify/keys.yaml; see docs/keys.md)')
     .option('--bin-dir <dir>', 'folder of binaries put first on PATH instead of <workdir>/bin')
+    .option('--isolate', 'run the whole lesson in a network namespace of its own (docs/isolation.md)')
+    .option('--no-isolate', "do not isolate, even when the lesson's front matter says so")
+    .option('--address <ip>', 'node address in the namespace (default: a free 10.200.X.2/30)')
+    .option('--outbound', 'let the isolated node reach the outside through NAT on the host (off by default)')
     .action(async (lesson: string | undefined, opts: PresentCommandOptions) => {
       // Loaded only now: `demystify --help` and the other commands never load blessed or node-pty.
       const { runPresent } = await import('../actions/present.js');
@@ -30,4 +34,7 @@ export interface PresentCommandOptions {
   typing?: string;
   keys?: string;
   binDir?: string;
+  isolate?: boolean;
+  address?: string;
+  outbound?: boolean;
 }
