@@ -1,4 +1,5 @@
 import { openLessonEngine } from '../adapters/lesson-engine.js';
+import { removeIsolation } from '../adapters/netns.js';
 import type { Typing } from '../engine/ports.js';
 import type { Lesson } from '../lesson/model.js';
 import { loadKeymap } from './keys-config.js';
@@ -88,7 +89,12 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   }
   if (exit === 'cleanup') {
     const { ended } = await machine.cleanup();
-    return { exit, message: `stopped ${ended.length} process(es) and the lesson's tmux server\n` };
+    // An isolated lesson's namespace goes last, as with `demystify cleanup`.
+    const removed = (await removeIsolation(machine.files.layout.root)).map((line) => `removed ${line}\n`);
+    return {
+      exit,
+      message: `stopped ${ended.length} process(es) and the lesson's tmux server\n${removed.join('')}`,
+    };
   }
   return {
     exit,
