@@ -204,6 +204,8 @@ export class LessonMachine {
   }
 
   private async stop(keep: number[]): Promise<{ ended: number[]; survivors: number[] }> {
+    // Another process (a replay, a presenter) may have started sessions since this one read the state.
+    await this.refresh();
     const spec = {
       records: this.state.processes,
       marker: this.state.marker,

@@ -11,6 +11,9 @@ import {
 /** Name of the environment variable that marks every process of one engine run (see process-tree.ts). */
 export const MARKER_ENV = 'DEMYSTIFY_RUN';
 
+/** The tmux server's process name. */
+const TMUX_SERVER = 'tmux: server';
+
 /** Side effects of ending processes, injectable for tests. */
 export interface KillDeps {
   table: () => Promise<Map<number, ProcInfo>>;
@@ -117,7 +120,11 @@ export async function stopOwned(
   for (let round = 0; round < 3; round++) {
     const owned = await findOwned(spec, deps);
     if (owned.length === 0) break;
-    const programs = owned.filter((p) => !shells.has(p.pid) && p.comm !== 'tmux: server');
+    // A session's shell is a child of the tmux server even when this process's records are stale.
+    const byPid = new Map(owned.map((p) => [p.pid, p]));
+    const isShell = (p: ProcInfo): boolean =>
+      shells.has(p.pid) || (byPid.get(p.ppid)?.comm === TMUX_SERVER && p.comm !== 'cat');
+    const programs = owned.filter((p) => !isShell(p) && p.comm !== TMUX_SERVER);
     if (programs.length > 0) {
       await signalAll(programs, 'SIGTERM', deps);
       const left = await waitGone(programs, spec.graceMs ?? 5000, deps);

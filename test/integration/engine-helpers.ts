@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { processesUnder } from '../../src/adapters/process-tree.js';
+
+/** The repository root (tests run from dist/test/<dir>). */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The compiled CLI. */
+export const BIN = join(ROOT, 'dist/src/cli/bin.js');
+/** The engine's fixture lesson (etcd with TLS, containerd). */
+export const FIXTURE = join(ROOT, 'test/fixtures/lessons/engine-fixture.md');
+
+/** A TCP port free right now on 127.0.0.1 (tests run concurrently on this machine: never a fixed one). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** No process may have its working directory or command line in `dir`; the tmux server is gone. */
+export async function assertNothingLeft(dir: string): Promise<void> {
+  // Processes that were just killed may take a moment to be reaped.
+  for (let i = 0; i < 50; i++) {
+    if ((await processesUnder(dir)).length === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(await processesUnder(dir), [], `processes left in ${dir}`);
+}
+
+/**
+ * A temporary work directory. When the test ends, whatever is left is first reported as a failure, then
+ * ended by the engine's own cleanup (by recorded pid and marker, never by name), then the folder goes.
+ */
+export async function tempWorkdir(
+  t: { after: (fn: () => Promise<void>) => void },
+  prefix = 'dm-engine-',
+): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  t.after(async () => {
+    const left = await processesUnder(dir);
+    if (left.length > 0) {
+      // Do not leave a mess for the next test even when this one failed.
+      await execa(process.execPath, [BIN, 'cleanup', '--workdir', dir], { reject: false });
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/** The fixture lesson with free ports, written into `dir`; returns its path. */
+export async function fixtureLesson(dir: string, edit: (text: string) => string = (t) => t): Promise<string> {
+  const [etcdPort, peerPort] = [await freePort(), await freePort()];
+  const text = (await readFile(FIXTURE, 'utf8')).replace(
+    'vars: { etcdPort: "23790", peerPort: "23800" }',
+    `vars: { etcdPort: "${etcdPort}", peerPort: "${peerPort}" }`,
+  );
+  assert.ok(text.includes(`"${etcdPort}"`), 'the fixture vars line was found');
+  const file = join(dir, 'engine-fixture.md');
+  await writeFile(file, edit(text));
+  return file;
+}
+
+/**
+ * A signal aborted when the test ends: the terminal keeps watching a session log until told to stop
+ * (a component's command never ends), and a pending watch would keep the test process alive.
+ */
+export function stopWatching(t: { after: (fn: () => Promise<void>) => void }): AbortSignal {
+  const controller = new AbortController();
+  t.after(async () => controller.abort());
+  return controller.signal;
+}
