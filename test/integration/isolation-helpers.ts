@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -12,13 +13,43 @@ import { endProcesses, namespaceInode, processesInNamespace } from '../../src/ad
  */
 
 /** What the machine's own network looks like: compared before and after a test file. */
-export async function machineNetwork(): Promise<{ netns: string; link: string; iptables: string }> {
-  const names = existsSync('/run/netns') ? (await readdir('/run/netns')).sort().join('\n') : '';
+export interface MachineNetwork {
+  netns: string[];
+  link: string;
+  iptables: string;
+}
+
+/** The machine's named namespaces (`ip netns list`), links (`ip link`) and firewall (`iptables-save`). */
+export async function machineNetwork(): Promise<MachineNetwork> {
   return {
-    netns: names,
+    netns: existsSync('/run/netns') ? (await readdir('/run/netns')).sort() : [],
     link: await text(['ip', '-o', 'link', 'show']),
     iptables: withoutComments(await text(['iptables-save'])),
   };
+}
+
+/** Every namespace name a test of this process created or made demystify create (see `track`). */
+const ours = new Set<string>();
+
+/** Remember a namespace name this test file is responsible for. */
+export function track(name: string): string {
+  ours.add(name);
+  return name;
+}
+
+/**
+ * The machine's links and firewall are exactly as before, and no namespace this file is responsible for
+ * is left. (Other engineers' tests may add and remove namespaces of their own meanwhile, so the rest of
+ * `ip netns list` is compared only when nothing else ran: a name that appeared and is not ours is theirs.)
+ */
+export async function assertMachineUnchanged(before: MachineNetwork): Promise<void> {
+  const now = await machineNetwork();
+  assert.equal(now.link, before.link, "the machine's ip link changed");
+  assert.equal(now.iptables, before.iptables, "the machine's iptables-save changed");
+  const left = now.netns.filter((name) => !before.netns.includes(name) && ours.has(name));
+  assert.deepEqual(left, [], 'namespaces of this test file are left on the machine');
+  const missing = before.netns.filter((name) => !now.netns.includes(name) && ours.has(name));
+  assert.deepEqual(missing, [], 'a namespace that was there before is gone');
 }
 
 /** A random suffix for names (namespaces, interfaces). */
@@ -47,7 +78,7 @@ export class TestHost {
 
   /** Create one with loopback up; `t.after` removes it. */
   static async create(t: { after: (fn: () => Promise<void>) => void }): Promise<TestHost> {
-    const host = new TestHost(`dmt-host-${suffix()}`);
+    const host = new TestHost(track(`dmt-host-${suffix()}`));
     t.after(() => removeNamespace(host.name));
     await execa('ip', ['netns', 'add', host.name]);
     await execa('ip', ['-n', host.name, 'link', 'set', 'lo', 'up']);

@@ -12,7 +12,14 @@ import {
   removeIsolation,
   type IsolationDeps,
 } from '../../src/adapters/netns.js';
-import { machineNetwork, removeNamespace, suffix, TestHost } from './isolation-helpers.js';
+import {
+  assertMachineUnchanged,
+  machineNetwork,
+  removeNamespace,
+  suffix,
+  TestHost,
+  track,
+} from './isolation-helpers.js';
 
 // The adapter against the real kernel, as root, inside a namespace that plays the host.
 
@@ -29,12 +36,13 @@ after(async () => {
     await removeNamespace(namespaceName(dir));
     await rm(dir, { recursive: true, force: true });
   }
-  assert.deepEqual(await machineNetwork(), machineBefore, "the machine's own network changed");
+  await assertMachineUnchanged(machineBefore);
 });
 
 async function workdir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dm-iso-'));
   workdirs.push(dir);
+  track(namespaceName(dir));
   return dir;
 }
 
@@ -97,6 +105,7 @@ test('work directories started at the same moment never share a subnet, even whe
   }
   const others = await Promise.all([workdir(), workdir(), workdir()]);
   workdirs.push(...dirs);
+  for (const dir of dirs) track(namespaceName(dir));
   const records = await Promise.all(
     [...dirs, ...others].map((dir) => ensureIsolation(dir, {}, depsOf(host))),
   );
@@ -133,8 +142,8 @@ test('cleanup ends what still runs inside, removes the pod namespaces wired to i
   const host = await TestHost.create(t);
   const dir = await workdir();
   const record = await ensureIsolation(dir, {}, depsOf(host));
-  const pod = `dmt-pod-${suffix()}`;
-  const unrelated = `dmt-other-${suffix()}`;
+  const pod = track(`dmt-pod-${suffix()}`);
+  const unrelated = track(`dmt-other-${suffix()}`);
   t.after(() => removeNamespace(pod));
   t.after(() => removeNamespace(unrelated));
   // As a CNI plugin does: a namespace per pod, its eth0 the peer of a veth in the node's namespace.
@@ -189,7 +198,7 @@ test('a record whose namespace vanished (a reboot) is cleaned up and made afresh
 test('outbound access: off by default, NAT through the host when asked, and undone exactly', async (t) => {
   const host = await TestHost.create(t);
   // "The internet": another namespace behind the host, with no route back to the lesson's subnet.
-  const outside = `dmt-out-${suffix()}`;
+  const outside = track(`dmt-out-${suffix()}`);
   t.after(() => removeNamespace(outside));
   await execa('ip', ['netns', 'add', outside]);
   await host.run(['ip', 'link', 'add', 'dmtup', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', outside]);

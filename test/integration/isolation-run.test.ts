@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { namespaceName } from '../../src/adapters/netns-address.js';
-import { machineNetwork, removeNamespace, TestHost } from './isolation-helpers.js';
+import {
+  assertMachineUnchanged,
+  machineNetwork,
+  removeNamespace,
+  TestHost,
+  track,
+} from './isolation-helpers.js';
 
 // `demystify run --isolate` for real: tmux, etcd on its usual port 2379, iptables, a pod namespace. The
 // demystify process runs inside a namespace the test creates to play the host, so the machine's own
@@ -35,7 +41,7 @@ after(async () => {
     await removeNamespace(podName(workdir));
     await rm(home, { recursive: true, force: true });
   }
-  assert.deepEqual(await machineNetwork(), machineBefore, "the machine's own network changed");
+  await assertMachineUnchanged(machineBefore);
 });
 
 /** The pod namespace the fixture's last step creates (named after its work directory). */
@@ -47,6 +53,8 @@ function podName(workdir: string): string {
 async function newHome(host: TestHost): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), 'dm-iso-run-'));
   homes.push({ home, host });
+  track(namespaceName(join(home, LESSON_ID)));
+  track(podName(join(home, LESSON_ID)));
   return home;
 }
 
