@@ -185,3 +185,17 @@ test('networks: overlap, containment and first address', () => {
   assert.equal(parseCidr('10.0.0.0'), undefined);
   assert.equal(parseCidr('10.0.0.0/33'), undefined);
 });
+
+test("the original tutorial's traps are all reported, in file order", () => {
+  const diagnostics = lintFixture('tutorial-traps');
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`),
+    [
+      '14:11 service-ip-in-cert',
+      '20:1 used-before-started',
+      '20:17 removed-flag',
+      '32:49 overlapping-cidrs',
+      '38:9 removed-flag',
+    ],
+  );
+});
