@@ -115,6 +115,30 @@ test('a second fetch downloads nothing and installs nothing', async () => {
   assert.equal(server.requests.length, before);
 });
 
+test('a cached file damaged since it was verified is caught before installing, evicted, and fetched anew', async () => {
+  const { cacheDir, workdir } = await dirs();
+  const runc = release.specs.filter((spec) => spec.name === 'runc');
+  await fetchArtifacts(runc, options({ cacheDir, workdir }));
+  const cached = artifactCachePath(cacheDir, {
+    name: 'runc',
+    version: '1.4.1',
+    arch: 'amd64',
+    file: 'runc.amd64',
+  });
+  await writeFile(cached, 'tampered');
+  await rm(join(workdir, 'bin', 'runc'));
+  await assert.rejects(fetchArtifacts(runc, options({ cacheDir, workdir })), (error: unknown) => {
+    assert.ok(error instanceof ChecksumMismatchError);
+    assert.match(error.message, /\(the cache\)/);
+    return true;
+  });
+  assert.deepEqual(await listing(join(workdir, 'bin')), []);
+  await assert.rejects(stat(cached));
+  const again = await fetchArtifacts(runc, options({ cacheDir, workdir }));
+  assert.ok(again.artifacts[0]!.downloaded);
+  assert.equal(sha256(await readFile(join(workdir, 'bin', 'runc'))), release.digests['runc-amd64']);
+});
+
 test('a wrong checksum deletes the download and installs nothing, naming the file and the URL', async () => {
   const { cacheDir, workdir } = await dirs();
   const sumsPath = '/etcd/v3.6.9/SHA256SUMS';

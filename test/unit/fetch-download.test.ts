@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,11 +90,12 @@ test('a broken body is retried with a Range request from where it stopped', asyn
     ]);
     const events: FetchEvent[] = [];
     const part = join(dir, 'f.part');
-    const size = await downloadFile(
+    const done = await downloadFile(
       { url: 'http://h/f', file: 'f', partPath: part, onEvent: (e) => events.push(e) },
       deps,
     );
-    assert.equal(size, 36);
+    // The digest covers the prefix kept from the broken attempt and the resumed rest.
+    assert.deepEqual(done, { size: 36, sha256: createHash('sha256').update(body).digest('hex') });
     assert.deepEqual(await readFile(part), body);
     assert.deepEqual(deps.calls, [{ url: 'http://h/f' }, { url: 'http://h/f', range: 'bytes=10-' }]);
     assert.deepEqual(deps.slept, [250]);

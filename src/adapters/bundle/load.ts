@@ -86,6 +86,7 @@ export async function loadBundle(options: LoadBundleOptions): Promise<LoadedBund
         artifact: a.artifact,
         path: join(cacheDir, a.path),
         sha256: a.sha256,
+        fresh: true,
       })),
       options.onEvent,
     );

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { expectedDigest, sha256File, type ExpectedDigest } from './checksum.js';
+import { expectedDigest, type ExpectedDigest } from './checksum.js';
 import { downloadFile, type DownloadDeps } from './download.js';
 import { ChecksumMismatchError } from './errors.js';
 import type { FetchListener } from './events.js';
@@ -102,8 +102,10 @@ export async function cacheFile(request: CacheDownload, deps: DownloadDeps): Pro
   const part = `${path}.part`;
   for (let round = 1; ; round++) {
     const resumed = (await stat(part).catch(() => undefined))?.size ?? 0;
-    await downloadFile({ url, file, partPath: part, onEvent, signal: request.signal }, deps);
-    const actual = await sha256File(part);
+    const { sha256: actual } = await downloadFile(
+      { url, file, partPath: part, onEvent, signal: request.signal },
+      deps,
+    );
     if (!expected || actual === expected.sha256) {
       await rename(part, path);
       await markVerified(path, actual);

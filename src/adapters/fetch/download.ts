@@ -1,3 +1,5 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, stat, truncate } from 'node:fs/promises';
 import { DownloadInterruptedError, HttpStatusError } from './errors.js';
 import type { FetchListener } from './events.js';
@@ -53,19 +55,33 @@ export function parseContentRange(header: string | null): { start: number; total
   return { start: Number(match[1]), total: match[3] === '*' ? undefined : Number(match[3]) };
 }
 
+/** What a completed download is: its size and sha256, hashed as it arrived (no second read). */
+export interface Downloaded {
+  size: number;
+  sha256: string;
+}
+
+/** A hash already fed with the first `length` bytes of `path` (the part kept from an earlier attempt). */
+async function hashPrefix(path: string, length: number): Promise<Hash> {
+  const hash = createHash('sha256');
+  if (length > 0)
+    for await (const chunk of createReadStream(path, { end: length - 1 })) hash.update(chunk as Buffer);
+  return hash;
+}
+
 /** Thrown inside an attempt when the server or the network broke it: retried with a Range request. */
 class BrokenAttempt extends Error {}
 
 /**
  * Download `url` into `partPath`, resuming what is already there with an HTTP Range request, retrying a
- * broken connection (each retry resumes), and reporting progress. Returns the size on completion. It
- * does not verify anything: the caller checks the sha256 before the file is used. A 404, a refused
+ * broken connection (each retry resumes), and reporting progress. Returns the size and the sha256,
+ * computed while writing. It verifies nothing: the caller compares the digest before the file is used. A 404, a refused
  * connection or no network end at once with a typed error; the partial file is left for a resume.
  */
 export async function downloadFile(
   request: DownloadRequest,
   deps: DownloadDeps = defaultDownloadDeps,
-): Promise<number> {
+): Promise<Downloaded> {
   const { url, file, partPath, onEvent = () => undefined } = request;
   const attempts = request.attempts ?? 5;
   let lastReason: unknown;
@@ -103,7 +119,7 @@ async function attemptDownload(
   request: DownloadRequest,
   deps: DownloadDeps,
   onEvent: FetchListener,
-): Promise<number> {
+): Promise<Downloaded> {
   const { url, file, partPath } = request;
   let offset = await sizeOf(partPath);
   const idle = new AbortController();
@@ -147,6 +163,7 @@ async function attemptDownload(
     }
     onEvent({ kind: 'start', file, url, offset, total });
     const started = deps.now();
+    const hash = await hashPrefix(partPath, offset);
     const handle = await open(partPath, offset > 0 ? 'a' : 'w');
     let received = offset;
     let lastEmit = started;
@@ -155,6 +172,7 @@ async function attemptDownload(
         for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
           armIdle();
           await handle.write(chunk);
+          hash.update(chunk);
           received += chunk.byteLength;
           const now = deps.now();
           if (now - lastEmit >= PROGRESS_INTERVAL_MS) {
@@ -173,7 +191,7 @@ async function attemptDownload(
     }
     onEvent({ kind: 'progress', file, received, total: total ?? received });
     onEvent({ kind: 'downloaded', file, bytes: received - offset, ms: deps.now() - started });
-    return received;
+    return { size: received, sha256: hash.digest('hex') };
   } finally {
     clearTimeout(timer);
   }

@@ -104,7 +104,12 @@ export async function fetchArtifacts(
       ? []
       : await installArtifacts(
           options.workdir,
-          artifacts.map(({ artifact, path, sha256 }) => ({ artifact, path, sha256 })),
+          artifacts.map(({ artifact, path, sha256, downloaded }) => ({
+            artifact,
+            path,
+            sha256,
+            fresh: downloaded,
+          })),
           onEvent,
         );
   return { artifacts, installed };

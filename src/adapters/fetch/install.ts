@@ -36,6 +36,8 @@ export interface InstallItem {
   artifact: ResolvedArtifact;
   path: string;
   sha256: string;
+  /** Verified moments ago by this process (downloaded or unbundled): no need to read it all again. */
+  fresh?: boolean;
 }
 
 function installedFiles(artifact: ResolvedArtifact): string[] {
@@ -58,8 +60,8 @@ async function upToDate(
 }
 
 /**
- * Install artifacts into the work directory all or nothing: each cached file is verified again (the
- * cache may have been tampered with or truncated), then extracted into a staging folder beside its
+ * Install artifacts into the work directory all or nothing: each cached file is verified again unless
+ * it was verified moments ago (the cache may have been tampered with or truncated), then extracted into a staging folder beside its
  * destination, and only when every artifact has staged are the files renamed into place. A failure
  * before that point leaves the work directory exactly as it was. Returns the names installed now.
  */
@@ -81,7 +83,7 @@ export async function installArtifacts(
   const staged: { item: InstallItem; staging: string; names: string[] }[] = [];
   try {
     for (const item of todo) {
-      const actual = await sha256File(item.path);
+      const actual = item.fresh ? item.sha256 : await sha256File(item.path);
       if (actual !== item.sha256) {
         await evict(item.path);
         throw new ChecksumMismatchError(
