@@ -54,7 +54,7 @@ export function currentFailure(engine: EngineState): FailureView | undefined {
 /**
  * The failure panel: a red title bar, what was expected and why it failed in bold, the session's last
  * lines, and the three ways on in large key labels. Built to be read from the back of a room: short
- * lines, no dim text for what matters, the keys first. Returns exactly `height` lines of `width`.
+ * lines, no dim text for what matters, the keys first. Returns at most `height` lines of `width`.
  */
 export function renderFailurePanel(
   failure: FailureView,
@@ -76,10 +76,11 @@ export function renderFailurePanel(
     `${keysOf(keymap, 'dismiss')} close`,
   ];
   const actionLine = actions.map((a) => theme.key(a)).join('   ');
-  // The keys stay on screen however small it is; the log lines take what room is left.
-  const room = Math.max(0, height - 2 - body.length - 3);
-  const tail = failure.logTail.slice(-Math.min(room, 8));
-  if (tail.length > 0) {
+  // The keys stay on screen however small it is; the last log lines, wrapped (what matters is often
+  // at their end), take what room is left: title, body, blank, tail, blank, keys.
+  const room = Math.max(0, height - 1 - body.length - 3);
+  const tail = failure.logTail.flatMap((line) => wrapPlain(line, inner - 2)).slice(-Math.min(room, 10));
+  if (tail.length > 0 && room > 0) {
     body.push('');
     for (const line of tail) body.push(theme.dim(`│ ${line}`));
   }
@@ -87,7 +88,7 @@ export function renderFailurePanel(
   body.push(actionLine);
   const title = theme.alertTitle(fitAnsi(` ✗ ${failure.title}`, width));
   const lines = [title, ...body.map((l) => ` ${fitAnsi(l, width - 2)} `)];
-  while (lines.length < height) lines.splice(lines.length - 1, 0, ' '.repeat(width));
+  if (lines.length < height) lines.push(' '.repeat(width));
   if (lines.length > height) return [title, ...lines.slice(lines.length - height + 1)];
   return lines.map((l) => fitAnsi(l, width));
 }

@@ -86,8 +86,9 @@ export function renderFrame(input: ViewInput): Frame {
   if (failure && failure.step !== ui.dismissedFailure) {
     const under = layout.narration ?? layout.terminal;
     if (under) {
-      const h = Math.min(under.height, Math.max(7, Math.floor(height * 0.45)));
-      const lines = renderFailurePanel(failure, input.keymap, { width: under.width, height: h, theme });
+      const most = Math.min(under.height, Math.max(7, Math.floor(height * 0.5)));
+      const lines = renderFailurePanel(failure, input.keymap, { width: under.width, height: most, theme });
+      const h = lines.length;
       regions.push({
         id: 'failure',
         x: under.x,

@@ -132,10 +132,9 @@ export function renderHelp(
   options: { width: number; height: number; theme: Theme },
 ): string[] {
   const { theme } = options;
-  const rows: string[] = [];
   const keyWidth = 12;
-  for (const group of ACTION_GROUPS) {
-    rows.push(theme.heading(group.title));
+  const blocks = ACTION_GROUPS.map((group) => {
+    const rows = [theme.heading(group.title)];
     for (const action of group.actions) {
       if (action === 'session-1') {
         const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9']
@@ -146,24 +145,52 @@ export function renderHelp(
         continue;
       }
       const keys = keysOf(keymap, action);
-      if (!keys) continue;
-      rows.push(`${theme.key(keys.padEnd(keyWidth))}${ACTIONS[action]}`);
+      if (keys) rows.push(`${theme.key(keys.padEnd(keyWidth))}${ACTIONS[action]}`);
     }
-  }
-  rows.push(theme.dim(`remap in ~/.config/demystify/keys.yaml`));
+    return rows;
+  });
   const maxInner = options.width - 4;
-  const perColumn = Math.max(1, options.height - 2);
-  const columns = Math.min(Math.ceil(rows.length / perColumn), Math.max(1, Math.floor(maxInner / 36)));
-  const height = Math.ceil(rows.length / columns);
-  const colWidth = Math.floor(maxInner / columns);
+  const room = Math.max(1, options.height - 3);
+  const maxColumns = Math.max(1, Math.floor(maxInner / 36));
+  let columns = packColumns(blocks, room, maxColumns);
+  const colWidth = Math.floor(maxInner / Math.max(1, columns.length));
+  const tall = Math.max(...columns.map((c) => c.length));
   const lines: string[] = [];
-  for (let r = 0; r < Math.min(height, perColumn); r++) {
-    let line = '';
-    for (let c = 0; c < columns; c++) line += fitAnsi(rows[c * height + r] ?? '', colWidth);
-    lines.push(line);
+  for (let r = 0; r < Math.min(tall, room); r++) {
+    lines.push(columns.map((c) => fitAnsi(c[r] ?? '', colWidth)).join(''));
   }
-  const width = Math.min(options.width, columns * colWidth + 4);
+  lines.push(theme.dim('remap them in ~/.config/demystify/keys.yaml (docs/keys.md)'));
+  columns = [];
+  const width = Math.min(options.width, Math.max(62, Math.floor(maxInner / colWidth) * colWidth + 4));
   return boxed('Keys (any key closes)', lines, width, theme);
+}
+
+/**
+ * Put groups of rows into as few columns as fit `room` rows, keeping each group whole when it can
+ * (a group cut in two reads badly); with no way to, the rows simply flow from column to column.
+ */
+function packColumns(blocks: string[][], room: number, maxColumns: number): string[][] {
+  for (let count = 1; count <= maxColumns; count++) {
+    const columns: string[][] = [[]];
+    let fits = true;
+    for (const block of blocks) {
+      let column = columns[columns.length - 1]!;
+      const gap = column.length > 0 ? 1 : 0;
+      if (column.length + gap + block.length > room) {
+        column = [];
+        columns.push(column);
+      } else if (gap) column.push('');
+      if (block.length > room || columns.length > count) {
+        fits = false;
+        break;
+      }
+      column.push(...block);
+    }
+    if (fits) return columns;
+  }
+  const rows = blocks.flatMap((b, i) => (i === 0 ? b : ['', ...b]));
+  const per = Math.ceil(rows.length / maxColumns);
+  return Array.from({ length: maxColumns }, (_, i) => rows.slice(i * per, (i + 1) * per));
 }
 
 /** The question before quit-and-clean-up. */
@@ -171,7 +198,7 @@ export function renderConfirm(options: { width: number; theme: Theme }): string[
   const { theme } = options;
   const width = Math.min(options.width, 60);
   const text = wrapPlain(
-    'Quit and clean up? Every component of the lesson is stopped and its tmux sessions end. Progress is kept.',
+    'Quit and clean up? Every process the lesson started is stopped and its tmux server ends; the next start begins the lesson again.',
     width - 4,
   );
   return boxed(

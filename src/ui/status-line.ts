@@ -89,8 +89,9 @@ export function progressRow(
   const activity = engine.activity;
   if (activity.kind === 'step') {
     const state = engine.steps[activity.step];
-    if (state)
-      parts.push(`${stepBadge(state, theme, now).label} ${plan.steps[activity.step]?.name ?? ''}`.trim());
+    const label = state ? stepBadge(state, theme, now).label : 'running';
+    // The cursor's step is already named: say only how long it has been running.
+    parts.push(activity.step === engine.cursor ? label : `${label} ${plan.steps[activity.step]?.name ?? ''}`);
   } else if (activity.kind === 'reset') parts.push('resetting the machine');
   if (ui.message) parts.push(ui.message);
   const focus =

@@ -1,0 +1,142 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import xterm from '@xterm/headless';
+import { stripAnsi } from '../../src/ui/ansi.js';
+import { LiveTerminal } from '../../src/ui/live-terminal.js';
+import type { EmulatorLike, LiveTerminalDeps, PtyLike } from '../../src/ui/terminal-deps.js';
+
+/** A pseudo-terminal that records what happens to it and lets the test play the tmux client. */
+class FakePty implements PtyLike {
+  static next = 100;
+  readonly pid = FakePty.next++;
+  written: string[] = [];
+  sizes: [number, number][] = [];
+  paused = 0;
+  resumed = 0;
+  killed = false;
+  private dataListener: (data: string) => void = () => undefined;
+  private exitListener: (e: { exitCode: number }) => void = () => undefined;
+  constructor(readonly args: string[]) {}
+  onData(listener: (data: string) => void) {
+    this.dataListener = listener;
+  }
+  onExit(listener: (e: { exitCode: number }) => void) {
+    this.exitListener = listener;
+  }
+  write(data: string) {
+    this.written.push(data);
+  }
+  resize(cols: number, rows: number) {
+    this.sizes.push([cols, rows]);
+  }
+  kill() {
+    this.killed = true;
+  }
+  pause() {
+    this.paused++;
+  }
+  resume() {
+    this.resumed++;
+  }
+  emit(data: string) {
+    this.dataListener(data);
+  }
+  exit() {
+    this.exitListener({ exitCode: 0 });
+  }
+}
+
+function setup(sessions: string[], options: { maxFps?: number } = {}) {
+  const ptys: FakePty[] = [];
+  const commands: string[][] = [];
+  let frames = 0;
+  const deps: LiveTerminalDeps = {
+    spawnPty: (_file, args) => {
+      const pty = new FakePty(args);
+      ptys.push(pty);
+      return pty;
+    },
+    createEmulator: (cols, rows) =>
+      new xterm.Terminal({ cols, rows, scrollback: 0, allowProposedApi: true }) as unknown as EmulatorLike,
+    tmux: async (args) => {
+      commands.push(args);
+      if (args[0] === 'has-session' && !sessions.includes(String(args[2]).slice(1)))
+        throw new Error('no session');
+      if (args[0] === 'list-clients') return ptys.map((p) => `${p.pid} /dev/pts/${p.pid}`).join('\n');
+      return '';
+    },
+  };
+  const terminal = new LiveTerminal(
+    { socket: '/tmp/x/tmux.sock', cols: 40, rows: 5, onFrame: () => frames++, ...options },
+    deps,
+  );
+  return { terminal, ptys, commands, sessions, frames: () => frames };
+}
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+test('it attaches a tmux client of the lesson’s socket, then switches that same client', async () => {
+  const t = setup(['etcd', 'shell']);
+  await t.terminal.show('etcd');
+  assert.equal(t.ptys.length, 1);
+  assert.deepEqual(t.ptys[0]?.args, ['-S', '/tmp/x/tmux.sock', 'attach-session', '-t', '=etcd']);
+  assert.ok(t.commands.some((c) => c.join(' ') === 'set-option -t =etcd: status off'));
+  assert.equal(t.terminal.session, 'etcd');
+  await t.terminal.show('shell');
+  assert.equal(t.ptys.length, 1, 'no second client');
+  assert.ok(t.commands.some((c) => c.join(' ') === `switch-client -c /dev/pts/${t.ptys[0]?.pid} -t =shell`));
+  assert.equal(t.terminal.session, 'shell');
+  t.terminal.close();
+  assert.equal(t.ptys[0]?.killed, true);
+});
+
+test('a session that does not exist yet is attached once it does; a client that ends is replaced', async () => {
+  const t = setup([]);
+  await t.terminal.show('etcd');
+  assert.equal(t.ptys.length, 0);
+  assert.equal(t.terminal.session, null);
+  t.sessions.push('etcd');
+  t.terminal.ensure(new Set(['etcd']));
+  await t.terminal.settled();
+  assert.equal(t.ptys.length, 1);
+  t.ptys[0]?.exit();
+  assert.equal(t.terminal.session, null, 'the session ended (a reset)');
+  t.terminal.ensure(new Set(['etcd']));
+  await t.terminal.settled();
+  assert.equal(t.ptys.length, 2);
+  t.terminal.close();
+});
+
+test('output is emulated and drawn; resize reaches the pty; keys go to it', async () => {
+  const t = setup(['etcd']);
+  await t.terminal.show('etcd');
+  const pty = t.ptys[0]!;
+  pty.emit('\x1b[32mready to serve\x1b[0m\r\n$ ');
+  await tick(60);
+  assert.equal(stripAnsi(t.terminal.lines(false)[0] ?? '').trimEnd(), 'ready to serve');
+  assert.equal(t.terminal.lines(false)[0]?.length !== undefined, true);
+  t.terminal.resize(60, 10);
+  assert.deepEqual(pty.sizes, [[60, 10]]);
+  assert.equal(t.terminal.lines(false).length, 10);
+  t.terminal.write('ls\r');
+  assert.deepEqual(pty.written, ['ls\r']);
+  t.terminal.close();
+});
+
+test('a flood of output costs at most maxFps redraws a second, and pauses the pty when parsing lags', async () => {
+  const t = setup(['etcd'], { maxFps: 20 });
+  await t.terminal.show('etcd');
+  const pty = t.ptys[0]!;
+  const chunk = 'x'.repeat(4096) + '\r\n';
+  const start = Date.now();
+  // 4 MB at once: far more than the emulator parses in one go.
+  for (let i = 0; i < 1000; i++) pty.emit(chunk);
+  assert.ok(pty.paused >= 1, 'paused');
+  while (pty.resumed < pty.paused && Date.now() - start < 20_000) await tick(20);
+  assert.equal(pty.resumed, pty.paused, 'resumed once the emulator caught up');
+  await tick(100);
+  const seconds = (Date.now() - start) / 1000;
+  assert.ok(t.frames() <= Math.ceil(seconds * 20) + 1, `${t.frames()} frames in ${seconds}s`);
+  assert.ok(t.frames() >= 1);
+  t.terminal.close();
+});
