@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadLesson } from '../../adapters/lesson-files.js';
 import { defaultCacheDir } from '../../adapters/workdir.js';
@@ -7,7 +7,8 @@ import { defaultDownloadDeps } from '../../adapters/fetch/download.js';
 import { mirrorFrom } from '../../adapters/fetch/resolve.js';
 import { containerdAnswers, ctrRunner, lessonContainerdAddress } from '../../adapters/bundle/containerd.js';
 import { createBundle } from '../../adapters/bundle/create.js';
-import { cacheImage, importImages } from '../../adapters/bundle/images.js';
+import { cacheImage, imageRelPath, importImages } from '../../adapters/bundle/images.js';
+import { readVerified } from '../../adapters/fetch/cache.js';
 import { loadBundle } from '../../adapters/bundle/load.js';
 import { formatBytes } from '../../ui/progress-format.js';
 import { lessonWorkdir } from '../common.js';
@@ -115,6 +116,27 @@ function importSummary(report: { imported: string[]; present: string[] }, addres
   return lines.join('');
 }
 
+/**
+ * The cache to take images from. A lesson step runs `bundle images` under sudo, where the cache is
+ * root's, while the learner loaded the bundle into their own: then the invoking user's cache is used if
+ * it holds every image and root's does not.
+ */
+async function cacheWithImages(images: { ref: string }[], arch: string): Promise<string> {
+  const own = defaultCacheDir();
+  const user = process.env.SUDO_USER;
+  if (!user || user === 'root' || images.length === 0) return own;
+  const holds = async (dir: string): Promise<boolean> =>
+    (await Promise.all(images.map((i) => readVerified(join(dir, imageRelPath(i.ref, arch)))))).every(Boolean);
+  if (await holds(own)) return own;
+  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  const home = passwd
+    .split('\n')
+    .map((line) => line.split(':'))
+    .find((fields) => fields[0] === user)?.[5];
+  const theirs = home ? join(home, '.cache', 'demystify') : undefined;
+  return theirs && (await holds(theirs)) ? theirs : own;
+}
+
 /** `demystify bundle images [LESSON]`: import the lesson's images from the cache (downloading those with a url). */
 export async function runBundleImages(
   ref: string | undefined,
@@ -123,7 +145,7 @@ export async function runBundleImages(
 ): Promise<number> {
   const arch = parseArch(opts.arch);
   const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
-  const cacheDir = opts.cache ?? defaultCacheDir();
+  const cacheDir = opts.cache ?? (await cacheWithImages(lesson.images, arch));
   const workdir = lessonWorkdir(lesson.id, opts.workdir);
   const address = opts.address ?? lessonContainerdAddress(lesson.components);
   const ctr = ctrRunner(address, await ctrPath(workdir.bin));
