@@ -73,6 +73,25 @@ export function formatFigures({ received, total, speed }: ProgressFigures): stri
   return parts.join('  ');
 }
 
+/** The short form for a live bar: `42% 12.3/29.1 MiB 4.5 MiB/s 4 s left`. */
+export function formatCompactFigures({ received, total, speed }: ProgressFigures): string {
+  const parts: string[] = [];
+  if (total !== undefined && total > 0) {
+    const [value, unit] = formatBytes(total).split(' ');
+    const scale = 1024 ** ['B', 'KiB', 'MiB', 'GiB', 'TiB'].indexOf(unit!);
+    const done = unit === 'B' ? String(received) : (received / scale).toFixed(1);
+    parts.push(`${String(Math.floor((received / total) * 100)).padStart(3)}%`, `${done}/${value} ${unit}`);
+  } else {
+    parts.push(formatBytes(received));
+  }
+  if (speed !== undefined) {
+    parts.push(`${formatBytes(speed)}/s`);
+    if (total !== undefined && speed > 0 && received < total)
+      parts.push(`${formatDuration(((total - received) / speed) * 1000)} left`);
+  }
+  return parts.join(' ');
+}
+
 /** A bar of `width` cells, filled in proportion (empty when the total is unknown). */
 export function formatBar(received: number, total: number | undefined, width: number): string {
   if (width <= 0) return '';

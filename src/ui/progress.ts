@@ -1,5 +1,13 @@
 import type { FetchEvent } from '../adapters/fetch/events.js';
-import { fit, formatBar, formatBytes, formatElapsed, formatFigures, SpeedMeter } from './progress-format.js';
+import {
+  fit,
+  formatBar,
+  formatBytes,
+  formatCompactFigures,
+  formatElapsed,
+  formatFigures,
+  SpeedMeter,
+} from './progress-format.js';
 
 /** Where and how to draw. */
 export interface ProgressRendererOptions {
@@ -66,16 +74,16 @@ export function createProgressRenderer(options: ProgressRendererOptions): Progre
   let liveLines = 0;
   let lastDraw = -Infinity;
 
-  const barLine = (entry: Active): string => {
-    const figures = formatFigures({
+  const barLine = (entry: Active, nameWidth: number): string => {
+    const figures = formatCompactFigures({
       received: entry.received,
       total: entry.total,
       speed: entry.meter.bytesPerSecond(),
     });
-    const nameWidth = Math.min(32, Math.floor(columns / 3));
-    const barWidth = Math.max(0, columns - nameWidth - figures.length - 6);
-    const bar = barWidth >= 10 ? formatBar(entry.received, entry.total, Math.min(30, barWidth - 2)) : '';
-    return fit(`${fit(entry.file, nameWidth).padEnd(nameWidth)} ${bar} ${figures}`, columns - 1);
+    // The bar takes what the name and the figures leave, and goes when that is under 10 cells.
+    const room = columns - 1 - nameWidth - figures.length - 2;
+    const bar = room >= 12 ? `${formatBar(entry.received, entry.total, Math.min(30, room - 2))} ` : '';
+    return fit(`${fit(entry.file, nameWidth).padEnd(nameWidth)} ${bar}${figures}`, columns - 1);
   };
 
   const draw = (messages: string[], force: boolean): void => {
@@ -84,7 +92,13 @@ export function createProgressRenderer(options: ProgressRendererOptions): Progre
     lastDraw = at;
     let out = liveLines > 0 ? `\r\x1b[${liveLines}A\x1b[J` : '';
     for (const message of messages) out += `${message}\n`;
-    const lines = [...active.values()].map(barLine);
+    const entries = [...active.values()];
+    const nameWidth = Math.min(
+      24,
+      Math.floor(columns / 4),
+      Math.max(0, ...entries.map((e) => e.file.length)),
+    );
+    const lines = entries.map((entry) => barLine(entry, nameWidth));
     for (const line of lines) out += `${line}\n`;
     liveLines = lines.length;
     write(out);
