@@ -1,5 +1,12 @@
 import { readlink } from 'node:fs/promises';
-import { ensureIsolation, isolationLive, readIsolation, type IsolationRecord } from '../../adapters/netns.js';
+import { probeAgentFor } from '../../adapters/netns-agent.js';
+import {
+  ensureIsolation,
+  isolationLive,
+  nsenterPrefix,
+  readIsolation,
+  type IsolationRecord,
+} from '../../adapters/netns.js';
 import { namespaceInode } from '../../adapters/netns-procs.js';
 import { readState } from '../../adapters/state-store.js';
 import { Tmux } from '../../adapters/tmux.js';
@@ -73,6 +80,7 @@ export async function prepareIsolation(
       },
     );
   }
+  probeAgentFor(nsenterPrefix(record)).warm();
   io.stderr(`${isolationLines(record).join('\n')}\n`);
   return record;
 }
