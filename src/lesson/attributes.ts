@@ -117,8 +117,10 @@ function parseKeyValues(
       let closed = false;
       while (j < text.length) {
         const c = text[j] ?? '';
-        if (c === '\\' && quote === '"' && j + 1 < text.length) {
-          value += text[j + 1];
+        // Only \" and \\ are escapes: a regular expression's \d or \. must reach the value unchanged.
+        const escaped = text[j + 1];
+        if (c === '\\' && quote === '"' && (escaped === '"' || escaped === '\\')) {
+          value += escaped;
           j += 2;
           continue;
         }
