@@ -9,6 +9,8 @@ export interface SessionLiveness {
   busy: boolean;
   /** Epoch ms since when it has not been busy, when it was seen busy before or the engine started it. */
   idleSince?: number;
+  /** Its window's size, and whether tmux's status line is off in it (the terminal pane hides it). */
+  window?: { width: number; height: number; statusOff: boolean };
 }
 
 /** Where a component stands, as the status line shows it. */

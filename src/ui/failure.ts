@@ -1,5 +1,5 @@
 import type { EngineState } from '../engine/machine.js';
-import { fitAnsi } from './ansi.js';
+import { fitAnsi, visibleWidth } from './ansi.js';
 import { wrapPlain } from './ansi-wrap.js';
 import { keysOf, type Keymap } from './keymap.js';
 import type { Theme } from './theme.js';
@@ -75,17 +75,24 @@ export function renderFailurePanel(
     `${keysOf(keymap, 'replay-chapter')} replay chapter`,
     `${keysOf(keymap, 'dismiss')} close`,
   ];
-  const actionLine = actions.map((a) => theme.key(a)).join('   ');
+  // The ways on, as many per line as fit: a key is never cut off the edge of the screen.
+  const actionLines: string[] = [];
+  for (const action of actions) {
+    const last = actionLines[actionLines.length - 1];
+    if (last !== undefined && visibleWidth(last) + 3 + visibleWidth(action) <= inner) {
+      actionLines[actionLines.length - 1] = `${last}   ${theme.key(action)}`;
+    } else actionLines.push(theme.key(action));
+  }
   // The keys stay on screen however small it is; the last log lines, wrapped (what matters is often
   // at their end), take what room is left: title, body, blank, tail, blank, keys.
-  const room = Math.max(0, height - 1 - body.length - 3);
+  const room = Math.max(0, height - 1 - body.length - 2 - actionLines.length);
   const tail = failure.logTail.flatMap((line) => wrapPlain(line, inner - 2)).slice(-Math.min(room, 10));
   if (tail.length > 0 && room > 0) {
     body.push('');
     for (const line of tail) body.push(theme.dim(`│ ${line}`));
   }
   body.push('');
-  body.push(actionLine);
+  body.push(...actionLines);
   const title = theme.alertTitle(fitAnsi(` ✗ ${failure.title}`, width));
   const lines = [title, ...body.map((l) => ` ${fitAnsi(l, width - 2)} `)];
   if (lines.length < height) lines.push(' '.repeat(width));

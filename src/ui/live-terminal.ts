@@ -60,16 +60,20 @@ export class LiveTerminal {
     return this.attachedTo;
   }
 
+  /** The emulator's (and the client's) size. */
+  get size(): { cols: number; rows: number } {
+    return { cols: this.cols, rows: this.rows };
+  }
+
   /**
    * Show a session: attach when no client runs, else switch the client. Calls are serialised; a
-   * session that does not exist yet is remembered and attached by {@link ensure} once it does.
+   * session that does not exist (yet) is left alone: the presenter asks again when it does.
    */
   show(session: string): Promise<void> {
     this.wanted = session;
     return this.enqueue(async () => {
       if (this.closed || this.wanted !== session || this.attachedTo === session) return;
       if (!(await this.exists(session))) return;
-      await this.deps.tmux(['set-option', '-t', `=${session}:`, 'status', 'off']).catch(() => undefined);
       if (this.pty && this.attachedTo !== null) {
         const tty = await this.tty();
         if (tty) {
@@ -86,12 +90,6 @@ export class LiveTerminal {
       }
       this.attach(session);
     });
-  }
-
-  /** Attach to the wanted session if it exists now and no client shows it (called on every monitor tick). */
-  ensure(existing: ReadonlySet<string>): void {
-    if (this.closed || !this.wanted || this.attachedTo === this.wanted) return;
-    if (existing.has(this.wanted)) void this.show(this.wanted);
   }
 
   /** Resize the emulator and the client's pty; tmux resizes the window to it (window-size latest). */

@@ -7,7 +7,7 @@ import { LiveTerminal } from './live-terminal.js';
 import { realTerminalDeps } from './terminal-deps.js';
 import { Presenter, type PresenterExit } from './presenter.js';
 import { PresenterScreen, type ScreenStreams } from './screen.js';
-import { SessionMonitor } from './session-monitor.js';
+import { PANES_FORMAT, SessionMonitor } from './session-monitor.js';
 import { sessionsOf } from './ui-state.js';
 
 /** How to open the presenter on a lesson. */
@@ -60,12 +60,12 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   const monitor = new SessionMonitor(
     sessionsOf(lesson, state),
     {
-      listPanes: () => tmux(['list-panes', '-a', '-F', '#{session_name}\t#{pane_current_command}']),
+      listPanes: () => tmux(['list-panes', '-a', '-F', PANES_FORMAT]),
       now: Date.now,
     },
     () => ref.presenter?.onSessions(),
   );
-  const presenter = new Presenter({ lesson, engine, keymap, screen, terminal, monitor });
+  const presenter = new Presenter({ lesson, engine, keymap, screen, terminal, monitor, tmux });
   ref.presenter = presenter;
   const signals = ['SIGTERM', 'SIGHUP'] as const;
   let onSignal: (() => void) | undefined;

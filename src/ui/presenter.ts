@@ -9,6 +9,7 @@ import type { LiveTerminal } from './live-terminal.js';
 import { onOverlayKey } from './overlays.js';
 import type { PresenterScreen } from './screen.js';
 import type { SessionMonitor } from './session-monitor.js';
+import { engineIdle, fitCommands, safeToShow } from './terminal-sync.js';
 import { makeTheme, type Theme } from './theme.js';
 import {
   initialUi,
@@ -31,6 +32,8 @@ export interface PresenterParts {
   screen: PresenterScreen;
   terminal: LiveTerminal;
   monitor: SessionMonitor;
+  /** Run a tmux command on the lesson's server (to size its windows). */
+  tmux: (args: string[]) => Promise<string>;
   theme?: Theme;
   now?: () => number;
 }
@@ -68,15 +71,16 @@ export class Presenter {
 
   /** Open: draw, follow the engine, the monitor and the keys until the user quits. */
   run(): Promise<PresenterExit> {
-    const { engine, terminal, monitor } = this.parts;
+    const { engine, monitor } = this.parts;
     this.unsubscribe = engine.subscribe((state, event) => {
-      const before = this.ui.session;
       this.ui = onEngineEvent(this.ui, state, event);
-      if (this.ui.session !== before) void terminal.show(this.ui.session);
+      // Sessions appear and stop with steps: look at tmux now rather than at the next tick.
+      void monitor.poll();
+      this.syncTerminal();
       this.schedule();
     });
     this.resizeTerminal();
-    void terminal.show(this.ui.session);
+    this.syncTerminal();
     // The clock and the "running 3s" labels move once a second.
     this.clock = setInterval(() => this.schedule(), 1000);
     this.render();
@@ -110,7 +114,7 @@ export class Presenter {
 
   /** The session monitor saw a change: a session appeared or ended, a component stopped. */
   onSessions(): void {
-    this.parts.terminal.ensure(this.parts.monitor.existing());
+    this.syncTerminal();
     this.schedule();
   }
 
@@ -140,8 +144,8 @@ export class Presenter {
     const before = this.ui;
     this.ui = transition.ui;
     for (const event of transition.events) this.parts.engine.dispatch(event);
-    if (this.ui.session !== before.session) void this.parts.terminal.show(this.ui.session);
     if (this.ui.zoom !== before.zoom || this.ui.notes !== before.notes) this.resizeTerminal();
+    if (this.ui.session !== before.session) this.syncTerminal();
     for (const command of transition.commands) this.perform(command);
     this.render();
   }
@@ -172,6 +176,28 @@ export class Presenter {
       sessions: this.sessions,
       narration: frame?.narration ?? { scroll: 0, max: 0, height: 0 },
     };
+  }
+
+  /**
+   * Bring the terminal pane to the session the UI shows, when that is safe, and the lesson's windows to
+   * the pane's size while the engine is idle (see terminal-sync.ts for why both wait).
+   */
+  private syncTerminal(): void {
+    const { engine, terminal, monitor, tmux } = this.parts;
+    const state = engine.getState();
+    const live = monitor.current;
+    const size = terminal.size;
+    if (engineIdle(state)) {
+      for (const command of fitCommands(live, size, terminal.session))
+        void tmux(command).catch(() => undefined);
+    }
+    if (
+      terminal.session !== this.ui.session &&
+      live.get(this.ui.session)?.exists &&
+      safeToShow(this.ui.session, state, live, size)
+    ) {
+      void terminal.show(this.ui.session);
+    }
   }
 
   private resizeTerminal(): void {

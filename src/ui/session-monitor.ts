@@ -3,22 +3,30 @@ import type { SessionLiveness } from './components.js';
 /** Programs that are a session's own shell: when one of them is in the foreground, nothing else runs. */
 const SHELLS = new Set(['bash', '-bash', 'sh', 'dash', 'zsh', 'fish', 'login']);
 
-/** One pane as `tmux list-panes -a` reports it. */
+/** One pane as `tmux list-panes -a -F PANES_FORMAT` reports it. */
 export interface PaneInfo {
   session: string;
   /** `#{pane_current_command}`: the name of the pane's foreground process. */
   command: string;
+  window?: { width: number; height: number; statusOff: boolean };
 }
 
-/** Parse `list-panes -a -F '#{session_name}\t#{pane_current_command}'` (the first pane of a session counts). */
+/** What the monitor asks tmux about each pane. */
+export const PANES_FORMAT =
+  '#{session_name}\t#{pane_current_command}\t#{window_width}\t#{window_height}\t#{status}';
+
+/** Parse `list-panes -a -F PANES_FORMAT` (the first pane of a session counts). */
 export function parsePanes(out: string): PaneInfo[] {
   const panes: PaneInfo[] = [];
   const seen = new Set<string>();
   for (const line of out.split('\n')) {
-    const [session, command] = line.split('\t');
+    const [session, command, width, height, status] = line.split('\t');
     if (!session || seen.has(session)) continue;
     seen.add(session);
-    panes.push({ session, command: command ?? '' });
+    const w = Number(width);
+    const h = Number(height);
+    const window = w > 0 && h > 0 ? { window: { width: w, height: h, statusOff: status === 'off' } } : {};
+    panes.push({ session, command: command ?? '', ...window });
   }
   return panes;
 }
@@ -96,7 +104,8 @@ export class SessionMonitor {
       const next = observe(this.state, this.sessions, parsePanes(out), this.deps.now());
       const changed = [...next].some(([name, s]) => {
         const before = this.state.get(name);
-        return !before || before.exists !== s.exists || before.busy !== s.busy;
+        const size = (l?: SessionLiveness): string => JSON.stringify(l?.window ?? null);
+        return !before || before.exists !== s.exists || before.busy !== s.busy || size(before) !== size(s);
       });
       this.state = next;
       if (changed) this.onChange(next);
@@ -106,7 +115,7 @@ export class SessionMonitor {
   }
 
   /** Poll every `intervalMs` until {@link stop}. */
-  start(intervalMs = 500): void {
+  start(intervalMs = 300): void {
     void this.poll();
     this.timer = setInterval(() => void this.poll(), intervalMs);
     this.timer.unref?.();

@@ -128,13 +128,8 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
         ? send([{ type: 'stop' }], { ...ui, message: 'stopping after the current step' })
         : none();
     case 'show-logs': {
-      const session = failure?.session ?? ui.session;
-      return none({
-        ...ui,
-        session,
-        zoom: 'terminal',
-        dismissedFailure: failure?.step ?? ui.dismissedFailure,
-      });
+      // The failure panel stays: hidden over the zoomed terminal, back when the zoom ends (Esc).
+      return none({ ...ui, session: failure?.session ?? ui.session, zoom: 'terminal' });
     }
     case 'next-session':
     case 'previous-session': {
@@ -183,8 +178,8 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
       return none({ ...ui, overlay: ui.overlay?.kind === 'help' ? null : { kind: 'help' } });
     case 'dismiss':
       if (ui.overlay) return none({ ...ui, overlay: null });
-      if (failureShown) return none({ ...ui, dismissedFailure: failure.step ?? -1 });
       if (ui.zoom !== 'none') return none({ ...ui, zoom: 'none' });
+      if (failureShown) return none({ ...ui, dismissedFailure: failure.step ?? -1 });
       return none();
     case 'redraw':
       return { ui, events: [], commands: [{ kind: 'redraw' }] };

@@ -133,6 +133,12 @@ test('the failure panel says what failed and what to do, in bold on red, over th
     closed.regions.find((r) => r.id === 'failure'),
     undefined,
   );
+  // Reading the logs full screen: the panel does not cover them.
+  const logs = frameOf(lesson, failedStart, { width: 80, height: 24, ui: { zoom: 'terminal' } });
+  assert.equal(
+    logs.regions.find((r) => r.id === 'failure'),
+    undefined,
+  );
 });
 
 test('the current step is marked, and each step shows its state', () => {

@@ -74,6 +74,11 @@ test('after a failure, run retries the failed step: back to it, then run it', ()
   const logs = act('show-logs', failed).ui;
   assert.equal(logs.session, 'shell');
   assert.equal(logs.zoom, 'terminal');
+  // Esc ends the zoom first; the failure is still there, and r still retries.
+  const back = act('dismiss', failed, logs).ui;
+  assert.equal(back.zoom, 'none');
+  assert.equal(back.dismissedFailure, null);
+  assert.deepEqual(act('run-step', failed, logs).events, [{ type: 'previous' }, { type: 'run-step' }]);
 });
 
 test('sessions are switched by number and in turn; focus and zoom', () => {

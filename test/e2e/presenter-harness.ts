@@ -1,0 +1,182 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES, REPO_ROOT } from '../helpers/snapshot.js';
+
+/** A free TCP port on 127.0.0.1, chosen by the kernel (never a fixed one: tests run side by side). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** The real presenter, running in a pane of a private tmux server (never the user's). */
+export interface PresenterHarness {
+  dir: string;
+  workdir: string;
+  /** The free ports the lesson's etcd listens on. */
+  ports: { client: number; peer: number };
+  lessonFile: string;
+  /** The outer tmux server's socket (the one the presenter runs in). */
+  socket: string;
+  /** The command line that opens the presenter. */
+  command: string;
+  tmux(...args: string[]): string;
+  capture(options?: { escapes?: boolean }): string;
+  keys(...keys: string[]): void;
+  /** Poll the screen until `predicate` holds (every 100 ms, up to `timeoutMs`); returns that screen. */
+  waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  /** PID of the outer tmux server. */
+  serverPid(): number | undefined;
+  /** End everything this harness started, by PID, and remove its folder. */
+  dispose(): void;
+}
+
+/**
+ * A temp folder with the etcd fixture lesson on two free ports, and a private tmux server whose
+ * window is `width`×`height` and runs the presenter (`node dist/src/cli/bin.js LESSON --workdir ...`).
+ * The pane stays after the presenter exits (a shell waits), so what it printed can be read.
+ */
+export async function startPresenter(options: {
+  width: number;
+  height: number;
+  extraArgs?: string[];
+}): Promise<PresenterHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'demystify-presenter-'));
+  const [client, peer] = [await freePort(), await freePort()];
+  const lessonFile = join(dir, 'etcd.md');
+  const source = readFileSync(join(FIXTURES, 'presenter', 'etcd.md'), 'utf8')
+    .replace(/@CLIENT_PORT@/g, String(client))
+    .replace(/@PEER_PORT@/g, String(peer));
+  writeFileSync(lessonFile, source);
+  const workdir = join(dir, 'wd');
+  const socket = join(dir, 'outer.sock');
+  const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
+  const args = [lessonFile, '--workdir', workdir, '--typing', 'instant', ...(options.extraArgs ?? [])];
+  const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
+  const tmux = (...a: string[]): string =>
+    execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...a], { encoding: 'utf8', env: cleanEnv(dir) });
+  tmux('new-session', '-d', '-s', 'main', '-x', String(options.width), '-y', String(options.height), 'sh');
+  tmux('set-option', '-t', 'main', 'status', 'off');
+  tmux('set-option', '-g', 'window-size', 'manual');
+  tmux('resize-window', '-t', 'main', '-x', String(options.width), '-y', String(options.height));
+  const harness: PresenterHarness = {
+    dir,
+    workdir,
+    ports: { client, peer },
+    lessonFile,
+    socket,
+    command,
+    tmux,
+    capture: (o = {}) => tmux('capture-pane', '-p', ...(o.escapes ? ['-e'] : []), '-t', 'main'),
+    keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
+    async waitFor(predicate, what, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      let screen = '';
+      while (Date.now() < deadline) {
+        screen = harness.capture();
+        if (predicate(screen)) return screen;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
+    },
+    serverPid() {
+      try {
+        return Number(tmux('display-message', '-p', '#{pid}').trim()) || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    dispose() {
+      const pid = harness.serverPid();
+      // The lesson's own machine first (its tmux server and etcd), then the outer server.
+      try {
+        execFileSync(process.execPath, [bin, 'cleanup', '--workdir', workdir], {
+          stdio: 'ignore',
+          env: cleanEnv(dir),
+        });
+      } catch {
+        // Nothing ran, or already cleaned up.
+      }
+      if (pid) killTree(pid);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** Open the presenter in the harness's pane; the shell prints `EXITED <code>` when it ends. */
+export function openPresenter(h: PresenterHarness): void {
+  h.keys('-l', `clear; ${h.command}; echo "EXITED $?"`);
+  h.keys('Enter');
+}
+
+/** The environment of the test's processes: no user tmux, no user key bindings, a UTF-8 locale. */
+function cleanEnv(dir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    LANG: 'C.UTF-8',
+    TERM: 'xterm-256color',
+  };
+  delete env.TMUX;
+  delete env.TMUX_PANE;
+  return env;
+}
+
+/** Process ids whose command line or working folder mentions `text` (to prove nothing is left). */
+export function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      let cwd = '';
+      try {
+        cwd = readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        // A process that is going away.
+      }
+      if (cmdline.includes(text) || cwd.startsWith(text)) found.push(pid);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+/** SIGKILL a process and all its descendants (children first found through /proc). */
+export function killTree(pid: number): void {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    const p = Number(name);
+    if (!Number.isInteger(p)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), p]);
+    } catch {
+      // Gone.
+    }
+  }
+  const all: number[] = [];
+  const walk = (p: number): void => {
+    all.push(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  for (const p of all.reverse()) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SessionLiveness } from '../../src/ui/components.js';
+import { engineIdle, fitCommands, fitsPane, safeToShow } from '../../src/ui/terminal-sync.js';
+import { engineAfter, fixtureLesson } from './ui-fixtures.js';
+
+const lesson = fixtureLesson('cluster');
+const size = { cols: 78, rows: 20 };
+const fitted: SessionLiveness = {
+  exists: true,
+  busy: false,
+  window: { width: 78, height: 20, statusOff: true },
+};
+const big: SessionLiveness = {
+  exists: true,
+  busy: false,
+  window: { width: 200, height: 50, statusOff: false },
+};
+
+test('the client never resizes a window the engine is typing into', () => {
+  const idle = engineAfter(lesson);
+  // etcd's step is being typed: its shell is in the foreground, its window is 200×50.
+  const typing = engineAfter(lesson, [{ type: 'run-step' }, { type: 'step-started', step: 0, at: 1 }]);
+  assert.equal(safeToShow('etcd', idle, new Map([['etcd', big]]), size), true, 'the engine is idle');
+  assert.equal(
+    safeToShow('etcd', typing, new Map([['etcd', big]]), size),
+    false,
+    'a resize would redraw its prompt',
+  );
+  assert.equal(safeToShow('etcd', typing, new Map([['etcd', fitted]]), size), true, 'no resize needed');
+  assert.equal(
+    safeToShow('etcd', typing, new Map([['etcd', { ...big, busy: true }]]), size),
+    true,
+    'the command runs already',
+  );
+  assert.equal(safeToShow('etcd', typing, new Map(), size), false, 'not created yet');
+  assert.equal(safeToShow('shell', typing, new Map([['shell', big]]), size), true, 'another session');
+  assert.equal(fitsPane(fitted, size), true);
+  assert.equal(fitsPane(big, size), false);
+  assert.equal(engineIdle(idle), true);
+  assert.equal(engineIdle(typing), false);
+});
+
+test('windows are brought to the pane size with no status line, except the one the client sizes itself', () => {
+  const live = new Map<string, SessionLiveness>([
+    ['shell', big],
+    ['etcd', fitted],
+    ['kube-apiserver', { exists: false, busy: false }],
+    ['containerd', big],
+  ]);
+  assert.deepEqual(fitCommands(live, size, 'containerd'), [
+    ['set-option', '-t', '=shell:', 'status', 'off'],
+    ['resize-window', '-t', '=shell:', '-x', '78', '-y', '20'],
+    ['set-option', '-wu', '-t', '=shell:', 'window-size'],
+    ['set-option', '-t', '=containerd:', 'status', 'off'],
+  ]);
+  assert.deepEqual(fitCommands(new Map([['etcd', fitted]]), size, null), []);
+});
