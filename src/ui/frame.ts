@@ -83,7 +83,8 @@ export function renderFrame(input: ViewInput): Frame {
     ],
   });
   const failure = currentFailure(input.engine);
-  if (failure && failure.step !== ui.dismissedFailure) {
+  // Not over a zoomed terminal: that is where the presenter went to read the logs.
+  if (failure && failure.step !== ui.dismissedFailure && ui.zoom !== 'terminal') {
     const under = layout.narration ?? layout.terminal;
     if (under) {
       const most = Math.min(under.height, Math.max(7, Math.floor(height * 0.5)));
