@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -7,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Probe } from '../lesson/model.js';
 import type { ProbeContext, ProbeResult, Prober } from '../engine/ports.js';
 import { probeAgentFor } from './netns-agent.js';
+import { runFile } from './run-file.js';
 import { readLogFrom } from './session-log.js';
 import { stripEscapes } from './shell-marks.js';
 
@@ -47,18 +47,17 @@ export function createProber(options: ProberOptions): Prober {
       }
       if (probe.kind === 'cmd') {
         const command = [...(options.prefix ?? []), 'bash', '-c', probe.command];
-        const result = await execa(command[0]!, command.slice(1), {
+        const result = await runFile(command[0]!, command.slice(1), {
           cwd: options.workdir,
-          env: { PATH: options.path },
-          reject: false,
-          timeout: timeoutMs,
-          stdin: 'ignore',
-          cancelSignal: context.signal,
+          env: { ...process.env, PATH: options.path },
+          timeoutMs,
+          signal: context.signal,
         });
-        return {
-          ok: result.exitCode === 0,
-          detail: result.timedOut ? 'timed out' : `exit ${result.exitCode ?? 'none'}`,
-        };
+        const detail =
+          result.errorCode === 'ETIMEDOUT'
+            ? 'timed out'
+            : `exit ${result.exitCode ?? result.errorCode ?? 'none'}`;
+        return { ok: result.exitCode === 0, detail };
       }
       if (options.prefix && options.prefix.length > 0) return probeThroughPrefix(probe, options, timeoutMs);
       return probeNetwork(probe, {

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { runFile } from './run-file.js';
 import {
   descendants,
   isAlive,
@@ -29,10 +29,7 @@ export const defaultKillDeps: KillDeps = {
   table: processTable,
   kill: (pid, signal) => void process.kill(pid, signal),
   sudoKill: async (pids, signal) => {
-    await execa('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, ...pids.map(String)], {
-      reject: false,
-      stdin: 'ignore',
-    });
+    await runFile('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, ...pids.map(String)]);
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };

@@ -1,5 +1,5 @@
-import { execa } from 'execa';
 import { DemystifyError } from '../errors.js';
+import { runFile } from './run-file.js';
 import { shellQuote } from './shell-rc.js';
 
 /** How text is typed: all at once (headless runs, learners), or key by key like a person on stage. */
@@ -60,19 +60,17 @@ export class Tmux {
     const prefix = options.prefixed ? (this.options.prefix ?? []) : [];
     const [file, ...rest] = prefix.length > 0 ? [...prefix, 'tmux', ...base] : ['tmux', ...base];
     const env = { ...withoutTmux(process.env), ...(this.options.env ?? {}) };
-    const result = await execa(file!, rest, {
+    const result = await runFile(file!, rest, {
       env,
-      extendEnv: false,
-      reject: false,
       ...(options.input === undefined ? {} : { input: options.input }),
     });
+    if (result.errorCode === 'ENOENT') {
+      throw new DemystifyError('TMUX_MISSING', `${file} is not installed`, {
+        hint: 'install it: apt-get install tmux',
+      });
+    }
     if (result.exitCode !== 0) {
-      const message = String(result.stderr || result.stdout || result.message).trim();
-      if ((result as { code?: string }).code === 'ENOENT') {
-        throw new DemystifyError('TMUX_MISSING', 'tmux is not installed', {
-          hint: 'install it: apt-get install tmux',
-        });
-      }
+      const message = (result.stderr || result.stdout || result.errorCode || '').trim();
       throw new DemystifyError('TMUX', `tmux ${args[0]} failed: ${message}`);
     }
     return String(result.stdout);

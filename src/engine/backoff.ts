@@ -12,8 +12,8 @@ export interface BackoffSchedule {
   maxMs: number;
 }
 
-/** The engine's schedule: 10 ms, ×1.3, at most 150 ms (the worst-case added latency of one probe). */
-export const DEFAULT_BACKOFF: BackoffSchedule = { initialMs: 10, factor: 1.3, maxMs: 150 };
+/** The engine's schedule: 10 ms, ×1.2, at most 50 ms (the worst-case added latency of one probe). */
+export const DEFAULT_BACKOFF: BackoffSchedule = { initialMs: 10, factor: 1.2, maxMs: 50 };
 
 /** The delay before attempt `attempt + 1` (attempt 0 is the first retry). */
 export function backoffDelay(attempt: number, schedule: BackoffSchedule = DEFAULT_BACKOFF): number {

@@ -92,9 +92,9 @@ export async function executeStep(
           `${step.component ?? 'the command'} became ready, but the lesson expects it to fail`,
         );
       }
-      await ports.componentReady?.(step, ports.now());
+      recordReady(step, ports);
     } else if (longRunning) {
-      await ports.componentReady?.(step, ports.now());
+      recordReady(step, ports);
     }
     return { kind: 'ok', durationMs: elapsed(), ...(exitStatus === undefined ? {} : { exitStatus }) };
   } catch (error) {
@@ -163,4 +163,12 @@ async function until<T>(
   } finally {
     stop.abort();
   }
+}
+
+/**
+ * Tell the ports a component is ready without waiting: recording it (its pid, state.json) must not
+ * delay the next step, which is what the audience waits for.
+ */
+function recordReady(step: PlannedStep, ports: EnginePorts): void {
+  void ports.componentReady?.(step, ports.now()).catch(() => undefined);
 }

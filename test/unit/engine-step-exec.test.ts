@@ -140,7 +140,7 @@ test('a component is ready when its probes pass; polling starts fast and backs o
     gaps.every((g, i) => i === 0 || g >= gaps[i - 1]!),
     `gaps grow: ${gaps.join(' ')}`,
   );
-  assert.ok(f.probes.at(-1)! - 1400 <= 150, 'seen ready within one capped delay');
+  assert.ok(f.probes.at(-1)! - 1400 <= 50, 'seen ready within one capped delay');
 });
 
 test('a component that exits before it is ready fails with its status; a probe that never passes times out', async () => {
