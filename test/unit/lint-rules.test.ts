@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { lintLesson } from '../../src/lesson/lint.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { LINT_RULES } from '../../src/lesson/rules/index.js';
-import { contains, firstAddress, overlaps, parseCidr } from '../../src/lesson/rules/cidr.js';
+import { contains, firstAddress, overlaps, parseCidr } from '../../src/ip-address.js';
 import { findRemoved, minorVersion } from '../../src/lesson/rules/removed-flag.js';
 import { scanShell } from '../../src/lesson/rules/shell-scan.js';
 import { argumentsOf, flagsOf, programName } from '../../src/lesson/rules/shell-command.js';

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { UsageError } from '../../errors.js';
+import { bigIntToIpv6, firstAddress, ipv6ToBigInt, parseCidr, type Cidr } from '../../ip-address.js';
 
 /** What SAN discovery needs to know about this machine (os.hostname / os.networkInterfaces in production). */
 export interface HostInfo {
@@ -52,7 +53,7 @@ export function normalizeDnsName(name: string): string {
 export function normalizeIp(address: string): string {
   const trimmed = address.trim();
   if (isIP(trimmed) === 0) throw new UsageError(`not a valid IP address: '${address}'`);
-  return isIP(trimmed) === 6 ? ipv6ToString(ipv6ToBigInt(trimmed)) : trimmed;
+  return isIP(trimmed) === 6 ? bigIntToIpv6(ipv6ToBigInt(trimmed)) : trimmed;
 }
 
 /** The first usable address of a CIDR (`10.0.0.0/24` -> `10.0.0.1`), which Kubernetes gives the API Service. */
@@ -64,10 +65,7 @@ export function firstServiceAddress(cidr: string): string {
   if (rest.length > 0 || family === 0 || !Number.isInteger(bits) || bits < 0 || bits > width - 2) {
     throw new UsageError(`not a valid service CIDR: '${cidr}'`, { hint: 'write it like 10.0.0.0/24' });
   }
-  const value = family === 4 ? ipv4ToBigInt(base as string) : ipv6ToBigInt(base as string);
-  const hostBits = BigInt(width - bits);
-  const network = (value >> hostBits) << hostBits;
-  return family === 4 ? bigIntToIpv4(network + 1n) : ipv6ToString(network + 1n);
+  return firstAddress(parseCidr(cidr) as Cidr);
 }
 
 /**
@@ -127,44 +125,4 @@ export function planSans(options: SanOptions, host: HostInfo): SanPlan {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
-}
-
-function ipv4ToBigInt(address: string): bigint {
-  return address.split('.').reduce((acc, part) => (acc << 8n) + BigInt(Number(part)), 0n);
-}
-
-function bigIntToIpv4(value: bigint): string {
-  return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
-}
-
-function ipv6ToBigInt(address: string): bigint {
-  let text = address;
-  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hex groups.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4?.[1]) {
-    const n = ipv4ToBigInt(v4[1]);
-    text = `${text.slice(0, -v4[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const headGroups = head === '' ? [] : head.split(':');
-  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
-  const missing = 8 - headGroups.length - tailGroups.length;
-  const groups = [...headGroups, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...tailGroups];
-  return groups.reduce((acc, group) => (acc << 16n) + BigInt(parseInt(group, 16)), 0n);
-}
-
-function ipv6ToString(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt((7 - i) * 16)) & 0xffffn));
-  // RFC 5952: compress the longest run (of two or more) of zero groups.
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }

@@ -1,6 +1,6 @@
 import type { LessonDiagnostic } from '../diagnostics.js';
 import type { LintContext, LintRule } from '../lint.js';
-import { contains, overlaps, parseCidr, type Cidr } from './cidr.js';
+import { contains, overlaps, parseCidr, type Cidr } from '../../ip-address.js';
 import { flagsOf } from './shell-command.js';
 import { scanStep } from './shell-scan.js';
 

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { LessonDiagnostic } from '../diagnostics.js';
 import type { LintContext, LintRule } from '../lint.js';
 import type { SourcePos } from '../model.js';
-import { firstAddress, parseCidr, sameAddress } from './cidr.js';
+import { firstAddress, parseCidr, sameAddress } from '../../ip-address.js';
 import { argumentsOf, flagsOf, programName } from './shell-command.js';
 import { scanStep } from './shell-scan.js';
 

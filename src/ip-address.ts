@@ -1,3 +1,4 @@
+/** IP address and network arithmetic shared by the lint rules and the PKI (pure, no I/O). */
 import { isIP } from 'node:net';
 
 /** An IP network: its first address as a number, prefix length and family width (32 or 128). */
@@ -57,15 +58,18 @@ export function sameAddress(a: string, b: string): boolean {
   return fa === 4 ? ipv4ToBigInt(a) === ipv4ToBigInt(b) : ipv6ToBigInt(a) === ipv6ToBigInt(b);
 }
 
-function ipv4ToBigInt(address: string): bigint {
+/** An IPv4 address as a number. */
+export function ipv4ToBigInt(address: string): bigint {
   return address.split('.').reduce((acc, part) => (acc << 8n) + BigInt(Number(part)), 0n);
 }
 
-function bigIntToIpv4(value: bigint): string {
+/** A number as an IPv4 address. */
+export function bigIntToIpv4(value: bigint): string {
   return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
 }
 
-function ipv6ToBigInt(address: string): bigint {
+/** An IPv6 address (with an optional IPv4 tail) as a number. */
+export function ipv6ToBigInt(address: string): bigint {
   let text = address;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (v4?.[1]) {
@@ -83,8 +87,18 @@ function ipv6ToBigInt(address: string): bigint {
   return groups.reduce((acc: bigint, g: string) => (acc << 16n) + BigInt(parseInt(g || '0', 16)), 0n);
 }
 
-function bigIntToIpv6(value: bigint): string {
-  const groups: string[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(((value >> BigInt(i * 16)) & 0xffffn).toString(16));
-  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+/** An IPv6 address as text, RFC 5952: lower case, the longest run of two or more zero groups compressed. */
+export function bigIntToIpv6(value: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt((7 - i) * 16)) & 0xffffn));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
