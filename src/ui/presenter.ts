@@ -81,8 +81,12 @@ export class Presenter {
     });
     this.resizeTerminal();
     this.syncTerminal();
-    // The clock and the "running 3s" labels move once a second.
-    this.clock = setInterval(() => this.schedule(), 1000);
+    // The clock and the "running 3s" labels move once a second; a window fit or a session switch that
+    // had to wait is caught up then too.
+    this.clock = setInterval(() => {
+      this.syncTerminal();
+      this.schedule();
+    }, 1000);
     this.render();
     void monitor.poll();
     return new Promise((resolve) => {

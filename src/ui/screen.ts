@@ -41,7 +41,11 @@ export class PresenterScreen {
     } as blessed.Widgets.IScreenOptions);
     // Unicode box drawing as is, never the ACS charset (letters in `tmux capture-pane`, and in any
     // terminal whose terminfo claims ACS it draws wrong).
-    (this.screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+    const tput = (this.screen as unknown as { tput: { brokenACS: boolean; colors: number } }).tput;
+    tput.brokenACS = true;
+    // Inside tmux or screen with TERM=screen, terminfo claims 8 colours and blessed would turn the gray
+    // of borders into black; both draw at least 16 (tmux 256) whatever the name says.
+    if (tput.colors < 16 && /^(screen|tmux)/.test(process.env.TERM ?? '')) tput.colors = 256;
     this.screen.program.hideCursor();
     this.screen.on(
       'keypress',
@@ -54,6 +58,8 @@ export class PresenterScreen {
           shift: false,
           sequence: ch ?? '',
         };
+        // blessed reports a carriage return twice, as `enter` then as `return`: one key, one press.
+        if (k.name === 'return' && k.sequence === '\r') return;
         handlers.onKey(canonicalKey(ch, k), k.sequence ?? ch ?? '');
       },
     );

@@ -57,6 +57,7 @@ export function observe(
       exists: pane !== undefined,
       busy,
       ...(idleSince === undefined ? {} : { idleSince }),
+      ...(pane?.window ? { window: pane.window } : {}),
     });
   }
   return next;

@@ -40,8 +40,9 @@ export function stepBadge(
   }
 }
 
-/** A duration as a person reads it on a slide: `0.4s`, `12s`, `2m05s`, `1h02m`. */
+/** A duration as a person reads it on a slide: `420ms`, `1.4s`, `12s`, `2m05s`, `1h02m`. */
 export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)}ms`;
   if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${s}s`;

@@ -43,6 +43,43 @@ test('the presenter runs a lesson from the keyboard, follows etcd, resizes, quit
   screen = await h.waitFor((s) => /✓ 2\. put/.test(s) && s.includes('step 3/3 get'), 'put done');
   screen = await h.waitFor((s) => /┌─ shell ─/.test(s) && /│OK +│/.test(s), 'the shell with its output');
 
+  // Keys go to the terminal pane once it has the focus, all but the one that leaves it.
+  h.keys('Tab');
+  await h.waitFor((s) => s.includes('TYPING IN shell'), 'the terminal focused');
+  h.keys('-l', 'echo typed-$((40+2))');
+  h.keys('Enter');
+  await h.waitFor((s) => /│typed-42 +│/.test(s), 'what was typed, run by the shell');
+  h.keys('C-g');
+  await h.waitFor((s) => !s.includes('TYPING IN'), 'the focus back on the narration');
+
+  // Sessions switch by number; ? shows the keys; g jumps to a chapter by name.
+  h.keys('1');
+  await h.waitFor(
+    (s) => /┌─ etcd ─/.test(s) && /ready to serve client requests/.test(s),
+    'the etcd session again',
+  );
+  h.keys('0');
+  await h.waitFor((s) => /┌─ shell ─/.test(s) && /│typed-42 +│/.test(s), 'the shell again');
+  h.keys('?');
+  await h.waitFor(
+    (s) => s.includes('Keys (any key closes)') && s.includes('run the step (or retry)'),
+    'the keys',
+  );
+  h.keys('Escape');
+  await h.waitFor((s) => !s.includes('Keys (any key closes)'), 'the keys closed');
+  h.keys('g');
+  await h.waitFor((s) => s.includes('Jump to chapter'), 'the jump prompt');
+  h.keys('-l', 'start');
+  h.keys('Enter');
+  await h.waitFor(
+    (s) => s.includes('Ch 1/2 Start etcd · step 1/3') && s.includes('✓ 1. start-etcd'),
+    'chapter 1',
+  );
+  h.keys('N');
+  await h.waitFor((s) => s.includes('Ch 2/2 Write and read · step 2/3'), 'chapter 2 again');
+  h.keys('n');
+  await h.waitFor((s) => s.includes('step 3/3 get'), 'the step after put');
+
   // Resize to 80×24: the panes stack, the lesson's tmux window follows the terminal pane.
   h.tmux('resize-window', '-t', 'main', '-x', '80', '-y', '24');
   screen = await h.waitFor(

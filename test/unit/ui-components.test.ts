@@ -40,6 +40,15 @@ test('a component’s phase comes from the step that starts it and from what run
 });
 
 test('the monitor reads tmux: busy when something other than the shell is in the foreground', () => {
+  const withSizes = parsePanes('etcd\tetcd\t78\t20\toff\n');
+  assert.deepEqual(withSizes, [
+    { session: 'etcd', command: 'etcd', window: { width: 78, height: 20, statusOff: true } },
+  ]);
+  assert.deepEqual(observe(new Map(), ['etcd'], withSizes, 1).get('etcd')?.window, {
+    width: 78,
+    height: 20,
+    statusOff: true,
+  });
   const panes = parsePanes('etcd\tetcd\nshell\tbash\nkube-apiserver\tbash\netcd\tother\n');
   assert.deepEqual(panes, [
     { session: 'etcd', command: 'etcd' },

@@ -73,7 +73,7 @@ test('a step box shows number, name, session and state; the current one is marke
       shellSession: 'shell',
     }),
   );
-  assert.match(done, /╭─ ✓ 1\. start-etcd \[etcd\] ─+ ok 0\.4s ─╮/);
+  assert.match(done, /╭─ ✓ 1\. start-etcd \[etcd\] ─+ ok 420ms ─╮/);
   assert.match(done, /│ \$ etcd --data-dir etcd-data --listen-client-urls +│/);
   const failed = renderStepBox(
     step,
@@ -96,7 +96,7 @@ test('a step box shows number, name, session and state; the current one is marke
   assert.deepEqual(wrapWords('$ etcd --a http://x --b', 12, 4), ['$ etcd --a', '    http://x', '    --b']);
   assert.deepEqual(
     [formatDuration(420), formatDuration(12_400), formatDuration(125_000)],
-    ['0.4s', '12s', '2m05s'],
+    ['420ms', '12s', '2m05s'],
   );
 });
 
