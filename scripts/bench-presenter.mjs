@@ -19,7 +19,8 @@ function cpuTicks(pid) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
-const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rssMiB = (pid) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const children = (pid) =>
   readdirSync('/proc')
     .filter((n) => /^\d+$/.test(n))
@@ -64,7 +65,8 @@ async function keyLatency(h, pairs, n = 6) {
 }
 
 const h = await startPresenter({ width: 160, height: 45 });
-const lessonTmux = (...args) => execFileSync('tmux', ['-S', join(h.workdir, 'tmux.sock'), ...args], { encoding: 'utf8' });
+const lessonTmux = (...args) =>
+  execFileSync('tmux', ['-S', join(h.workdir, 'tmux.sock'), ...args], { encoding: 'utf8' });
 try {
   openPresenter(h);
   await h.waitFor((s) => s.includes('Ch 1/2 Start etcd'), 'the presenter');
@@ -112,9 +114,15 @@ try {
   lessonTmux('send-keys', '-t', '=shell:', 'C-c', '');
 
   const f = (n, d = 1) => n.toFixed(d);
-  console.log(`presenter at 160x45, ${seconds}s per phase (${process.version}, ${readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? 'cpu'})`);
-  console.log(`idle:     presenter CPU ${f(idle.cpu)}%  RSS ${f(idle.rss, 0)} MiB (peak ${f(idle.peak, 0)})  key to screen ${idleKey} ms`);
-  console.log(`flooding: presenter CPU ${f(flood.cpu)}%  RSS ${f(flood.rss, 0)} MiB (peak ${f(flood.peak, 0)})  key to screen ${floodKey} ms  session switch ${floodSwitch} ms`);
+  console.log(
+    `presenter at 160x45, ${seconds}s per phase (${process.version}, ${readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? 'cpu'})`,
+  );
+  console.log(
+    `idle:     presenter CPU ${f(idle.cpu)}%  RSS ${f(idle.rss, 0)} MiB (peak ${f(idle.peak, 0)})  key to screen ${idleKey} ms`,
+  );
+  console.log(
+    `flooding: presenter CPU ${f(flood.cpu)}%  RSS ${f(flood.rss, 0)} MiB (peak ${f(flood.peak, 0)})  key to screen ${floodKey} ms  session switch ${floodSwitch} ms`,
+  );
   console.log(
     `          lesson's tmux server CPU ${f(serverCpu)}%, its client ${f(clientCpu)}%; session output ${f(logRate)} MB/s (its log)`,
   );
