@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { LessonMachine } from '../../src/adapters/lesson-machine.js';
 import { processesUnder } from '../../src/adapters/process-tree.js';
 
 /** The repository root (tests run from dist/test/<dir>). */
@@ -39,8 +40,9 @@ export async function assertNothingLeft(dir: string): Promise<void> {
 }
 
 /**
- * A temporary work directory. When the test ends, whatever is left is first reported as a failure, then
- * ended by the engine's own cleanup (by recorded pid and marker, never by name), then the folder goes.
+ * A temporary folder for a work directory (the folder itself, or `work/` inside it). When the test ends,
+ * even after a failed assertion, whatever the engine started there is ended by its own cleanup (recorded
+ * pids and marker, never by name), then the folder goes.
  */
 export async function tempWorkdir(
   t: { after: (fn: () => Promise<void>) => void },
@@ -48,10 +50,17 @@ export async function tempWorkdir(
 ): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   t.after(async () => {
-    const left = await processesUnder(dir);
-    if (left.length > 0) {
-      // Do not leave a mess for the next test even when this one failed.
-      await execa(process.execPath, [BIN, 'cleanup', '--workdir', dir], { reject: false });
+    const roots = [
+      dir,
+      ...(await readdir(dir, { withFileTypes: true }))
+        .filter((e) => e.isDirectory())
+        .map((e) => join(dir, e.name)),
+    ];
+    for (const root of roots) {
+      if (!existsSync(join(root, 'state.json'))) continue;
+      await LessonMachine.open(root)
+        .then((m) => m.cleanup())
+        .catch(() => undefined);
     }
     await rm(dir, { recursive: true, force: true });
   });
