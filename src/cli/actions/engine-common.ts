@@ -111,6 +111,7 @@ export function reportEnd(engine: Engine, io: CliIo, options: { json: boolean })
     );
   }
   if (result?.ok) return 0;
+  if (!result) io.stderr('demystify: nothing ran (the lesson has no chapter to run)\n');
   if (result && !result.ok && result.error) io.stderr(`demystify: ${result.error}\n`);
   if (step && outcome) io.stderr(failureText(step.name, step.chapterId, step.session, outcome));
   return 1;
