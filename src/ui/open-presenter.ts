@@ -44,8 +44,13 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   });
   const state = engine.getState();
   const tmux = (args: string[]): Promise<string> => machine.tmux.run(args);
-  // The lesson's shell is there from the start, so the terminal pane is live before the first step.
+  // Every session is there from the start (an idle shell, the engine's own kind), so the terminal pane
+  // is live before the first step, and the windows get the pane's size before anything is typed in them:
+  // the audience then sees a component's command typed in its own terminal (see terminal-sync.ts).
   await machine.terminal.ensureSession(state.plan.shellSession).catch(() => undefined);
+  await Promise.all(
+    sessionsOf(lesson, state).map((s) => machine.terminal.ensureSession(s).catch(() => undefined)),
+  );
 
   // The screen, the terminal and the monitor call the presenter, which needs them first.
   const ref: { presenter?: Presenter } = {};
