@@ -6,6 +6,11 @@ import type { Plan, PlannedStep } from './plan-model.js';
 
 /** Name of the lesson's shell session, where steps without `session` are typed. */
 export const SHELL_SESSION = 'shell';
+/**
+ * What a `sudo` step is typed with when not root. sudo's `secure_path` would drop the lesson's `bin/` from
+ * PATH, so the command would not find the binaries the lesson fetched: `env PATH=…` keeps it.
+ */
+export const SUDO_PREFIX = 'sudo env "PATH=$PATH" ';
 /** Default time a step may take, readiness included, when the lesson sets no `timeout`. */
 export const DEFAULT_STEP_TIMEOUT_MS = 120_000;
 
@@ -133,7 +138,7 @@ function planChapter(
       name: step.name,
       session: component?.session ?? SHELL_SESSION,
       ...(component ? { component: component.name } : {}),
-      command: step.sudo && !opts.asRoot ? `sudo ${command}` : command,
+      command: step.sudo && !opts.asRoot ? `${SUDO_PREFIX}${command}` : command,
       ready: probes.map((p) => reparse(p, resolve)),
       expect: step.expect,
       check: step.check,

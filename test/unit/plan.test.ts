@@ -52,7 +52,10 @@ test('sudo is typed only when not root', () => {
   const text = '---\nid: s\ntitle: S\n---\n## A\n```bash { name=a sudo }\niptables -S\n```\n';
   const l = parseLesson(text, 's.md').lesson;
   assert.equal(buildPlan(l, { workdir: '/w', asRoot: true }).steps[0]?.command, 'iptables -S');
-  assert.equal(buildPlan(l, { workdir: '/w', asRoot: false }).steps[0]?.command, 'sudo iptables -S');
+  assert.equal(
+    buildPlan(l, { workdir: '/w', asRoot: false }).steps[0]?.command,
+    'sudo env "PATH=$PATH" iptables -S',
+  );
 });
 
 test('a component probe with a template port is parsed again once resolved', () => {
