@@ -61,3 +61,8 @@ export function innerRect(rect: Rect): Rect {
     height: Math.max(1, rect.height - 2),
   };
 }
+
+/** Whether two rectangles share a cell. */
+export function overlaps(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}

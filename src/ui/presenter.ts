@@ -4,12 +4,12 @@ import type { Lesson } from '../lesson/model.js';
 import { componentViews } from './components.js';
 import { renderFrame, terminalRegion, type Frame, type TerminalContent, type ViewInput } from './frame.js';
 import { keyIndex, type Action, type Keymap } from './keymap.js';
-import { computeLayout, innerRect } from './layout.js';
+import { computeLayout, innerRect, overlaps } from './layout.js';
 import type { LiveTerminal } from './live-terminal.js';
 import { onOverlayKey } from './overlays.js';
 import type { PresenterScreen } from './screen.js';
 import type { SessionMonitor } from './session-monitor.js';
-import { engineIdle, fitCommands, safeToShow } from './terminal-sync.js';
+import { placeholder, planSync } from './terminal-sync.js';
 import { makeTheme, type Theme } from './theme.js';
 import {
   initialUi,
@@ -188,20 +188,9 @@ export class Presenter {
    */
   private syncTerminal(): void {
     const { engine, terminal, monitor, tmux } = this.parts;
-    const state = engine.getState();
-    const live = monitor.current;
-    const size = terminal.size;
-    if (engineIdle(state)) {
-      for (const command of fitCommands(live, size, terminal.session))
-        void tmux(command).catch(() => undefined);
-    }
-    if (
-      terminal.session !== this.ui.session &&
-      live.get(this.ui.session)?.exists &&
-      safeToShow(this.ui.session, state, live, size)
-    ) {
-      void terminal.show(this.ui.session);
-    }
+    const plan = planSync(this.ui.session, engine.getState(), monitor.current, terminal);
+    for (const command of plan.fit) void tmux(command).catch(() => undefined);
+    if (plan.show) void terminal.show(this.ui.session);
   }
 
   private resizeTerminal(): void {
@@ -234,15 +223,7 @@ export class Presenter {
     const { terminal, monitor, lesson } = this.parts;
     if (terminal.session === this.ui.session)
       return { kind: 'live', lines: terminal.lines(this.ui.focus === 'terminal') };
-    const live = monitor.current.get(this.ui.session);
-    const component = Object.values(lesson.components).find((c) => c.session === this.ui.session);
-    const name = component?.name ?? this.ui.session;
-    if (live?.exists) return { kind: 'absent', reason: `connecting to ${name}…` };
-    return {
-      kind: 'absent',
-      reason: component ? `${name} is not started yet` : `no session '${name}' yet`,
-      hint: 'it appears here when a step starts it',
-    };
+    return placeholder(this.ui.session, lesson, monitor.current.get(this.ui.session));
   }
 
   /** Draw soon (many changes in one tick make one frame). */
@@ -264,11 +245,4 @@ export class Presenter {
     this.lastFrame = frame;
     screen.draw(frame.regions);
   }
-}
-
-function overlaps(
-  a: { x: number; y: number; width: number; height: number },
-  b: { x: number; y: number; width: number; height: number },
-): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }

@@ -1,5 +1,7 @@
 import type { EngineState } from '../engine/machine.js';
+import type { Lesson } from '../lesson/model.js';
 import type { SessionLiveness } from './components.js';
+import type { TerminalContent } from './frame.js';
 
 /**
  * When the terminal pane may change session, and how the lesson's windows are kept at its size.
@@ -70,4 +72,38 @@ export function fitCommands(
 /** The engine is doing nothing: no run, no step, no reset. */
 export function engineIdle(engine: EngineState): boolean {
   return engine.run === null && engine.activity.kind === 'idle';
+}
+
+/**
+ * What to do now: the window fits to run (only while the engine is idle), and whether to show the
+ * session the UI wants (it exists, the client shows another one, and that is safe).
+ */
+export function planSync(
+  wanted: string,
+  engine: EngineState,
+  live: ReadonlyMap<string, SessionLiveness>,
+  client: { session: string | null; size: PaneSize },
+): { fit: string[][]; show: boolean } {
+  const fit = engineIdle(engine) ? fitCommands(live, client.size, client.session) : [];
+  const show =
+    client.session !== wanted &&
+    live.get(wanted)?.exists === true &&
+    safeToShow(wanted, engine, live, client.size);
+  return { fit, show };
+}
+
+/** What the terminal pane says while the client does not show the session it should. */
+export function placeholder(
+  session: string,
+  lesson: Lesson,
+  live: SessionLiveness | undefined,
+): TerminalContent {
+  const component = Object.values(lesson.components).find((c) => c.session === session);
+  const name = component?.name ?? session;
+  if (live?.exists) return { kind: 'absent', reason: `${name}: its command is being typed…` };
+  return {
+    kind: 'absent',
+    reason: component ? `${name} is not started yet` : `no session '${name}' yet`,
+    hint: 'it appears here when a step starts it',
+  };
 }

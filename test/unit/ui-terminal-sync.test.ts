@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SessionLiveness } from '../../src/ui/components.js';
-import { engineIdle, fitCommands, fitsPane, safeToShow } from '../../src/ui/terminal-sync.js';
+import {
+  engineIdle,
+  fitCommands,
+  fitsPane,
+  placeholder,
+  planSync,
+  safeToShow,
+} from '../../src/ui/terminal-sync.js';
 import { engineAfter, fixtureLesson } from './ui-fixtures.js';
 
 const lesson = fixtureLesson('cluster');
@@ -55,4 +62,37 @@ test('windows are brought to the pane size with no status line, except the one t
     ['set-option', '-t', '=containerd:', 'status', 'off'],
   ]);
   assert.deepEqual(fitCommands(new Map([['etcd', fitted]]), size, null), []);
+});
+
+test('planSync: fit windows only while idle; show the wanted session when it exists and it is safe', () => {
+  const idle = engineAfter(lesson);
+  const typing = engineAfter(lesson, [{ type: 'run-step' }, { type: 'step-started', step: 0, at: 1 }]);
+  const live = new Map<string, SessionLiveness>([
+    ['shell', fitted],
+    ['etcd', big],
+  ]);
+  const idlePlan = planSync('etcd', idle, live, { session: 'shell', size });
+  assert.equal(idlePlan.show, true);
+  assert.equal(idlePlan.fit.length, 3, 'etcd: status off, resize, unpin');
+  const typingPlan = planSync('etcd', typing, live, { session: 'shell', size });
+  assert.deepEqual(typingPlan, { fit: [], show: false }, 'nothing while the engine types into etcd');
+  assert.equal(planSync('shell', idle, live, { session: 'shell', size }).show, false, 'already shown');
+  assert.equal(
+    planSync('kube-apiserver', idle, live, { session: 'shell', size }).show,
+    false,
+    'no such session yet',
+  );
+});
+
+test('the pane says why it shows nothing', () => {
+  assert.deepEqual(placeholder('etcd', lesson, undefined), {
+    kind: 'absent',
+    reason: 'etcd is not started yet',
+    hint: 'it appears here when a step starts it',
+  });
+  assert.deepEqual(placeholder('etcd', lesson, big), {
+    kind: 'absent',
+    reason: 'etcd: its command is being typed…',
+  });
+  assert.match(JSON.stringify(placeholder('other', lesson, undefined)), /no session 'other' yet/);
 });
