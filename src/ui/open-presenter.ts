@@ -52,14 +52,31 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     sessionsOf(lesson, state).map((s) => machine.terminal.ensureSession(s).catch(() => undefined)),
   );
 
-  // The screen, the terminal and the monitor call the presenter, which needs them first.
+  // The screen, the terminal and the monitor call the presenter, which needs them first. A bug in one
+  // of those calls ends the presenter through `crashed`, so the terminal is always given back sane.
   const ref: { presenter?: Presenter } = {};
+  let crash: (error: unknown) => void = () => undefined;
+  const crashed = new Promise<never>((_, reject) => (crash = reject));
+  const guard =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        fn(...args);
+      } catch (error) {
+        crash(error);
+      }
+    };
   const screen = new PresenterScreen(options.streams, {
-    onKey: (name, sequence) => ref.presenter?.onKey(name, sequence),
-    onResize: () => ref.presenter?.onResize(),
+    onKey: guard((name: string, sequence: string) => ref.presenter?.onKey(name, sequence)),
+    onResize: guard(() => ref.presenter?.onResize()),
   });
   const terminal = new LiveTerminal(
-    { socket: machine.tmux.socket, cols: 80, rows: 24, onFrame: () => ref.presenter?.onTerminalFrame() },
+    {
+      socket: machine.tmux.socket,
+      cols: 80,
+      rows: 24,
+      onFrame: guard(() => ref.presenter?.onTerminalFrame()),
+    },
     realTerminalDeps(tmux),
   );
   const monitor = new SessionMonitor(
@@ -68,7 +85,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
       listPanes: () => tmux(['list-panes', '-a', '-F', PANES_FORMAT]),
       now: Date.now,
     },
-    () => ref.presenter?.onSessions(),
+    guard(() => ref.presenter?.onSessions()),
   );
   const presenter = new Presenter({ lesson, engine, keymap, screen, terminal, monitor, tmux });
   ref.presenter = presenter;
@@ -83,7 +100,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
       onSignal = () => resolve('quit');
       for (const s of signals) process.on(s, onSignal);
     });
-    exit = await Promise.race([ended, bySignal]);
+    exit = await Promise.race([ended, bySignal, crashed]);
   } finally {
     if (onSignal) for (const s of signals) process.off(s, onSignal);
     presenter.stop();
