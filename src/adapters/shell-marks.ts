@@ -66,6 +66,10 @@ export function lineCycle(text: string): LineCycle | undefined {
     else if (mark.kind === 'command-end' && !commandEnd) commandEnd = mark;
     else if (mark.kind === 'continuation' && !commandStart) return { kind: 'continuation', end: mark.end };
     else if (mark.kind === 'prompt') {
+      // PROMPT_COMMAND prints D before every real prompt, even after an empty line; readline redraws its
+      // prompt (a window resized while a line is typed) without it. A prompt with no D before it is a
+      // redraw, not the end of the line.
+      if (!commandEnd) continue;
       const ran = commandStart !== undefined && commandEnd !== undefined;
       const output = ran ? cleanOutput(text.slice(commandStart!.end, commandEnd!.start)) : '';
       return { kind: 'prompt', ran, status: ran ? (commandEnd!.status ?? 0) : 0, output, end: mark.end };

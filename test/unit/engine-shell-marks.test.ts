@@ -48,6 +48,14 @@ test('lineCycle: continuation, an empty or comment line, not finished yet', () =
   assert.equal(failed?.kind === 'prompt' && failed.status, 1);
 });
 
+test('lineCycle: a prompt redrawn by a resize (no D mark before it) does not end the line', () => {
+  const redraw = `\r\x1b[K\r${prompt}`;
+  assert.equal(lineCycle(`${redraw}sleep 5\r\n${C}`), undefined);
+  assert.equal(lineCycle(`sleep 5\r\n${redraw}`), undefined);
+  const done = lineCycle(`${redraw}false\r\n${C}${D(1)}${prompt}`);
+  assert.deepEqual(done && done.kind === 'prompt' && [done.ran, done.status], [true, 1]);
+});
+
 test('commandStartOffset points just past the C mark; shellIdle reads the last mark', () => {
   const text = `etcd --x\r\n${C}{"level":"info"}`;
   assert.equal(text.slice(commandStartOffset(text)!), '{"level":"info"}');
