@@ -18,4 +18,6 @@ function time(args) {
 }
 console.log(`node -e 0             ${time(['-e', '0'])}`);
 console.log(`demystify --help      ${time(['dist/src/cli/bin.js', '--help'])}`);
-console.log(`demystify lint        ${time(['dist/src/cli/bin.js', 'lint', 'test/fixtures/lessons/minimal.md'])}`);
+console.log(
+  `demystify lint        ${time(['dist/src/cli/bin.js', 'lint', 'test/fixtures/lessons/minimal.md'])}`,
+);

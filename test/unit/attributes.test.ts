@@ -8,7 +8,12 @@ const table: { info: string; lang: string; step: boolean; entries?: [string, str
     { info: '', lang: '', step: false, entries: [] },
     { info: 'bash { name=etcd }', lang: 'bash', step: true, entries: [['name', 'etcd']] },
     // A regular expression keeps its backslashes; only \" and \\ are escapes.
-    { info: 'bash { expect="output=/v1\\.36\\d/" }', lang: 'bash', step: true, entries: [['expect', 'output=/v1\\.36\\d/']] },
+    {
+      info: 'bash { expect="output=/v1\\.36\\d/" }',
+      lang: 'bash',
+      step: true,
+      entries: [['expect', 'output=/v1\\.36\\d/']],
+    },
     { info: 'bash { name="a\\\\b" }', lang: 'bash', step: true, entries: [['name', 'a\\b']] },
     {
       info: 'sh {name=a session=etcd}',
