@@ -1,21 +1,10 @@
+import { freePort } from '../helpers/ports.js';
+export { freePort };
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, REPO_ROOT } from '../helpers/snapshot.js';
-
-/** A free TCP port on 127.0.0.1, chosen by the kernel (never a fixed one: tests run side by side). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** The real presenter, running in a pane of a private tmux server (never the user's). */
 export interface PresenterHarness {

@@ -1,7 +1,8 @@
+import { freePort } from '../helpers/ports.js';
+export { freePort };
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,20 +15,6 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = join(ROOT, 'dist/src/cli/bin.js');
 /** The engine's fixture lesson (etcd with TLS, containerd). */
 export const FIXTURE = join(ROOT, 'test/fixtures/lessons/engine-fixture.md');
-
-/** A TCP port free right now on 127.0.0.1 (tests run concurrently on this machine: never a fixed one). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** No process may have its working directory or command line in `dir`; the tmux server is gone. */
 export async function assertNothingLeft(dir: string): Promise<void> {

@@ -131,3 +131,28 @@ function failureText(name: string, chapter: string, session: string, outcome: St
 export function sessionOf(state: WorkdirState, component: string): string {
   return state.components[component]?.session ?? component;
 }
+
+/**
+ * Send one event that starts a run, print its progress (lines or NDJSON) until the engine is idle, and
+ * return the exit code. Ctrl-C starts no further step; the components keep running in tmux (see
+ * `demystify cleanup`).
+ */
+export async function driveEngine(
+  engine: Engine,
+  event: EngineEvent,
+  io: CliIo,
+  options: { json: boolean },
+): Promise<number> {
+  const stop = reportProgress(engine, io, options);
+  const onSigint = (): void => engine.dispatch({ type: 'stop' });
+  process.once('SIGINT', onSigint);
+  try {
+    engine.dispatch(event);
+    await engine.whenIdle();
+    await engine.flush();
+  } finally {
+    process.off('SIGINT', onSigint);
+    stop();
+  }
+  return reportEnd(engine, io, options);
+}

@@ -6,7 +6,7 @@ import { findChapterIndex } from '../../engine/plan.js';
 import { DemystifyError } from '../../errors.js';
 import type { CliIo } from '../context.js';
 import type { ReplayCommandOptions } from '../commands/replay.js';
-import { reportEnd, reportProgress, workdirRootFor } from './engine-common.js';
+import { driveEngine, workdirRootFor } from './engine-common.js';
 import { parseTyping } from './run.js';
 
 /**
@@ -30,17 +30,6 @@ export async function runReplay(chapterRef: string, opts: ReplayCommandOptions, 
     ...(state ? { options: state.options } : {}),
     typing,
   });
-  const json = opts.json === true;
-  const stop = reportProgress(engine, io, { json });
-  const onSigint = (): void => engine.dispatch({ type: 'stop' });
-  process.once('SIGINT', onSigint);
-  try {
-    engine.dispatch({ type: 'replay-chapter', chapter, run: opts.run !== false, headless: true });
-    await engine.whenIdle();
-    await engine.flush();
-  } finally {
-    process.off('SIGINT', onSigint);
-    stop();
-  }
-  return reportEnd(engine, io, { json });
+  const event = { type: 'replay-chapter', chapter, run: opts.run !== false, headless: true } as const;
+  return driveEngine(engine, event, io, { json: opts.json === true });
 }

@@ -7,7 +7,8 @@ import { UsageError } from '../../errors.js';
 import { parseSetFlags } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { RunCommandOptions } from '../commands/run.js';
-import { reportEnd, reportProgress, workdirRootFor } from './engine-common.js';
+import { driveEngine, workdirRootFor } from './engine-common.js';
+import type { EngineEvent } from '../../engine/machine.js';
 import { prepareIsolation } from './isolation.js';
 
 /** Check a `--typing` value. */
@@ -36,23 +37,11 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
     options: parseSetFlags(opts.set),
     typing,
   });
-  const json = opts.json === true;
-  const stop = reportProgress(engine, io, { json });
-  // Ctrl-C: start no further step; the components keep running in tmux (see `demystify cleanup`).
-  const onSigint = (): void => engine.dispatch({ type: 'stop' });
-  process.once('SIGINT', onSigint);
-  try {
-    engine.dispatch({
-      type: 'run',
-      ...(from === undefined ? {} : { from }),
-      ...(to === undefined ? {} : { to }),
-      headless: true,
-    });
-    await engine.whenIdle();
-    await engine.flush();
-  } finally {
-    process.off('SIGINT', onSigint);
-    stop();
-  }
-  return reportEnd(engine, io, { json });
+  const event: EngineEvent = {
+    type: 'run',
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    headless: true,
+  };
+  return driveEngine(engine, event, io, { json: opts.json === true });
 }
