@@ -1,6 +1,8 @@
 import { load } from 'js-yaml';
 import { diagnosticAt, type LessonDiagnostic } from './diagnostics.js';
-import type { ArtifactSpec, Component, ImageSpec, Lesson, LessonOption, Probe, SourcePos } from './model.js';
+import { artifacts, images } from './front-matter-artifacts.js';
+import { isObj, str, type Report } from './yaml-values.js';
+import type { Component, Lesson, LessonOption, Probe, SourcePos } from './model.js';
 import { parseProbe } from './probes.js';
 
 /** The lesson's header: everything the front matter declares. */
@@ -34,11 +36,6 @@ const KNOWN_KEYS = new Set([
   'reset',
   'isolate',
 ]);
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 
 /** Parse and validate the front matter. Never throws: problems become diagnostics. */
 export function parseFrontMatter(
@@ -138,8 +135,6 @@ export function parseFrontMatter(
   return { header, diagnostics, bodyOffset };
 }
 
-type Report = (path: string, message: string) => void;
-
 function stringMap(value: unknown, path: string, report: Report): Record<string, string> {
   if (value === undefined) return {};
   if (!isObj(value)) {
@@ -215,68 +210,6 @@ function options(value: unknown, report: Report): Record<string, LessonOption> {
     };
   }
   return out;
-}
-
-function artifacts(
-  value: unknown,
-  versions: Record<string, string>,
-  keyPos: (p: string) => SourcePos,
-  report: Report,
-): ArtifactSpec[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    report('artifacts', "'artifacts' must be a list");
-    return [];
-  }
-  const out: ArtifactSpec[] = [];
-  value.forEach((raw, i) => {
-    const spec = isObj(raw) ? raw : {};
-    const name = str(spec.name) ?? '';
-    const where = `artifacts`;
-    const version = (str(spec.version) ?? '').replace(
-      /\$\{versions\.([A-Za-z0-9_-]+)\}/g,
-      (m, k: string) => versions[k] ?? m,
-    );
-    const extract = isObj(spec.extract)
-      ? Object.fromEntries(Object.entries(spec.extract).map(([k, v]) => [k, String(v)]))
-      : {};
-    if (!name || !str(spec.url) || !version)
-      report(where, `artifact ${i + 1} needs 'name', 'version' and 'url'`);
-    if (version.includes('${'))
-      report(where, `artifact '${name}' version '${version}' names an unknown version`);
-    if (Object.keys(extract).length === 0)
-      report(where, `artifact '${name}' needs 'extract' (archive path: installed name, or '.': name)`);
-    const sha = isObj(spec.sha256)
-      ? Object.fromEntries(Object.entries(spec.sha256).map(([k, v]) => [k, String(v)]))
-      : undefined;
-    if (!sha && !str(spec.sha256Url))
-      report(where, `artifact '${name}' needs 'sha256Url' or pinned 'sha256' digests`);
-    out.push({
-      name,
-      version,
-      url: str(spec.url) ?? '',
-      extract,
-      pos: keyPos(where),
-      ...(str(spec.sha256Url) ? { sha256Url: str(spec.sha256Url) } : {}),
-      ...(sha ? { sha256: sha } : {}),
-      ...(str(spec.dest) ? { dest: str(spec.dest) } : {}),
-    });
-  });
-  return out;
-}
-
-function images(value: unknown, keyPos: (p: string) => SourcePos, report: Report): ImageSpec[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    report('images', "'images' must be a list");
-    return [];
-  }
-  return value.map((raw) => {
-    const spec: Obj = isObj(raw) ? raw : { ref: raw };
-    const ref = str(spec.ref) ?? '';
-    if (!ref) report('images', "every image needs a 'ref'");
-    return { ref, ...(str(spec.url) ? { url: str(spec.url) } : {}), pos: keyPos('images') };
-  });
 }
 
 /**
