@@ -88,10 +88,10 @@ export async function loadKubeconfigInput(
   source: KubeconfigSource,
   fs: PkiFs = nodePkiFs,
 ): Promise<KubeconfigInput> {
-  const [caPem, certPem, keyPem] = await Promise.all([
-    readRequired(fs, source.caPath),
-    readRequired(fs, source.certPath),
-    readRequired(fs, source.keyPath),
+  const [caPem, certPem, keyPem] = await readAllRequired(fs, [
+    source.caPath,
+    source.certPath,
+    source.keyPath,
   ]);
   const ca = parseCertFile(source.caPath, caPem);
   const cert = parseCertFile(source.certPath, certPem);
@@ -169,12 +169,24 @@ export async function writeComponentKubeconfigs(
   return files;
 }
 
-async function readRequired(fs: PkiFs, path: string): Promise<string> {
-  const text = await fs.read(path);
-  if (text === undefined) {
-    throw new DemystifyError('PKI_FILE_MISSING', `${path} does not exist`, {
-      hint: 'run demystify pki first (with --profile per-component for one kubeconfig per component)',
-    });
+/**
+ * Read every file; when some are missing, one error names them all, in the order given (the reads run
+ * together, and the first to fail must not decide what the user is told).
+ */
+async function readAllRequired<T extends string[]>(
+  fs: PkiFs,
+  paths: [...T],
+): Promise<{ [K in keyof T]: string }> {
+  const texts = await Promise.all(paths.map((path) => fs.read(path)));
+  const missing = paths.filter((_, i) => texts[i] === undefined);
+  if (missing.length > 0) {
+    throw new DemystifyError(
+      'PKI_FILE_MISSING',
+      `${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`,
+      {
+        hint: 'run demystify pki first (with --profile per-component for one kubeconfig per component)',
+      },
+    );
   }
-  return text;
+  return texts as { [K in keyof T]: string };
 }
