@@ -65,12 +65,18 @@ export function formatFigures({ received, total, speed }: ProgressFigures): stri
   } else {
     parts.push(formatBytes(received));
   }
-  if (speed !== undefined) {
-    parts.push(`${formatBytes(speed)}/s`);
-    if (total !== undefined && speed > 0 && received < total)
-      parts.push(`${formatDuration(((total - received) / speed) * 1000)} left`);
-  }
+  parts.push(...speedParts({ received, total, speed }));
   return parts.join('  ');
+}
+
+/** The speed and the time left, when the speed is known. */
+function speedParts({ received, total, speed }: ProgressFigures): string[] {
+  if (speed === undefined) return [];
+  const left = total !== undefined && speed > 0 && received < total;
+  return [
+    `${formatBytes(speed)}/s`,
+    ...(left ? [`${formatDuration(((total - received) / speed) * 1000)} left`] : []),
+  ];
 }
 
 /** The short form for a live bar: `42% 12.3/29.1 MiB 4.5 MiB/s 4 s left`. */
@@ -84,11 +90,7 @@ export function formatCompactFigures({ received, total, speed }: ProgressFigures
   } else {
     parts.push(formatBytes(received));
   }
-  if (speed !== undefined) {
-    parts.push(`${formatBytes(speed)}/s`);
-    if (total !== undefined && speed > 0 && received < total)
-      parts.push(`${formatDuration(((total - received) / speed) * 1000)} left`);
-  }
+  parts.push(...speedParts({ received, total, speed }));
   return parts.join(' ');
 }
 
