@@ -2,12 +2,13 @@ import { Marked, type MarkedExtension, type Tokens } from 'marked';
 import { markedTerminal } from 'marked-terminal';
 import { stripAnsi, truncateAnsi, visibleWidth } from './ansi.js';
 import { carryStyles, wrapAnsi } from './ansi-wrap.js';
+import { renderTable } from './markdown-table.js';
 import type { Theme } from './theme.js';
 
 /**
  * Markdown for the terminal: marked-terminal on marked does the work (headings, emphasis, lists,
  * tables, quotes); this module fixes what a pane needs on top of it: a fixed width that every line
- * respects (long list items and tables are wrapped or cut, not left to overflow), styles that do not
+ * respects (long list items wrapped, tables drawn to the width with their cells wrapped), styles that do not
  * depend on the global chalk, links written out as `text (url)` rather than OSC 8 escapes, and lines that
  * each stand alone.
  */
@@ -64,6 +65,17 @@ function parserFor(theme: Theme, width: number): Marked {
         // code spans: parse its inline tokens instead.
         text(token: Tokens.Text | Tokens.Escape): string {
           return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : token.text;
+        },
+        // Tables are drawn to the pane's width, long cells wrapped in their column.
+        table(token: Tokens.Table): string {
+          const cell = (c: Tokens.TableCell): string => this.parser.parseInline(c.tokens);
+          const header = token.header.map((c) => theme.strong(cell(c)));
+          return `${renderTable(
+            header,
+            token.rows.map((r) => r.map(cell)),
+            width,
+            visibleWidth,
+          )}\n\n`;
         },
         link(token: Tokens.Link): string {
           const text = this.parser.parseInline(token.tokens);
