@@ -2,6 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,22 +10,23 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { c as createTar } from 'tar';
 import { detectArch } from '../../src/adapters/fetch/arch.js';
-import { artifactCachePath } from '../../src/adapters/fetch/cache.js';
 import { resolveArtifact } from '../../src/adapters/fetch/resolve.js';
 import { namespaceName } from '../../src/adapters/netns-address.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { removeNamespace, TestHost } from './isolation-helpers.js';
 
-// The built-in lesson's first chapters for real, headless: `demystify fetch` (from a prepared download
-// cache, offline), `demystify pki`, `demystify kubeconfig`, openssl and kubectl checks, then Debian's etcd
-// (given with --bin-dir, and behind the cache's stand-ins) with TLS, its health probe and etcdctl. The lesson isolates itself, so etcd listens
-// on its usual 2379 inside its own namespace; demystify runs inside a namespace the test creates to play
-// the host, so the machine's own network is never touched.
+// The built-in lesson's first chapters for real, headless: `demystify fetch` downloading from a local
+// mirror (DEMYSTIFY_MIRROR: a static server in the test host's namespace, reached by the isolated node
+// through its host end), `demystify pki`, `demystify kubeconfig`, openssl and kubectl checks, then Debian's
+// etcd (given with --bin-dir) with TLS, its health probe and etcdctl. The lesson isolates itself, so etcd
+// listens on its usual 2379 inside its own namespace; demystify runs inside a namespace the test creates
+// to play the host, so the machine's own network is never touched.
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'dist/src/cli/bin.js');
 const LESSON = join(ROOT, 'lessons/demystify-kubernetes.en.md');
 const LESSON_ID = 'demystify-kubernetes';
+const STATIC_SERVER = join(ROOT, 'test/helpers/static-server.mjs');
 
 const cleanups: (() => Promise<void>)[] = [];
 /** Namespaces this file creates: none may be left once it is done (other tests may add their own meanwhile). */
@@ -55,15 +57,16 @@ function standIn(installedName: string): string {
 }
 
 /**
- * A download cache holding every artifact of the lesson as a verified entry, so the lesson's own
- * `demystify fetch` step installs without any network (as it would from a bundle loaded offline).
+ * A mirror of the lesson's release files: every artifact (test stand-ins, see above) at the path of its
+ * official URL, and its checksum file at the path of its `sha256Url`, as the projects publish them.
  */
-async function prepareCache(cacheDir: string): Promise<void> {
+async function prepareMirror(mirrorDir: string): Promise<number> {
   const { lesson } = parseLesson(await readFile(LESSON, 'utf8'), LESSON);
   const arch = detectArch();
+  let files = 0;
   for (const spec of lesson.artifacts) {
     const artifact = resolveArtifact(spec, { arch });
-    const path = artifactCachePath(cacheDir, artifact);
+    const path = join(mirrorDir, new URL(artifact.url).pathname);
     await mkdir(dirname(path), { recursive: true });
     if (artifact.archive) {
       const tree = await mkdtemp(join(tmpdir(), 'dm-headless-tree-'));
@@ -79,8 +82,32 @@ async function prepareCache(cacheDir: string): Promise<void> {
     const sha256 = createHash('sha256')
       .update(await readFile(path))
       .digest('hex');
-    await writeFile(`${path}.sha256`, `${sha256}\n`);
+    const sums = join(mirrorDir, new URL(artifact.sha256Url ?? `${artifact.url}.sha256`).pathname);
+    await mkdir(dirname(sums), { recursive: true });
+    await writeFile(sums, `${sha256}  ${artifact.file}\n`, { flag: 'a' });
+    files++;
   }
+  return files;
+}
+
+/** Start the static server in the test host's namespace; resolves once it listens. */
+async function startMirror(
+  host: TestHost,
+  dir: string,
+  port: number,
+): Promise<{ pid: number; log: () => string }> {
+  const child = spawn(
+    host.prefix[0]!,
+    [...host.prefix.slice(1), process.execPath, STATIC_SERVER, dir, String(port)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  for (let i = 0; i < 100 && !out.includes('listening'); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(out, /listening/, 'the mirror did not start');
+  return { pid: child.pid!, log: () => out };
 }
 
 /** Processes whose working directory is inside `dir` (what a lesson leaves running if anything). */
@@ -102,10 +129,20 @@ test('the built-in lesson runs headless from the certificates to etcd, and clean
   const home = await mkdtemp(join(tmpdir(), 'dm-headless-'));
   const workdir = join(home, LESSON_ID);
   const cache = join(home, 'cache');
+  const mirrorDir = join(home, 'mirror');
+  // The node's address is given so that the mirror's address, the namespace's host end, is known.
+  const address = '10.200.77.2';
+  const mirrorUrl = 'http://10.200.77.1:8099';
   const binDir = join(home, 'debian-bin');
   const cli = (args: string[]) =>
     execa(host.prefix[0]!, [...host.prefix.slice(1), process.execPath, BIN, ...args], {
-      env: { ...process.env, DEMYSTIFY_HOME: home, XDG_CACHE_HOME: cache, LANG: 'C.UTF-8' },
+      env: {
+        ...process.env,
+        DEMYSTIFY_HOME: home,
+        XDG_CACHE_HOME: cache,
+        DEMYSTIFY_MIRROR: mirrorUrl,
+        LANG: 'C.UTF-8',
+      },
       reject: false,
       timeout: 240_000,
     });
@@ -115,7 +152,15 @@ test('the built-in lesson runs headless from the certificates to etcd, and clean
     await removeNamespace(namespaceName(workdir));
     await rm(home, { recursive: true, force: true });
   });
-  await prepareCache(join(cache, 'demystify'));
+  const artifacts = await prepareMirror(mirrorDir);
+  const mirror = await startMirror(host, mirrorDir, 8099);
+  cleanups.push(async () => {
+    try {
+      process.kill(mirror.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  });
   await mkdir(binDir, { recursive: true });
   for (const program of ['etcd', 'etcdctl']) await symlink(`/usr/bin/${program}`, join(binDir, program));
   await chmod(home, 0o755);
@@ -130,6 +175,8 @@ test('the built-in lesson runs headless from the certificates to etcd, and clean
     'etcd',
     '--bin-dir',
     binDir,
+    '--address',
+    address,
     '--json',
   ]);
   assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
@@ -143,8 +190,17 @@ test('the built-in lesson runs headless from the certificates to etcd, and clean
     )
     .filter((e) => e.event === 'step-finished');
   const outcome = (step: string): string | undefined => finished.find((e) => e.step === step)?.outcome?.kind;
-  // Prerequisites are fast-forwarded: fetch runs (offline, from the cache), its checks are skipped.
+  // Prerequisites are fast-forwarded: fetch runs (from the mirror), its checks are skipped.
   assert.equal(outcome('fetch'), 'ok');
+  const downloads = mirror
+    .log()
+    .split('\n')
+    .filter((line) => / 200$/.test(line) && !/sha256|SHA256SUMS/.test(line));
+  assert.equal(
+    downloads.length,
+    artifacts,
+    `every artifact downloaded once from the mirror:\n${mirror.log()}`,
+  );
   assert.equal(outcome('doctor'), 'skipped');
   for (const step of [
     'pki',
