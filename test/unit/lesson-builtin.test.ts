@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { resolveArtifact } from '../../src/adapters/fetch/resolve.js';
 import { buildPlan } from '../../src/engine/plan.js';
 import type { Plan } from '../../src/engine/plan-model.js';
-import { PLAN_SCHEMA } from '../../src/cli/actions/plan.js';
+import { planJson } from '../../src/cli/actions/plan.js';
 import { lintLesson } from '../../src/lesson/lint.js';
 import type { Lesson } from '../../src/lesson/model.js';
 import { parseLesson } from '../../src/lesson/parse.js';
@@ -60,10 +60,7 @@ for (const lang of LANGS) {
     const { lesson } = load(lang);
     // Not as root, so the snapshot shows which steps are typed with sudo, whoever runs the tests.
     const plan = buildPlan(lesson, { workdir: '/WORKDIR', asRoot: false });
-    matchSnapshot(
-      `plan-demystify-kubernetes.${lang}.json`,
-      `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan }, null, 2)}\n`,
-    );
+    matchSnapshot(`plan-demystify-kubernetes.${lang}.json`, planJson(plan));
   });
 }
 

@@ -19,8 +19,13 @@ export async function runPlan(ref: string | undefined, opts: PlanCommandOptions,
     options: parseSetFlags(opts.set),
     asRoot: process.getuid?.() === 0,
   });
-  io.stdout(opts.json ? `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan }, null, 2)}\n` : formatPlan(plan));
+  io.stdout(opts.json ? planJson(plan) : formatPlan(plan));
   return 0;
+}
+
+/** Exactly what `demystify plan --json` prints (docs/plan-schema.md). */
+export function planJson(plan: Plan): string {
+  return `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan }, null, 2)}\n`;
 }
 
 /** The plan as a person reads it: chapters, then each step with its session, command, probes and expectations. */
