@@ -16,6 +16,7 @@ import {
   startReleaseServer,
   type Release,
   type ReleaseServer,
+  bundleLesson,
 } from './fetch-server.js';
 
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
@@ -119,28 +120,7 @@ test('demystify bundle create, then bundle load offline, from the command line',
   const lesson = join(scratch, 'bundle-cli.md');
   await writeFile(
     lesson,
-    `---
-id: bundle-cli
-title: Bundle test
-artifacts:
-  - name: runc
-    version: "1.4.1"
-    url: ${server.url}/runc/v\${version}/runc.\${arch}
-    sha256Url: ${server.url}/runc/v\${version}/runc.\${arch}.sha256
-    extract: { ".": runc }
-images:
-  - ref: example.test/demo/app:1.0
-    url: ${server.url}/images/app-\${arch}.oci.tar
----
-
-# Bundle
-
-## One {#one}
-
-\`\`\`bash { name=hello }
-echo hello
-\`\`\`
-`,
+    bundleLesson('bundle-cli', server.url, 'example.test/demo/app:1.0', '/images/app-${arch}.oci.tar'),
   );
   const file = join(scratch, 'cli.tar.gz');
   const env = { DEMYSTIFY_MIRROR: '', DEMYSTIFY_HOME: join(scratch, 'home') };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { buildBusyboxOci } from './bundle-oci.js';
-import { buildRelease, startReleaseServer } from './fetch-server.js';
+import { buildRelease, startReleaseServer, bundleLesson } from './fetch-server.js';
 
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd') && existsSync('/bin/busybox');
@@ -66,28 +66,7 @@ test(
       const lesson = join(scratch, 'images.md');
       await writeFile(
         lesson,
-        `---
-id: images-test
-title: Images test
-artifacts:
-  - name: runc
-    version: "1.4.1"
-    url: ${server.url}/runc/v\${version}/runc.\${arch}
-    sha256Url: ${server.url}/runc/v\${version}/runc.\${arch}.sha256
-    extract: { ".": runc }
-images:
-  - ref: ${ref}
-    url: ${server.url}/images/busybox-\${arch}.oci.tar
----
-
-# Images
-
-## One {#one}
-
-\`\`\`bash { name=hello }
-echo hello
-\`\`\`
-`,
+        bundleLesson('images-test', server.url, ref, '/images/busybox-${arch}.oci.tar'),
       );
       const env = { DEMYSTIFY_MIRROR: '', DEMYSTIFY_HOME: join(scratch, 'home') };
       const file = join(scratch, 'bundle.tar');

@@ -173,3 +173,32 @@ export async function buildRelease(origin: string, version = '3.6.9'): Promise<R
   ];
   return { files, specs, digests };
 }
+
+/**
+ * A one-chapter lesson whose only artifact is the test release's runc and whose only image is an OCI
+ * archive served at `imagePath` (a template with `${arch}`), for the bundle tests.
+ */
+export function bundleLesson(id: string, origin: string, imageRef: string, imagePath: string): string {
+  return `---
+id: ${id}
+title: Bundle test ${id}
+artifacts:
+  - name: runc
+    version: "1.4.1"
+    url: ${origin}/runc/v\${version}/runc.\${arch}
+    sha256Url: ${origin}/runc/v\${version}/runc.\${arch}.sha256
+    extract: { ".": runc }
+images:
+  - ref: ${imageRef}
+    url: ${origin}${imagePath}
+---
+
+# Bundle
+
+## One {#one}
+
+\`\`\`bash { name=hello }
+echo hello
+\`\`\`
+`;
+}
