@@ -74,7 +74,9 @@ export async function machineStatus(machine: LessonMachine): Promise<ComponentSt
               ok: record?.readyAt !== undefined,
               detail: record?.readyAt !== undefined ? 'matched' : 'not seen',
             }
-          : await prober.probe(probe, { session, logOffset: 0, signal: AbortSignal.timeout(3000) });
+          : await askAgainOnFailure(() =>
+              prober.probe(probe, { session, logOffset: 0, signal: AbortSignal.timeout(3000) }),
+            );
       ok &&= result.ok;
       answers.push(`${probe.raw}: ${result.detail}`);
     }
@@ -86,4 +88,18 @@ export async function machineStatus(machine: LessonMachine): Promise<ComponentSt
     });
   }
   return out;
+}
+
+/**
+ * A probe that fails is asked twice more, 200 ms apart, before the component counts as not ready: a
+ * busy component answers "not now" for a moment (etcd's /health says 503 while a write is slow on a
+ * loaded machine), and `status` must not call that down.
+ */
+async function askAgainOnFailure<T extends { ok: boolean }>(ask: () => Promise<T>, tries = 3): Promise<T> {
+  let result = await ask();
+  for (let i = 1; i < tries && !result.ok; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    result = await ask();
+  }
+  return result;
 }
