@@ -53,6 +53,8 @@ export class Presenter {
   private readonly keys: Map<string, Action>;
   private readonly sessions: string[];
   private lastFrame: Frame | null = null;
+  /** A batch of window fits is running (they must not interleave). */
+  private fitting = false;
   private renderTimer: ReturnType<typeof setTimeout> | null = null;
   private clock: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -189,7 +191,14 @@ export class Presenter {
   private syncTerminal(): void {
     const { engine, terminal, monitor, tmux } = this.parts;
     const plan = planSync(this.ui.session, engine.getState(), monitor.current, terminal);
-    for (const command of plan.fit) void tmux(command).catch(() => undefined);
+    // In order, one after the other: `resize-window` pins a window's size and the `set-option -wu` after
+    // it unpins it; run side by side, the unpin could land first and leave the window pinned.
+    if (plan.fit.length > 0 && !this.fitting) {
+      this.fitting = true;
+      void (async () => {
+        for (const command of plan.fit) await tmux(command).catch(() => undefined);
+      })().finally(() => (this.fitting = false));
+    }
     if (plan.show) void terminal.show(this.ui.session);
   }
 
