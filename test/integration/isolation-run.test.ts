@@ -90,6 +90,9 @@ test('an isolated run: etcd on 2379 answers through exec, not on the host; clean
   const etcd = json.components.find((c) => c.name === 'etcd');
   assert.equal(etcd?.ready, true, 'status probes etcd inside the namespace');
   assert.match((await cli(host, home, ['status', LESSON_ID])).stdout, /isolated: network namespace/);
+  // The plan of an isolated work directory shows the node address a run there types.
+  const plan = await cli(host, home, ['plan', FIXTURE, '--workdir', workdir]);
+  assert.match(plan.stdout, new RegExp(`echo "node=${json.isolation.nodeAddress.replace(/\./g, '\\.')}"`));
 
   // Inside: etcd, the node address `${node.ip}` resolved to, the kube-proxy-like chains.
   const get = await cli(host, home, [

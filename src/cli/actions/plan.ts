@@ -1,4 +1,5 @@
 import { loadLesson } from '../../adapters/lesson-files.js';
+import { isolatedNode } from '../../adapters/netns-record.js';
 import { buildPlan } from '../../engine/plan.js';
 import type { Plan } from '../../engine/plan-model.js';
 import { lessonWorkdir, parseSetFlags } from '../common.js';
@@ -18,6 +19,8 @@ export async function runPlan(ref: string | undefined, opts: PlanCommandOptions,
     ...(opts.to ? { to: opts.to } : {}),
     options: parseSetFlags(opts.set),
     asRoot: process.getuid?.() === 0,
+    // An isolated work directory's node address, as a run there would use it for `${node.ip}`.
+    ...(await isolatedNode(workdir.root).then((node) => (node ? { node } : {}))),
   });
   io.stdout(opts.json ? planJson(plan) : formatPlan(plan));
   return 0;
