@@ -38,16 +38,7 @@ function applySgr(style, params) {
   const p = params.length ? params.split(';').map(Number) : [0];
   for (let i = 0; i < p.length; i++) {
     const c = p[i];
-    if (c === 0)
-      Object.assign(style, {
-        fg: null,
-        bg: null,
-        bold: false,
-        dim: false,
-        italic: false,
-        underline: false,
-        inverse: false,
-      });
+    if (c === 0) Object.assign(style, plainStyle());
     else if (c === 1) style.bold = true;
     else if (c === 2) style.dim = true;
     else if (c === 3) style.italic = true;
@@ -77,17 +68,14 @@ function applySgr(style, params) {
   }
 }
 
+/** The style of a cell with no SGR attribute set. */
+function plainStyle() {
+  return { fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, inverse: false };
+}
+
 /** Cells of one captured line: { ch, width, style }. */
 function cells(line) {
-  const style = {
-    fg: null,
-    bg: null,
-    bold: false,
-    dim: false,
-    italic: false,
-    underline: false,
-    inverse: false,
-  };
+  const style = plainStyle();
   const outCells = [];
   const re = /\x1b\[([0-9;]*)m|\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|([\s\S])/gu;
   for (const m of line.matchAll(re)) {

@@ -58,6 +58,20 @@ async function newHome(host: TestHost): Promise<string> {
   return home;
 }
 
+/** `demystify exec` of etcdctl inside the lesson's namespace: the key the fixture wrote, its work directory. */
+const GET_OWNER = [
+  'exec',
+  '--lesson',
+  LESSON_ID,
+  '--',
+  'etcdctl',
+  '--endpoints',
+  'http://127.0.0.1:2379',
+  'get',
+  'owner',
+  '--print-value-only',
+];
+
 /** Run demystify inside the test's host namespace. */
 function cli(host: TestHost, home: string, args: string[]) {
   return execa(host.prefix[0]!, [...host.prefix.slice(1), process.execPath, BIN, ...args], {
@@ -95,18 +109,7 @@ test('an isolated run: etcd on 2379 answers through exec, not on the host; clean
   assert.match(plan.stdout, new RegExp(`echo "node=${json.isolation.nodeAddress.replace(/\./g, '\\.')}"`));
 
   // Inside: etcd, the node address `${node.ip}` resolved to, the kube-proxy-like chains.
-  const get = await cli(host, home, [
-    'exec',
-    '--lesson',
-    LESSON_ID,
-    '--',
-    'etcdctl',
-    '--endpoints',
-    'http://127.0.0.1:2379',
-    'get',
-    'owner',
-    '--print-value-only',
-  ]);
+  const get = await cli(host, home, GET_OWNER);
   assert.equal(get.stdout.trim(), workdir);
   const health = await cli(host, home, [
     'exec',
@@ -169,22 +172,7 @@ test('two isolated lessons run at the same time on the same ports without collid
   const [a, b] = [await newHome(host), await newHome(host)];
   const runs = await Promise.all([a, b].map((home) => cli(host, home, ['run', FIXTURE, '--isolate'])));
   for (const run of runs) assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
-  const owners = await Promise.all(
-    [a, b].map((home) =>
-      cli(host, home, [
-        'exec',
-        '--lesson',
-        LESSON_ID,
-        '--',
-        'etcdctl',
-        '--endpoints',
-        'http://127.0.0.1:2379',
-        'get',
-        'owner',
-        '--print-value-only',
-      ]),
-    ),
-  );
+  const owners = await Promise.all([a, b].map((home) => cli(host, home, GET_OWNER)));
   assert.deepEqual(
     owners.map((o) => o.stdout.trim()),
     [join(a, LESSON_ID), join(b, LESSON_ID)],
