@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { Chapter, Lesson, Probe } from '../lesson/model.js';
+import { whenValues, type Chapter, type Lesson, type Probe } from '../lesson/model.js';
 import { parseProbe } from '../lesson/probes.js';
 import { resolveTemplates, type TemplateContext } from '../lesson/templates.js';
 import type { Plan, PlannedStep } from './plan-model.js';
@@ -126,7 +126,7 @@ function planChapter(
   const indices: number[] = [];
   for (const step of chapter.steps) {
     if (step.excludeFromRunAll) continue;
-    if (step.when && options[step.when.option] !== step.when.value) continue;
+    if (step.when && !whenValues(step.when).includes(options[step.when.option] ?? '')) continue;
     if (step.check && opts.checks === false) continue;
     const component = step.session === undefined ? undefined : lesson.components[step.session];
     const probes = step.ready.length > 0 ? step.ready : (component?.ready ?? []);

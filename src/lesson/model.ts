@@ -58,7 +58,10 @@ export interface Step {
   background: boolean;
   /** Runme's `excludeFromRunAll`: never run by `run`, only by hand. */
   excludeFromRunAll: boolean;
-  /** `when="option=value"`: the step runs only when the lesson option has that value. */
+  /**
+   * `when="option=value"`: the step runs only when the lesson option has that value; `option=a|b` when it
+   * has any of them (`value` keeps the text as written, see `whenValues`).
+   */
   when?: { option: string; value: string };
   /** The attribute-less code block right after the step: its expected output. */
   expectedOutput?: string;
@@ -148,4 +151,9 @@ export interface Lesson {
   /** The heading level that starts a chapter (default 2). */
   chapterLevel: number;
   chapters: Chapter[];
+}
+
+/** The values a step's `when` accepts: `a|b` is either. */
+export function whenValues(when: { value: string }): string[] {
+  return when.value.split('|');
 }

@@ -105,9 +105,13 @@ export function buildStepFields(entries: AttributeEntry[]): {
         break;
       }
       case 'when': {
-        const m = /^([A-Za-z0-9_-]+)=(\S+)$/.exec(value);
+        const m = /^([A-Za-z0-9_-]+)=([^\s|]+(?:\|[^\s|]+)*)$/.exec(value);
         if (!m)
-          problems.push({ entry, code: 'bad-attribute', message: `when='${value}' must be OPTION=VALUE` });
+          problems.push({
+            entry,
+            code: 'bad-attribute',
+            message: `when='${value}' must be OPTION=VALUE or OPTION=VALUE|VALUE`,
+          });
         else fields.when = { option: m[1] ?? '', value: m[2] ?? '' };
         break;
       }

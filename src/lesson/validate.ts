@@ -1,5 +1,5 @@
 import { diagnosticAt, type LessonDiagnostic } from './diagnostics.js';
-import type { Lesson, SourcePos, Step } from './model.js';
+import { whenValues, type Lesson, type SourcePos, type Step } from './model.js';
 import { findTemplates, TEMPLATE_NAMESPACES } from './templates.js';
 
 /** Structural checks every lesson must pass: ids, names, sessions, options and templates. Pure. */
@@ -58,12 +58,15 @@ function checkStep(lesson: Lesson, step: Step, source: string, report: Report): 
   if (step.when) {
     const option = lesson.options[step.when.option];
     if (!option) report(step.pos, 'unknown-option', `when: no lesson option '${step.when.option}'`);
-    else if (!option.values.includes(step.when.value)) {
-      report(
-        step.pos,
-        'unknown-option',
-        `when: option '${step.when.option}' has no value '${step.when.value}' (values: ${option.values.join(', ')})`,
-      );
+    else {
+      for (const value of whenValues(step.when)) {
+        if (option.values.includes(value)) continue;
+        report(
+          step.pos,
+          'unknown-option',
+          `when: option '${step.when.option}' has no value '${value}' (values: ${option.values.join(', ')})`,
+        );
+      }
     }
   }
   // The code starts on the line after the fence; templates are reported where they stand.

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { c as createTar } from 'tar';
 
 function digestOf(data: Buffer): string {
@@ -18,6 +18,10 @@ export async function buildBusyboxOci(options: {
   tag: string;
   arch: string;
   busybox?: string;
+  /** Extra files of the image (path inside the image → content). */
+  files?: Record<string, string>;
+  /** The image's command (default `/bin/sh`). */
+  cmd?: string[];
 }): Promise<Buffer> {
   const dir = await mkdtemp(join(tmpdir(), 'dm-oci-'));
   try {
@@ -25,14 +29,19 @@ export async function buildBusyboxOci(options: {
     await mkdir(join(rootfs, 'bin'), { recursive: true });
     await copyFile(options.busybox ?? '/bin/busybox', join(rootfs, 'bin', 'busybox'));
     await symlink('busybox', join(rootfs, 'bin', 'sh'));
+    for (const [path, content] of Object.entries(options.files ?? {})) {
+      await mkdir(join(rootfs, dirname(path)), { recursive: true });
+      await writeFile(join(rootfs, path), content);
+    }
     const layerFile = join(dir, 'layer.tar');
-    await createTar({ file: layerFile, cwd: rootfs, portable: true, noMtime: true }, ['bin']);
+    const top = [...new Set(['bin', ...Object.keys(options.files ?? {}).map((p) => p.split('/').filter(Boolean)[0]!)])];
+    await createTar({ file: layerFile, cwd: rootfs, portable: true, noMtime: true }, top);
     const layer = await readFile(layerFile);
     const config = Buffer.from(
       JSON.stringify({
         architecture: options.arch,
         os: 'linux',
-        config: { Cmd: ['/bin/sh'] },
+        config: { Cmd: options.cmd ?? ['/bin/sh'] },
         rootfs: { type: 'layers', diff_ids: [digestOf(layer)] },
         history: [{ created_by: 'demystify test: busybox-static' }],
       }),
