@@ -103,6 +103,7 @@ test('instant typing: here-documents arrive byte-exact, in one paste each; outco
   assert.equal(existsSync(join(workdir, 'should-not-exist')), false);
   // Each here-document went in whole: bash never showed a continuation prompt; no tmux buffer is left.
   const log = await readFile(join(workdir, 'logs', 'shell.log'), 'utf8');
+  assert.ok(log.includes('\x1b[?2004h'), 'bash asks for bracketed paste at its prompt');
   assert.ok(!log.includes('\x1b]133;A;k=s'), 'no continuation prompt in the log');
   assert.match(log, /through sudo/);
   assert.equal(await machine.tmux.run(['list-buffers']), '');
