@@ -16,7 +16,8 @@ set +H
 HISTFILE=${shellQuote(options.historyFile)}
 HISTSIZE=5000
 HISTCONTROL=ignorespace
-# Pasted text is not highlighted: the audience sees a command as if typed. Tabs in a paste stay tabs.
+# Bracketed paste: readline takes a pasted block of lines (a heredoc) whole, for Enter to accept at once,
+# and tabs in a paste stay tabs. Pasted text is not highlighted: the audience sees a command as if typed.
 bind 'set enable-bracketed-paste on' 2>/dev/null
 bind 'set enable-active-region off' 2>/dev/null
 # D;status: the last command ended (printed before every prompt, first thing, so $? is intact).

@@ -4,6 +4,7 @@ import { DemystifyError } from '../errors.js';
 import type { CommandResult } from '../engine/outcome.js';
 import type { Terminal, TypedCommand, Typing } from '../engine/ports.js';
 import { logSize, logTail, readLogFrom, waitForLog } from './session-log.js';
+import { chunkAt, type Chunk } from './shell-chunks.js';
 import { commandStartOffset, lineCycle, shellIdle } from './shell-marks.js';
 import type { Tmux } from './tmux.js';
 
@@ -26,7 +27,7 @@ export interface TerminalOptions {
 
 /**
  * The Terminal port on a private tmux server. Each session runs `bash --rcfile RC -i`; a command is
- * typed line by line exactly as written, and the prompt's marks in the session's log say when each
+ * typed exactly as written (a line, or a block bash reads as one command, at a time), and the prompt's marks in the session's log say when each
  * line ended and how (shell-marks.ts), so `cd` and `export` carry over as in a person's terminal.
  */
 export class TmuxTerminal implements Terminal {
@@ -90,6 +91,14 @@ export class TmuxTerminal implements Terminal {
     return { started, ended };
   }
 
+  /**
+   * Type the command's lines and follow the shell's cycles. Instant typing pastes a chunk at a time
+   * (shell-chunks.ts: a here-document, a quoted or `\`-continued line, in one bracketed paste and one
+   * Enter), so a 25-line heredoc costs one round trip instead of 25, each waiting for its continuation
+   * prompt. Separate commands are still typed one at a time, each waited for, so the first one that
+   * fails stops the step. Human typing, and lines after a chunk the lexer could not follow until bash
+   * is back at its prompt, go line by line as a person types them, each continuation prompt awaited.
+   */
   private async typeLines(
     session: string,
     lines: string[],
@@ -99,10 +108,15 @@ export class TmuxTerminal implements Terminal {
     const logFile = this.logFile(session);
     let exitStatus = 0;
     const outputs: string[] = [];
-    for (const [i, line] of lines.entries()) {
+    // Whether the next line starts outside any quote or here-document, as the lexer knows it.
+    let clean = true;
+    for (let i = 0; i < lines.length;) {
+      const chunk: Chunk =
+        options.typing === 'instant' && clean ? chunkAt(lines, i) : { end: i + 1, lost: !clean };
       const before = await logSize(logFile);
-      await this.options.tmux.typeLine(session, line, options.typing);
-      if (i === lines.length - 1) {
+      await this.options.tmux.typeLine(session, lines.slice(i, chunk.end).join('\n'), options.typing);
+      i = chunk.end;
+      if (i === lines.length) {
         void waitForLog(
           logFile,
           before,
@@ -117,6 +131,8 @@ export class TmuxTerminal implements Terminal {
         );
       }
       const cycle = await waitForLog(logFile, before, lineCycle, options.signal);
+      // Back at the prompt, bash starts afresh; still reading, it is where the lexer left it (if known).
+      clean = cycle.kind === 'prompt' || !chunk.lost;
       if (cycle.kind === 'continuation' || !cycle.ran) continue;
       outputs.push(cycle.output);
       exitStatus = cycle.status;

@@ -158,36 +158,24 @@ export class Tmux {
   }
 
   /**
-   * Type one line (no newline in it) and press Enter. Instant: one bracketed paste, so tabs and any
-   * byte arrive exactly as written. Human: key by key with a small random delay.
+   * Type text and press Enter. Instant: one bracketed paste, so tabs and any byte arrive exactly as
+   * written, and several lines reach bash as one block (see {@link pasteAndEnter}). Human: key by key
+   * with a small random delay; the text is one line then (the terminal types lines one by one).
    */
   async typeLine(name: string, line: string, speed: TypingSpeed): Promise<void> {
     if (speed === 'instant' || line.length === 0) {
-      if (line.length > 0) await this.paste(name, line);
-      await this.sendKeys(name, 'Enter');
+      await this.pasteAndEnter(name, line);
       return;
     }
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const delay = this.options.keyDelayMs ?? 35;
+    const keys = ['send-keys', '-t', `=${name}:`];
     for (const char of line) {
       const code = char.codePointAt(0) ?? 0;
       // Hex keys avoid tmux's own parsing (a lone ';' separates commands); a tab is quoted (C-v) so
       // readline inserts it instead of completing; anything else is pasted.
-      if (char === '\t')
-        await this.run([
-          'send-keys',
-          '-t',
-          `=${name}:`,
-          'C-v',
-          ';',
-          'send-keys',
-          '-t',
-          `=${name}:`,
-          '-H',
-          '09',
-        ]);
-      else if (code >= 0x20 && code < 0x7f)
-        await this.run(['send-keys', '-t', `=${name}:`, '-H', code.toString(16)]);
+      if (char === '\t') await this.run([...keys, 'C-v', ';', ...keys, '-H', '09']);
+      else if (code >= 0x20 && code < 0x7f) await this.run([...keys, '-H', code.toString(16)]);
       else await this.paste(name, char);
       await sleep(Math.round(delay * (0.5 + Math.random())));
     }
@@ -195,11 +183,27 @@ export class Tmux {
     await this.sendKeys(name, 'Enter');
   }
 
+  /**
+   * Paste text into a session and press Enter, in one tmux command list (one process instead of three:
+   * load-buffer waits for its stdin before the next command runs). The paste is bracketed, as bash asks
+   * for at its prompt, so readline inserts a block of lines whole (tmux sends each newline as a carriage
+   * return, which readline's bracketed paste reads back as a newline) and the Enter after it accepts the
+   * block; `-d` deletes the buffer. Empty text: just Enter.
+   */
+  async pasteAndEnter(name: string, text: string): Promise<void> {
+    const target = `=${name}:`;
+    if (text.length === 0) return this.sendKeys(name, 'Enter');
+    const buffer = `demystify-${process.pid}-${this.buffers++}`;
+    const load = ['load-buffer', '-b', buffer, '-'];
+    const paste = ['paste-buffer', '-p', '-d', '-b', buffer, '-t', target];
+    await this.run([...load, ';', ...paste, ';', 'send-keys', '-t', target, 'Enter'], { input: text });
+  }
+
   /** Paste text into a session (bracketed when the program asked for it, as bash does). */
   async paste(name: string, text: string): Promise<void> {
     const buffer = `demystify-${process.pid}-${this.buffers++}`;
-    await this.run(['load-buffer', '-b', buffer, '-'], { input: text });
-    await this.run(['paste-buffer', '-p', '-d', '-b', buffer, '-t', `=${name}:`]);
+    const paste = ['paste-buffer', '-p', '-d', '-b', buffer, '-t', `=${name}:`];
+    await this.run(['load-buffer', '-b', buffer, '-', ';', ...paste], { input: text });
   }
 
   /** End one session (its processes get SIGHUP). Missing session: nothing to do. */

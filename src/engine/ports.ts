@@ -19,8 +19,9 @@ export interface TypedCommand {
    */
   started: Promise<{ logOffset: number }>;
   /**
-   * Resolves when the shell is back at its prompt. A command of several lines is typed line by line;
-   * typing stops at the first line that fails, whose status is the result (as `set -e` would).
+   * Resolves when the shell is back at its prompt. A command of several lines is typed one shell
+   * command at a time (a here-document or a continued line is one); typing stops at the first one that
+   * fails, whose status is the result (as `set -e` would).
    */
   ended: Promise<CommandResult>;
 }
