@@ -18,15 +18,12 @@ import { DemystifyError } from '../../errors.js';
  * - a symbolic link: followed (link after link) to what it names, and the rules above apply to that; the
  *   link itself stays. Like the kernel's `fs.protected_symlinks`, a link owned by another user in a sticky
  *   world-writable folder (`/tmp`) is not followed (`WRITE_UNSAFE_LINK`): as root on a shared machine,
- *   that is how someone else would make demystify overwrite a file of theirs choosing.
+ *   that is how someone else would make demystify overwrite a file of their choosing.
  */
 
 /** What can be written: text (UTF-8), bytes, or chunks of either (a stream), written as they come. */
 export type FileData =
-  | string
-  | Uint8Array
-  | Iterable<string | Uint8Array>
-  | AsyncIterable<string | Uint8Array>;
+  string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 
 /** How to write. */
 export interface WriteFileOptions {
@@ -59,7 +56,8 @@ export async function writeFileSafely(
   if (options.parents) await mkdir(dirname(path), { recursive: true });
   const target = await resolveWriteTarget(path);
   const info = await lstatOrUndefined(target);
-  if (!info || info.isFile()) return { path: target, kind: 'file', bytes: await replaceFile(target, data, mode) };
+  if (!info || info.isFile())
+    return { path: target, kind: 'file', bytes: await replaceFile(target, data, mode) };
   if (info.isCharacterDevice() || info.isFIFO()) return writeInPlace(path, target, data);
   throw refusal(path, target, info);
 }
@@ -159,16 +157,20 @@ async function replaceFile(target: string, data: FileData, mode: number): Promis
   return bytes;
 }
 
-/** Flush a folder, so the rename survives a crash; file systems that cannot are not an error. */
+/**
+ * Flush a folder, so the rename survives a crash. The rename has happened by now: a folder that cannot be
+ * opened or flushed (a file system without it, a folder without read permission) is not an error.
+ */
 async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, constants.O_RDONLY | constants.O_DIRECTORY);
+  const tolerated = new Set(['EINVAL', 'ENOTSUP', 'EROFS', 'EACCES', 'EPERM']);
+  let handle: Handle | undefined;
   try {
+    handle = await open(folder, constants.O_RDONLY | constants.O_DIRECTORY);
     await handle.sync();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EROFS') throw error;
+    if (!tolerated.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
   } finally {
-    await handle.close();
+    await handle?.close();
   }
 }
 
@@ -182,9 +184,13 @@ async function writeInPlace(path: string, target: string, data: FileData): Promi
     const info = await handle.stat();
     const kind = info.isCharacterDevice() ? 'character-device' : info.isFIFO() ? 'fifo' : undefined;
     if (!kind) {
-      throw new DemystifyError('WRITE_TARGET_CHANGED', `${path} changed while it was being written`, {
-        hint: 'something else is replacing it; try again once it has stopped',
-      });
+      throw new DemystifyError(
+        'WRITE_TARGET_CHANGED',
+        `${path} is no longer a device or FIFO: it was replaced just before the write`,
+        {
+          hint: 'something else is replacing it; try again once it has stopped',
+        },
+      );
     }
     return { path: target, kind, bytes: await writeAll(handle, data) };
   } finally {
