@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { createEngine, type Engine } from '../engine/engine.js';
 import type { SavedProgress } from '../engine/machine.js';
 import { buildPlan } from '../engine/plan.js';
@@ -51,7 +52,8 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
     options.workdir,
     {
       lessonId: lesson.id,
-      lessonFile: lesson.file,
+      // Absolute: `replay`, `status` from another folder must find this very file again.
+      lessonFile: resolve(lesson.file),
       options: plan.options,
       ...(options.binDir ? { binDir: options.binDir } : {}),
       reset: lesson.reset,

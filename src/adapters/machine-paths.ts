@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileSafely } from './files/write-file-safely.js';
 import { workdirLayout, type Workdir } from './workdir.js';
 
 /** A unix socket path holds at most 107 bytes; keep a margin for tmux's own checks. */
@@ -69,11 +70,12 @@ export async function prepareEngineFiles(files: EngineFiles): Promise<void> {
   await mkdir(files.selfBin, { recursive: true });
   await mkdir(files.layout.logs, { recursive: true });
   await mkdir(join(files.socket, '..'), { recursive: true, mode: 0o700 });
-  await writeFile(files.tmuxConf, TMUX_CONF);
+  await writeFileSafely(files.tmuxConf, TMUX_CONF, { mode: 0o644 });
   const cli = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
   const launcher = join(files.selfBin, 'demystify');
-  await writeFile(launcher, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(cli)} "$@"\n`);
-  await chmod(launcher, 0o755);
+  await writeFileSafely(launcher, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(cli)} "$@"\n`, {
+    mode: 0o755,
+  });
 }
 
 /** PATH of the sessions: the lesson's binaries, then demystify itself, then the user's PATH. */

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DemystifyError } from '../errors.js';
+import { writeFileSafely } from './files/write-file-safely.js';
 import type { NodeAddress } from './netns-address.js';
 import type { NatRecord } from './netns-nat.js';
 
@@ -61,12 +62,12 @@ export function isolationLive(record: IsolationRecord): boolean {
   return existsSync(record.netnsPath);
 }
 
-/** Write the record atomically (its folder is created). */
+/** Write the record atomically (writeFileSafely; its folder is created). */
 export async function writeRecord(record: IsolationRecord): Promise<void> {
-  const file = isolationFile(record.workdir);
-  await mkdir(record.workdir, { recursive: true });
-  await writeFile(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
+  await writeFileSafely(isolationFile(record.workdir), `${JSON.stringify(record, null, 2)}\n`, {
+    mode: 0o644,
+    parents: true,
+  });
 }
 
 /** The prefix entering a work directory's namespace while it exists (undefined when not isolated). */

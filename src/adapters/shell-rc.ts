@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileSafely } from './files/write-file-safely.js';
 
 /**
  * The bash start-up file of every session (`bash --rcfile FILE -i`). It installs the prompt whose
@@ -33,8 +32,7 @@ PS2='\\[\\033]133;A;k=s\\007\\]> '
 
 /** Write the start-up file (its folder is created). */
 export async function writeShellRc(file: string, options: { historyFile: string }): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, shellRcText(options), { mode: 0o644 });
+  await writeFileSafely(file, shellRcText(options), { mode: 0o644, parents: true });
 }
 
 /** Quote a word for sh/bash: single quotes, with embedded single quotes escaped. */

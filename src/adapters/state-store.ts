@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { DemystifyError } from '../errors.js';
+import { writeFileSafely } from './files/write-file-safely.js';
 import type { SavedProgress } from '../engine/machine.js';
 import type { Probe } from '../lesson/model.js';
 import type { ProcessRecord } from './process-tree.js';
@@ -85,25 +85,12 @@ export async function readState(file: string): Promise<WorkdirState | undefined>
 }
 
 /**
- * Write state.json atomically: a temporary file in the same folder, flushed to disk, then renamed
- * over the old one, so a crash leaves either the old or the new state, never half of one.
+ * Write state.json atomically (writeFileSafely: a temporary file in the same folder, flushed to disk,
+ * then renamed over the old one), so a crash leaves either the old or the new state, never half of one.
  */
 export async function writeState(file: string, state: WorkdirState): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', 0o644);
-  try {
-    await handle.writeFile(`${JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  const text = `${JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2)}\n`;
+  await writeFileSafely(file, text, { mode: 0o644, parents: true });
 }
 
 /**

@@ -1,10 +1,11 @@
-import { rename, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { c as createTar } from 'tar';
 import type { ArtifactSpec, ImageSpec } from '../../lesson/model.js';
 import { DemystifyError } from '../../errors.js';
 import type { Arch } from '../fetch/arch.js';
-import { evict, writeFileAtomic } from '../fetch/cache.js';
+import { evict } from '../fetch/cache.js';
+import { writeFileSafely } from '../files/write-file-safely.js';
 import { sha256File } from '../fetch/checksum.js';
 import { defaultDownloadDeps, type DownloadDeps } from '../fetch/download.js';
 import type { FetchListener } from '../fetch/events.js';
@@ -109,17 +110,16 @@ export async function createBundle(
     });
   }
   const manifestRel = manifestPath(manifest.lesson, arch);
-  await writeFileAtomic(`${cacheDir}/${manifestRel}`, `${JSON.stringify(manifest, null, 2)}\n`);
-  const tmp = `${options.file}.tmp-${process.pid}`;
-  try {
-    await createTar({ file: tmp, cwd: cacheDir, gzip: /\.(gz|tgz)$/.test(options.file), portable: true }, [
-      manifestRel,
-      ...manifest.artifacts.map((a) => a.path),
-      ...manifest.images.map((i) => i.path),
-    ]);
-    await rename(tmp, options.file);
-  } finally {
-    await rm(tmp, { force: true });
-  }
-  return { file: options.file, size: (await stat(options.file)).size, manifest };
+  await writeFileSafely(`${cacheDir}/${manifestRel}`, `${JSON.stringify(manifest, null, 2)}\n`, {
+    mode: 0o644,
+    parents: true,
+  });
+  // The archive streams into writeFileSafely: a temp file renamed over FILE, or /dev/null written in place.
+  const tar = createTar({ cwd: cacheDir, gzip: /\.(gz|tgz)$/.test(options.file), portable: true }, [
+    manifestRel,
+    ...manifest.artifacts.map((a) => a.path),
+    ...manifest.images.map((i) => i.path),
+  ]);
+  const written = await writeFileSafely(options.file, tar, { mode: 0o644 });
+  return { file: options.file, size: written.bytes, manifest };
 }

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 import { x as extractTar } from 'tar';
 import { DemystifyError } from '../../errors.js';
-import { markVerified, writeFileAtomic } from '../fetch/cache.js';
+import { markVerified } from '../fetch/cache.js';
+import { writeFileSafely } from '../files/write-file-safely.js';
 import { sha256File } from '../fetch/checksum.js';
 import type { FetchListener } from '../fetch/events.js';
 import { installArtifacts } from '../fetch/install.js';
@@ -78,7 +79,10 @@ export async function loadBundle(options: LoadBundleOptions): Promise<LoadedBund
       await rename(join(incoming, entry.path), target);
       await markVerified(target, entry.sha256);
     }
-    await writeFileAtomic(join(cacheDir, manifestRel), await readFile(join(incoming, manifestRel)));
+    await writeFileSafely(join(cacheDir, manifestRel), await readFile(join(incoming, manifestRel)), {
+      mode: 0o644,
+      parents: true,
+    });
     const workdir = typeof options.workdir === 'string' ? options.workdir : options.workdir(manifest.lesson);
     const installed = await installArtifacts(
       workdir,

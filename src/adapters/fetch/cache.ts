@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFileSafely } from '../files/write-file-safely.js';
 import { expectedDigest, type ExpectedDigest } from './checksum.js';
 import { downloadFile, type DownloadDeps } from './download.js';
 import { ChecksumMismatchError } from './errors.js';
@@ -42,17 +43,9 @@ export async function readVerified(path: string): Promise<string | undefined> {
   }
 }
 
-/** Write a file by writing a temporary sibling and renaming it over, so no reader sees half of it. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
-/** Record that `path` was verified with `sha256`. */
+/** Record that `path` was verified with `sha256` (its sidecar written atomically: writeFileSafely). */
 export async function markVerified(path: string, sha256: string): Promise<void> {
-  await writeFileAtomic(sidecarPath(path), `${sha256}\n`);
+  await writeFileSafely(sidecarPath(path), `${sha256}\n`, { mode: 0o644, parents: true });
 }
 
 /** Forget a cached file (a failed verification): the file, its sidecar and any partial download. */

@@ -1,7 +1,8 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from './checksum.js';
-import { evict, writeFileAtomic } from './cache.js';
+import { writeFileSafely } from '../files/write-file-safely.js';
+import { evict } from './cache.js';
 import { ChecksumMismatchError } from './errors.js';
 import type { FetchListener } from './events.js';
 import { extractArtifact } from './extract.js';
@@ -110,7 +111,10 @@ export async function installArtifacts(
         files: installedFiles(item.artifact),
       };
     }
-    await writeFileAtomic(installManifestPath(workdir), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFileSafely(installManifestPath(workdir), `${JSON.stringify(manifest, null, 2)}\n`, {
+      mode: 0o644,
+      parents: true,
+    });
   } finally {
     await Promise.all(staged.map(({ staging }) => rm(staging, { recursive: true, force: true })));
   }

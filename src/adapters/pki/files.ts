@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { readReplaceable, writeFileSafely } from '../files/write-file-safely.js';
 
 /** Mode of a private key (and of a kubeconfig, which embeds one): owner read/write only. */
 export const PRIVATE_MODE = 0o600;
@@ -11,7 +10,15 @@ export const PUBLIC_MODE = 0o644;
 export interface PkiFs {
   /** The file's text, or undefined when it does not exist. */
   read(path: string): Promise<string | undefined>;
-  /** Replace the file atomically (a reader sees the old or the new content, never half) with this mode. */
+  /**
+   * What a write to `path` would replace: the text of a regular file, undefined when there is none (or
+   * `path` is a device or FIFO, which are never read to compare).
+   */
+  readReplaceable(path: string): Promise<string | undefined>;
+  /**
+   * Replace the file atomically (a reader sees the old or the new content, never half) with this mode; a
+   * character device or FIFO is written in place (see writeFileSafely).
+   */
   writeAtomic(path: string, data: string, mode: number): Promise<void>;
   /** Create the folder and its parents. */
   mkdirp(path: string): Promise<void>;
@@ -27,6 +34,7 @@ export const nodePkiFs: PkiFs = {
       throw error;
     }
   },
+  readReplaceable,
   writeAtomic,
   async mkdirp(path) {
     await mkdir(path, { recursive: true });
@@ -34,24 +42,9 @@ export const nodePkiFs: PkiFs = {
 };
 
 /**
- * Write `data` to a temp file in the same folder, created with `mode` (so a key is never readable by
- * others, even for a moment), flushed to disk, then renamed over `path`: rename is atomic on one file system.
+ * Write `data` with `mode` through writeFileSafely: a temp file created with the mode (so a key is never
+ * readable by others, even for a moment), flushed, renamed over `path`; a device is written in place.
  */
 export async function writeAtomic(path: string, data: string, mode: number): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', mode);
-  try {
-    try {
-      await handle.writeFile(data, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    // The umask may have narrowed the mode given to open; set it exactly.
-    await chmod(temp, mode);
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeFileSafely(path, data, { mode });
 }

@@ -116,14 +116,17 @@ export async function loadKubeconfigInput(
 /** Whether a kubeconfig file was written or already held exactly this content. */
 export type KubeconfigAction = 'written' | 'kept';
 
-/** Write a kubeconfig atomically, 0600 (it embeds a private key); a file that already says the same is kept. */
+/**
+ * Write a kubeconfig atomically, 0600 (it embeds a private key); a file that already says the same is kept.
+ * A character device or FIFO (`/dev/null`, a pipe) is written in place, never replaced.
+ */
 export async function writeKubeconfig(
   path: string,
   input: KubeconfigInput,
   fs: PkiFs = nodePkiFs,
 ): Promise<KubeconfigAction> {
   const text = renderKubeconfig(buildKubeconfig(input));
-  if ((await fs.read(path)) === text) return 'kept';
+  if ((await fs.readReplaceable(path)) === text) return 'kept';
   await fs.writeAtomic(path, text, PRIVATE_MODE);
   return 'written';
 }

@@ -32,13 +32,18 @@ export const defineKubeconfig: CommandDefinition = (program, io) => {
     .option('--cert <file>', 'client certificate (default: <dir>/<name>.pem)')
     .option('--key <file>', 'client key (default: <dir>/<name>-key.pem)')
     .option('--user <name>', "user name in the kubeconfig (default: the certificate's CN)")
-    .option('--out <path>', 'file to write (default: <name>.conf); with --all, the folder (default: .)')
+    .option(
+      '--out <path>',
+      'file to write (default: <name>.conf), - for standard output; with --all, the folder (default: .)',
+    )
     .option('--all', 'one kubeconfig per component of the per-component profile')
     .action(async (opts: KubeconfigCliOptions) => {
       const pki = await import('../../adapters/pki/kubeconfig.js');
       if (opts.all) {
         const clash = (['cert', 'key', 'user'] as const).filter((name) => opts[name] !== undefined);
         if (clash.length > 0) throw new UsageError(`--all cannot be combined with --${clash.join(', --')}`);
+        if (opts.out === '-')
+          throw new UsageError('--all writes several files: --out - (standard output) needs one');
         const files = await pki.writeComponentKubeconfigs({
           dir: opts.dir,
           outDir: opts.out ?? '.',
@@ -57,6 +62,10 @@ export const defineKubeconfig: CommandDefinition = (program, io) => {
         cluster: opts.cluster,
         ...(opts.user === undefined ? {} : { user: opts.user }),
       });
+      if (opts.out === '-') {
+        io.stdout(pki.renderKubeconfig(pki.buildKubeconfig(input)));
+        return;
+      }
       const out = opts.out ?? `${opts.name}.conf`;
       const action = await pki.writeKubeconfig(out, input);
       io.stdout(`${action.padEnd(7)} ${displayPath(out)}  (user ${input.user})\n`);
