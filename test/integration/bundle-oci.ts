@@ -34,7 +34,9 @@ export async function buildBusyboxOci(options: {
       await writeFile(join(rootfs, path), content);
     }
     const layerFile = join(dir, 'layer.tar');
-    const top = [...new Set(['bin', ...Object.keys(options.files ?? {}).map((p) => p.split('/').filter(Boolean)[0]!)])];
+    const top = [
+      ...new Set(['bin', ...Object.keys(options.files ?? {}).map((p) => p.split('/').filter(Boolean)[0]!)]),
+    ];
     await createTar({ file: layerFile, cwd: rootfs, portable: true, noMtime: true }, top);
     const layer = await readFile(layerFile);
     const config = Buffer.from(

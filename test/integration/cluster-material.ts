@@ -80,7 +80,10 @@ export async function buildClusterMirror(
   };
   for (const spec of artifacts) {
     const version = options.versions[spec.name];
-    const artifact = resolveArtifact(spec, { arch: options.arch, ...(version ? { versions: { [spec.name]: version } } : {}) });
+    const artifact = resolveArtifact(spec, {
+      arch: options.arch,
+      ...(version ? { versions: { [spec.name]: version } } : {}),
+    });
     let data: Buffer;
     if (KUBERNETES_PROGRAMS.includes(spec.name)) {
       data = await readFile(join(options.kubernetesDir, spec.name));
@@ -115,7 +118,8 @@ async function packEtcd(extract: Record<string, string>): Promise<Buffer> {
 }
 
 /** The page the web server stand-in serves: the lesson's checks look for "Welcome to nginx". */
-const WELCOME = '<!DOCTYPE html>\n<title>Welcome to nginx!</title>\n<p>Welcome to nginx! (demystify test image: busybox httpd, not nginx)</p>\n';
+const WELCOME =
+  '<!DOCTYPE html>\n<title>Welcome to nginx!</title>\n<p>Welcome to nginx! (demystify test image: busybox httpd, not nginx)</p>\n';
 
 /**
  * The lesson's two images as OCI archives made from busybox-static, by the lesson's references: a pause

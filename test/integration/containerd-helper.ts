@@ -42,4 +42,3 @@ export async function startContainerd(
   child.kill('SIGKILL');
   throw new Error(`containerd did not start: ${await readFile(log, 'utf8').catch(() => '')}`);
 }
-

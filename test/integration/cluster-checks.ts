@@ -1,0 +1,65 @@
+// What a lesson run may leave on the machine, read before and after: processes, mounts, network
+// namespaces and files of the lesson. The real-cluster test asserts that cleanup brings all of it back.
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+/** Host paths a one-node cluster writes to when nothing keeps it in its own folders. */
+export const HOST_PATHS = [
+  '/var/lib/kubelet',
+  '/var/lib/cni',
+  '/etc/cni/net.d/10-bridge.conflist',
+  '/var/lib/demystify',
+  '/run/demystify',
+  '/var/log/pods',
+  '/var/log/containers',
+  '/run/containerd',
+  '/var/lib/containerd',
+];
+
+/** Which of the host paths exist (and, for folders, what they hold). */
+export function hostPaths(): Record<string, string[] | 'file' | 'absent'> {
+  const out: Record<string, string[] | 'file' | 'absent'> = {};
+  for (const path of HOST_PATHS) {
+    if (!existsSync(path)) out[path] = 'absent';
+    else {
+      try {
+        out[path] = readdirSync(path).sort();
+      } catch {
+        out[path] = 'file';
+      }
+    }
+  }
+  return out;
+}
+
+/** Mount points at or below any of `prefixes` (from /proc/self/mountinfo, octal escapes decoded). */
+export function mountsUnder(prefixes: string[]): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .map((point) =>
+      point.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))),
+    )
+    .filter((point) => prefixes.some((prefix) => point === prefix || point.startsWith(`${prefix}/`)));
+}
+
+/**
+ * Processes that belong to a lesson: their working directory, root or command line is inside one of
+ * `prefixes` (containers run with their root in containerd's state folder, shims with their cwd there).
+ */
+export function processesUnder(prefixes: string[]): string[] {
+  const found: string[] = [];
+  const inside = (path: string): boolean => prefixes.some((p) => path === p || path.startsWith(`${p}/`));
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      const root = readlinkSync(`/proc/${entry}/root`);
+      if (inside(cwd) || inside(root) || prefixes.some((p) => cmdline.includes(p)))
+        found.push(`${entry} ${cmdline}`);
+    } catch {
+      // Gone meanwhile, or a kernel thread.
+    }
+  }
+  return found;
+}
