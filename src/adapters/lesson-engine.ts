@@ -16,6 +16,8 @@ export interface LessonEngineOptions {
   binDir?: string;
   /** Lesson option values (`--set`). */
   options?: Record<string, string>;
+  /** Versions instead of the lesson's (`--pin NAME=VERSION`). */
+  pins?: Record<string, string>;
   /** Typing speed outside fast-forwards: `instant` for headless runs and learners, `human` on stage. */
   typing: Typing;
   /** Running as root (default: this process's uid is 0): `sudo` is left out of commands. */
@@ -44,6 +46,7 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
     workdir: options.workdir,
     ...(options.binDir ? { binDir: options.binDir } : {}),
     ...(options.options ? { options: options.options } : {}),
+    ...(options.pins ? { pins: options.pins } : {}),
     asRoot: options.asRoot ?? process.getuid?.() === 0,
     ...(node ? { node } : {}),
   });
@@ -53,6 +56,7 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
       lessonId: lesson.id,
       lessonFile: lesson.file,
       options: plan.options,
+      pins: plan.pins ?? {},
       ...(options.binDir ? { binDir: options.binDir } : {}),
       reset: lesson.reset,
       ...(lesson.tls ? { tls: lesson.tls } : {}),

@@ -1,4 +1,5 @@
 import type { AttributeEntry } from './attributes.js';
+import { parseCondition } from './conditions.js';
 import type { Expectation, Probe, Step } from './model.js';
 import { parseDuration, parseExpectation, parseProbe } from './probes.js';
 
@@ -105,10 +106,10 @@ export function buildStepFields(entries: AttributeEntry[]): {
         break;
       }
       case 'when': {
-        const m = /^([A-Za-z0-9_-]+)=(\S+)$/.exec(value);
-        if (!m)
+        const condition = parseCondition(value);
+        if (!condition)
           problems.push({ entry, code: 'bad-attribute', message: `when='${value}' must be OPTION=VALUE` });
-        else fields.when = { option: m[1] ?? '', value: m[2] ?? '' };
+        else fields.when = condition;
         break;
       }
     }
