@@ -15,7 +15,16 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     .option('--arch <arch>', 'target architecture, amd64 or arm64 (default: this machine)')
     .option('--mirror <url>', 'rewrite the origin of every URL (default: $DEMYSTIFY_MIRROR)')
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
-    .option('--pin <name=version>', "override an artifact's version (repeatable)", collect)
+    .option(
+      '--set <name=value>',
+      "a lesson option, choosing the artifacts and images whose when: holds (repeatable; default: the lesson's)",
+      collect,
+    )
+    .option(
+      '--pin <name=version>',
+      'another version for a versions: name (every artifact that uses it) or one artifact (repeatable)',
+      collect,
+    )
     .option('--address <socket>', 'containerd to export images that have no url from')
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
     .action(
@@ -54,7 +63,12 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     .option('--arch <arch>', 'architecture of the images (default: this machine)')
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
     .option('--mirror <url>', 'rewrite the origin of image URLs (default: $DEMYSTIFY_MIRROR)')
-    .option('--workdir <dir>', 'work directory (its bin/ctr is used when present)')
+    .option('--workdir <dir>', 'work directory (its bin/ctr is used when present; its run chooses the options)')
+    .option(
+      '--set <name=value>',
+      "a lesson option, choosing the images whose when: holds (repeatable; default: the work directory's run, else the lesson's)",
+      collect,
+    )
     .option('--snapshotter <name>', "containerd snapshotter to unpack images for (default: containerd's)")
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
     .action(async (lesson: string | undefined, _opts: BundleImagesOptions, command: Command) => {
@@ -68,6 +82,7 @@ export interface BundleCreateOptions {
   arch?: string;
   mirror?: string;
   cache?: string;
+  set?: string[];
   pin?: string[];
   address?: string;
   lang?: string;
@@ -89,6 +104,7 @@ export interface BundleImagesOptions {
   cache?: string;
   mirror?: string;
   workdir?: string;
+  set?: string[];
   snapshotter?: string;
   lang?: string;
 }

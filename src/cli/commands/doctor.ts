@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
 
 /** `demystify doctor [LESSON]`: check that this machine has all a lesson needs, and say how to fix each miss. */
@@ -14,6 +15,16 @@ export const defineDoctor: CommandDefinition = (program, io, setExit) => {
       'another port that must be free (repeatable)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
+    .option(
+      '--set <name=value>',
+      "a lesson option, choosing the binaries whose when: holds (repeatable; default: the work directory's run, else the lesson's)",
+      collect,
+    )
+    .option(
+      '--pin <name=version>',
+      "another version for a versions: name or one artifact (repeatable; default: the work directory's run)",
+      collect,
+    )
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
     .option('--json', 'print the checks as JSON')
     .action(async (lesson: string | undefined, _opts: DoctorCommandOptions, command: Command) => {
@@ -27,6 +38,8 @@ export interface DoctorCommandOptions {
   workdir?: string;
   cache?: string;
   port?: string[];
+  set?: string[];
+  pin?: string[];
   lang?: string;
   json?: boolean;
 }
