@@ -221,7 +221,7 @@ function locateKey(yaml: string, path: string, file: string, firstLine: number):
   const lines = yaml.split('\n');
   let from = 0;
   let found: SourcePos = { file, line: firstLine, column: 1 };
-  for (const segment of path ? path.split('.') : []) {
+  for (const [depth, segment] of (path ? path.split('.') : []).entries()) {
     if (/^\d+$/.test(segment)) {
       const at = listItemLine(lines, from, Number(segment));
       if (at === undefined) break;
@@ -231,7 +231,9 @@ function locateKey(yaml: string, path: string, file: string, firstLine: number):
       from = at;
       continue;
     }
-    const re = new RegExp(`^(\\s*-?\\s*)["']?${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
+    // The first segment is a top-level key: `images:` is not `options.images:`.
+    const lead = depth === 0 ? '' : '\\s*-?\\s*';
+    const re = new RegExp(`^(${lead})["']?${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
     const at = lines.findIndex((l, i) => i >= from && re.test(l));
     if (at === -1) break;
     found = { file, line: firstLine + at, column: (re.exec(lines[at] ?? '')?.[1]?.length ?? 0) + 1 };
