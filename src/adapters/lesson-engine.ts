@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { createEngine, type Engine } from '../engine/engine.js';
 import type { SavedProgress } from '../engine/machine.js';
 import { buildPlan } from '../engine/plan.js';
@@ -54,7 +55,8 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
     options.workdir,
     {
       lessonId: lesson.id,
-      lessonFile: lesson.file,
+      // Absolute: commands typed in the lesson's sessions (cwd: the work directory) find it again.
+      lessonFile: resolve(lesson.file),
       options: plan.options,
       pins: plan.pins ?? {},
       ...(options.binDir ? { binDir: options.binDir } : {}),

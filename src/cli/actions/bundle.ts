@@ -15,7 +15,7 @@ import { lessonWorkdir } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { BundleCreateOptions, BundleImagesOptions, BundleLoadOptions } from '../commands/bundle.js';
 import { progressFor } from './fetch.js';
-import { inEffect, pinsLine, skippedLine } from './in-effect.js';
+import { inEffect, lessonFor, pinsLine, skippedLine } from './in-effect.js';
 
 /** The lesson's own `ctr` (from its containerd release) when installed, else the one on PATH. */
 async function ctrPath(workdirBin: string | undefined): Promise<string> {
@@ -149,7 +149,7 @@ export async function runBundleImages(
   io: CliIo,
 ): Promise<number> {
   const arch = parseArch(opts.arch);
-  const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
+  const lesson = await lessonFor(ref, opts);
   const workdir = lessonWorkdir(lesson.id, opts.workdir);
   const { images: needed } = await inEffect(lesson, workdir.root, opts);
   const cacheDir = opts.cache ?? (await cacheWithImages(needed, arch));

@@ -1,4 +1,3 @@
-import { loadLesson } from '../../adapters/lesson-files.js';
 import { defaultCacheDir } from '../../adapters/workdir.js';
 import { parseArch } from '../../adapters/fetch/arch.js';
 import { fetchArtifacts } from '../../adapters/fetch/fetch-artifacts.js';
@@ -7,7 +6,7 @@ import { createProgressRenderer } from '../../ui/progress.js';
 import { lessonWorkdir } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { FetchCommandOptions } from '../commands/fetch.js';
-import { inEffect, pinsLine, skippedLine } from './in-effect.js';
+import { inEffect, lessonFor, pinsLine, skippedLine } from './in-effect.js';
 
 /** A progress renderer on stderr: live bars when both stdout and stderr are terminals, plain lines otherwise. */
 export function progressFor(io: CliIo): ReturnType<typeof createProgressRenderer> {
@@ -25,7 +24,7 @@ export async function runFetch(
   io: CliIo,
 ): Promise<number> {
   const arch = parseArch(opts.arch);
-  const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
+  const lesson = await lessonFor(ref, opts);
   const workdir = lessonWorkdir(lesson.id, opts.workdir);
   const effect = await inEffect(lesson, workdir.root, opts);
   const cacheDir = opts.cache ?? defaultCacheDir();

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadLesson } from '../../adapters/lesson-files.js';
 import { readState, type WorkdirState } from '../../adapters/state-store.js';
 import { workdirLayout } from '../../adapters/workdir.js';
 import { resolveOptions } from '../../engine/plan.js';
@@ -36,6 +39,22 @@ export interface InEffect {
   artifactOverrides: Record<string, string>;
   /** The lesson as the pins make it (versions and artifact versions), its artifacts and images those needed. */
   lesson: Lesson;
+}
+
+/**
+ * The lesson a command acts on: the one named, else, with `--workdir`, the lesson of the run that set that
+ * work directory up (its state.json), so `demystify fetch --workdir ${lesson.workdir}` typed by any lesson
+ * fetches that lesson's artifacts; else the built-in lesson.
+ */
+export async function lessonFor(
+  ref: string | undefined,
+  opts: { workdir?: string; lang?: string },
+): Promise<Lesson> {
+  if (ref === undefined && opts.workdir !== undefined) {
+    const state = await readState(workdirLayout(resolve(opts.workdir)).stateFile).catch(() => undefined);
+    if (state && existsSync(state.lessonFile)) return loadLesson(state.lessonFile);
+  }
+  return loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
 }
 
 /** The state.json of a work directory, if it was set up by a run of this lesson (an unreadable one is ignored). */
