@@ -43,6 +43,12 @@ artifacts:
     sha256Url: ${ORIGIN}/helm/v\${version}/helm.\${arch}.sha256
     extract: { ".": helm }
     when: [network=calico, ingress=helm]
+images:
+  - ref: example.test/demo/app:1.0
+    url: ${ORIGIN}/images/app-\${arch}.oci.tar
+  - ref: example.test/demo/traefik:1.0
+    url: ${ORIGIN}/images/traefik-\${arch}.oci.tar
+    when: ingress=manifest
 ---
 
 # Fetch options
@@ -65,6 +71,9 @@ before(async () => {
     server.files.set(`/helm/v3.19.0/helm.${arch}`, helm);
     server.files.set(`/helm/v3.19.0/helm.${arch}.sha256`, Buffer.from(`${sha256(helm)}\n`));
   }
+  for (const arch of ['amd64', 'arm64'])
+    for (const name of ['app', 'traefik'])
+      server.files.set(`/images/${name}-${arch}.oci.tar`, Buffer.from(`stand-in OCI archive of ${name}\n`));
   lesson = join(scratch, 'fetch-options.md');
   await writeFile(lesson, lessonText('```bash { name=hello }\necho hello\n```'));
 });
@@ -180,6 +189,33 @@ test("fetch --workdir follows the options and pins its run recorded in state.jso
   assert.equal(badPin.exitCode, 2);
   assert.match(badPin.stderr, /--pin names no artifact of fetch-options: kubelet/);
   assert.match(badPin.stderr, /hint: versions: etcd, runc, helm; artifacts: etcd, runc, helm/);
+});
+
+test('bundle create packs the artifacts and images the options need', async () => {
+  const cache = join(scratch, 'c4');
+  const plain = await requested(['bundle', 'create', join(scratch, 'plain.tar'), lesson, '--cache', cache]);
+  assert.equal(plain.exitCode, 0, plain.stderr);
+  assert.match(plain.stdout, /: 2 release files and 2 images of fetch-options/);
+  assert.match(plain.stdout, /^not needed with these options: helm \(when network=calico, ingress=helm\)$/m);
+  assert.ok(!plain.paths.some((p) => p.startsWith('/helm/')), plain.paths.join(' '));
+  const helm = await requested([
+    'bundle',
+    'create',
+    join(scratch, 'helm.tar'),
+    lesson,
+    '--cache',
+    cache,
+    '--set',
+    'ingress=helm',
+    '--pin',
+    'etcd=3.6.8',
+  ]);
+  assert.equal(helm.exitCode, 0, helm.stderr);
+  assert.match(helm.stdout, /: 3 release files and 1 images of fetch-options/);
+  assert.match(helm.stdout, /^versions: etcd 3\.6\.8 \(pinned 3\.6\.9\)$/m);
+  assert.ok(helm.paths.some((p) => p.startsWith('/helm/')), helm.paths.join(' '));
+  assert.ok(helm.paths.includes('/etcd/v3.6.8/SHA256SUMS'), helm.paths.join(' '));
+  assert.ok(!helm.paths.some((p) => p.startsWith('/images/traefik')), helm.paths.join(' '));
 });
 
 test('a run with --pin and --set: its own `demystify fetch --workdir` and checks follow them; status shows the pins', async (t) => {
