@@ -92,7 +92,9 @@ function demystify(args: string[]) {
 }
 
 /** A command, and the paths the release server was asked for while it ran. */
-async function requested(args: string[]): Promise<Awaited<ReturnType<typeof demystify>> & { paths: string[] }> {
+async function requested(
+  args: string[],
+): Promise<Awaited<ReturnType<typeof demystify>> & { paths: string[] }> {
   const from = server.requests.length;
   const result = await demystify(args);
   return Object.assign(result, { paths: server.requests.slice(from).map((r) => r.path) });
@@ -103,7 +105,10 @@ test('with the default options an artifact guarded by when: [network=calico, ing
   const cache = join(scratch, 'c1');
   let run = await requested(['fetch', lesson, '--workdir', work, '--cache', cache]);
   assert.equal(run.exitCode, 0, run.stderr);
-  assert.ok(run.paths.some((p) => p.startsWith('/etcd/')), run.paths.join(' '));
+  assert.ok(
+    run.paths.some((p) => p.startsWith('/etcd/')),
+    run.paths.join(' '),
+  );
   assert.ok(!run.paths.some((p) => p.startsWith('/helm/')), run.paths.join(' '));
   assert.match(run.stdout, /fetch-options: 2 artifacts for \w+, 2 downloaded/);
   assert.match(run.stdout, /^not needed with these options: helm \(when network=calico, ingress=helm\)$/m);
@@ -111,7 +116,10 @@ test('with the default options an artifact guarded by when: [network=calico, ing
 
   run = await requested(['fetch', lesson, '--workdir', work, '--cache', cache, '--set', 'ingress=helm']);
   assert.equal(run.exitCode, 0, run.stderr);
-  assert.ok(run.paths.some((p) => p.startsWith('/helm/v3.19.0/helm.')), run.paths.join(' '));
+  assert.ok(
+    run.paths.some((p) => p.startsWith('/helm/v3.19.0/helm.')),
+    run.paths.join(' '),
+  );
   assert.match(run.stdout, /fetch-options: 3 artifacts for \w+, 1 downloaded, 2 from the cache/);
   assert.doesNotMatch(run.stdout, /not needed/);
   assert.match(await readFile(join(work, 'bin', 'helm'), 'utf8'), /helm fake test binary 3\.19\.0/);
@@ -121,7 +129,7 @@ test('with the default options an artifact guarded by when: [network=calico, ing
   assert.match(badSet.stderr, /option 'ingress' cannot be 'nginx'/);
 });
 
-test("fetch --workdir follows the options and pins its run recorded in state.json, --set and --pin over them", async () => {
+test('fetch --workdir follows the options and pins its run recorded in state.json, --set and --pin over them', async () => {
   const work = join(scratch, 'w2');
   const cache = join(scratch, 'c2');
   await writeState(
@@ -137,7 +145,10 @@ test("fetch --workdir follows the options and pins its run recorded in state.jso
   );
   let run = await requested(['fetch', lesson, '--workdir', work, '--cache', cache]);
   assert.equal(run.exitCode, 0, run.stderr);
-  assert.ok(run.paths.some((p) => p.startsWith('/helm/')), run.paths.join(' '));
+  assert.ok(
+    run.paths.some((p) => p.startsWith('/helm/')),
+    run.paths.join(' '),
+  );
   assert.ok(run.paths.includes('/etcd/v3.6.8/SHA256SUMS'), run.paths.join(' '));
   assert.ok(!run.paths.some((p) => p.startsWith('/etcd/v3.6.9/')), run.paths.join(' '));
   assert.match(run.stdout, /^versions: etcd 3\.6\.8 \(pinned 3\.6\.9\)$/m);
@@ -213,7 +224,10 @@ test('bundle create packs the artifacts and images the options need', async () =
   assert.equal(helm.exitCode, 0, helm.stderr);
   assert.match(helm.stdout, /: 3 release files and 1 images of fetch-options/);
   assert.match(helm.stdout, /^versions: etcd 3\.6\.8 \(pinned 3\.6\.9\)$/m);
-  assert.ok(helm.paths.some((p) => p.startsWith('/helm/')), helm.paths.join(' '));
+  assert.ok(
+    helm.paths.some((p) => p.startsWith('/helm/')),
+    helm.paths.join(' '),
+  );
   assert.ok(helm.paths.includes('/etcd/v3.6.8/SHA256SUMS'), helm.paths.join(' '));
   assert.ok(!helm.paths.some((p) => p.startsWith('/images/traefik')), helm.paths.join(' '));
 });
@@ -257,7 +271,10 @@ test('a run with --pin and --set: its own `demystify fetch --workdir` and checks
   assert.match(run.stdout, /^one\s+etcd-version\s+\S+\s+ok$/m);
   assert.match(run.stdout, /^one\s+helm-there\s+\S+\s+ok$/m);
   assert.ok(run.paths.includes('/etcd/v3.6.8/SHA256SUMS'), run.paths.join(' '));
-  assert.ok(run.paths.some((p) => p.startsWith('/helm/')), run.paths.join(' '));
+  assert.ok(
+    run.paths.some((p) => p.startsWith('/helm/')),
+    run.paths.join(' '),
+  );
   const state = JSON.parse(await readFile(join(work, 'state.json'), 'utf8')) as { pins: unknown };
   assert.deepEqual(state.pins, { etcd: { version: '3.6.8', lesson: '3.6.9' } });
 

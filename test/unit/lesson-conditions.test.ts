@@ -1,11 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  neededArtifacts,
-  neededImages,
-  parseCondition,
-  whenHolds,
-} from '../../src/lesson/conditions.js';
+import { neededArtifacts, neededImages, parseCondition, whenHolds } from '../../src/lesson/conditions.js';
 import type { OptionCondition } from '../../src/lesson/model.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 
@@ -164,12 +159,7 @@ images:
         'unknown-option',
         "when: no lesson option 'ingres' (options: network, ingress, images)",
       ],
-      [
-        lineOf('wen:'),
-        5,
-        'front-matter',
-        "unknown image key 'wen' (known: ref, url, when)",
-      ],
+      [lineOf('wen:'), 5, 'front-matter', "unknown image key 'wen' (known: ref, url, when)"],
       [
         lineOf('when: ingress'),
         5,

@@ -2,12 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPlan } from '../../src/engine/plan.js';
 import { judge } from '../../src/engine/outcome.js';
-import {
-  artifactVersions,
-  describePins,
-  pinLesson,
-  resolvePins,
-} from '../../src/engine/versions.js';
+import { artifactVersions, describePins, pinLesson, resolvePins } from '../../src/engine/versions.js';
 import { UsageError } from '../../src/errors.js';
 import { main } from '../../src/cli/main.js';
 import { parseLesson } from '../../src/lesson/parse.js';
@@ -79,7 +74,10 @@ test('plan --pin kubernetes=1.28.7: commands, expectations and probes follow, es
   // Escaped: the dots of the version match only dots, and the pinned version no longer matches.
   assert.equal(judge(expect, { exitStatus: 0, output: 'Client Version: v1x28x7\n' }).ok, false);
   assert.equal(judge(expect, { exitStatus: 0, output: 'Client Version: v1.36.0\n' }).ok, false);
-  assert.deepEqual(step(pinned, 'unicode').expect.output, { pattern: '^etcd Version: 3\\.6\\.9$', flags: 'mu' });
+  assert.deepEqual(step(pinned, 'unicode').expect.output, {
+    pattern: '^etcd Version: 3\\.6\\.9$',
+    flags: 'mu',
+  });
   assert.deepEqual(step(pinned, 'apiserver').ready, [
     {
       kind: 'log',
@@ -143,7 +141,10 @@ test('a template in an expectation that resolves to nothing is a lint error at t
       [
         'unknown-template',
         "in expect: ${versions.kube} resolves to nothing: the front matter's 'versions' has no 'kube'",
-        bad.split('\n').find((l) => l.includes('name=kubectl-version'))!.indexOf('expect=') + 1,
+        bad
+          .split('\n')
+          .find((l) => l.includes('name=kubectl-version'))!
+          .indexOf('expect=') + 1,
       ],
     ],
   );
@@ -159,7 +160,11 @@ test('demystify plan --pin prints the versions line; a bad --pin is a usage erro
     await writeFile(file, text);
     let out = '';
     let err = '';
-    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), isTTY: false };
+    const io = {
+      stdout: (t: string) => void (out += t),
+      stderr: (t: string) => void (err += t),
+      isTTY: false,
+    };
     assert.equal(await main(['plan', file, '--workdir', '/W', '--pin', 'kubernetes=1.28.7'], io), 0, err);
     assert.match(out, /^versions: kubernetes 1\.28\.7 \(pinned 1\.36\.0\)$/m);
     assert.match(out, /expect: output=\/Client Version: v1\\\.28\\\.7\\b\//);

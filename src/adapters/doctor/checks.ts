@@ -129,12 +129,7 @@ export async function checkBinary(binary: ExpectedBinary, deps: DoctorDeps): Pro
     );
   }
   if (fromPath) {
-    return check(
-      name,
-      'warn',
-      `${path} from PATH (${output}); ${wanted(binary)}`,
-      'demystify fetch',
-    );
+    return check(name, 'warn', `${path} from PATH (${output}); ${wanted(binary)}`, 'demystify fetch');
   }
   if (!output.includes(binary.version)) {
     return check(name, 'warn', `${path}: ${output}; ${wanted(binary)}`, 'demystify fetch');

@@ -63,7 +63,10 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     .option('--arch <arch>', 'architecture of the images (default: this machine)')
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
     .option('--mirror <url>', 'rewrite the origin of image URLs (default: $DEMYSTIFY_MIRROR)')
-    .option('--workdir <dir>', 'work directory (its bin/ctr is used when present; its run chooses the options)')
+    .option(
+      '--workdir <dir>',
+      'work directory (its bin/ctr is used when present; its run chooses the options)',
+    )
     .option(
       '--set <name=value>',
       "a lesson option, choosing the images whose when: holds (repeatable; default: the work directory's run, else the lesson's)",

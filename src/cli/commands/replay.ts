@@ -11,7 +11,7 @@ export const defineReplay: CommandDefinition = (program, io, setExit) => {
     .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
     .option(
       '--pin <name=version>',
-      "use VERSION for versions.NAME (repeatable; default: the versions state.json records)",
+      'use VERSION for versions.NAME (repeatable; default: the versions state.json records)',
       collect,
     )
     .option('--no-run', 'stop at the start of the chapter, without running it')
