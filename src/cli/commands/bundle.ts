@@ -55,7 +55,7 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
   bundle
     .command('images')
     .description("import the lesson's images into containerd's k8s.io namespace (a lesson step runs this)")
-    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
+    .argument('[lesson]', "a lesson file or id (default: the --workdir run's lesson, else the built-in one)")
     .option(
       '--address <socket>',
       "containerd socket (default: the lesson's, else /run/containerd/containerd.sock)",

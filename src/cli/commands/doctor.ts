@@ -7,8 +7,11 @@ export const defineDoctor: CommandDefinition = (program, io, setExit) => {
   program
     .command('doctor')
     .description('check that this machine has all a lesson needs')
-    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
-    .option('--workdir <dir>', 'work directory whose bin/ holds the binaries')
+    .argument('[lesson]', "a lesson file or id (default: the --workdir run's lesson, else the built-in one)")
+    .option(
+      '--workdir <dir>',
+      "work directory whose bin/ holds the binaries (its run's options and pins apply)",
+    )
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
     .option(
       '--port <port>',

@@ -7,11 +7,14 @@ export const defineFetch: CommandDefinition = (program, io, setExit) => {
   program
     .command('fetch')
     .description('download, verify and install the binaries a lesson needs')
-    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
+    .argument('[lesson]', "a lesson file or id (default: the --workdir run's lesson, else the built-in one)")
     .option('--arch <arch>', 'target architecture, amd64 or arm64 (default: this machine)')
     .option('--mirror <url>', 'rewrite the origin of every URL (default: $DEMYSTIFY_MIRROR)')
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
-    .option('--workdir <dir>', 'work directory whose bin/ receives the binaries')
+    .option(
+      '--workdir <dir>',
+      "work directory whose bin/ receives the binaries (its run's options and pins apply)",
+    )
     .option(
       '--set <name=value>',
       "a lesson option, choosing the artifacts whose when: holds (repeatable; default: the work directory's run, else the lesson's)",
