@@ -31,7 +31,7 @@ export interface DoctorInput {
   cacheDir: string;
   /** More ports to check (`--port`). */
   extraPorts?: number[];
-  /** The lesson's own version of each artifact the pins changed (the `lesson` given is the pinned one). */
+  /** The lesson's own version of each artifact, by name, when the `lesson` given is a pinned one. */
   lessonVersions?: Record<string, string>;
   minFreeBytes?: number;
 }

@@ -28,8 +28,6 @@ export interface InEffect {
   pins: Record<string, VersionPin>;
   /** `--pin ARTIFACT=VERSION` of an artifact by its own name (not a `versions` name): that artifact only. */
   artifactPins: Record<string, string>;
-  /** Where the options came from, when not (only) from the command line and the defaults. */
-  stateFile?: string;
   /** The artifacts needed with these options, as written (fetch applies `versions` overrides). */
   artifacts: ArtifactSpec[];
   /** Those left out: their `when` does not hold. */
@@ -107,7 +105,6 @@ export async function inEffect(
     options,
     pins,
     artifactPins,
-    ...(state ? { stateFile: workdirLayout(workdir!).stateFile } : {}),
     artifacts,
     skipped: lesson.artifacts.filter((a) => !artifacts.includes(a)),
     images,
