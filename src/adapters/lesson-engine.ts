@@ -17,6 +17,8 @@ export interface LessonEngineOptions {
   binDir?: string;
   /** Lesson option values (`--set`). */
   options?: Record<string, string>;
+  /** Versions instead of the lesson's (`--pin NAME=VERSION`). */
+  pins?: Record<string, string>;
   /** Typing speed outside fast-forwards: `instant` for headless runs and learners, `human` on stage. */
   typing: Typing;
   /** Running as root (default: this process's uid is 0): `sudo` is left out of commands. */
@@ -45,6 +47,7 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
     workdir: options.workdir,
     ...(options.binDir ? { binDir: options.binDir } : {}),
     ...(options.options ? { options: options.options } : {}),
+    ...(options.pins ? { pins: options.pins } : {}),
     asRoot: options.asRoot ?? process.getuid?.() === 0,
     ...(node ? { node } : {}),
   });
@@ -52,9 +55,10 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
     options.workdir,
     {
       lessonId: lesson.id,
-      // Absolute: `replay`, `status` from another folder must find this very file again.
+      // Absolute: commands typed in the lesson's sessions (cwd: the work directory) find it again.
       lessonFile: resolve(lesson.file),
       options: plan.options,
+      pins: plan.pins ?? {},
       ...(options.binDir ? { binDir: options.binDir } : {}),
       reset: lesson.reset,
       ...(lesson.tls ? { tls: lesson.tls } : {}),

@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { DemystifyError } from '../errors.js';
 import type { SavedProgress } from '../engine/machine.js';
 import type { PlannedStep } from '../engine/plan-model.js';
+import type { VersionPin } from '../engine/versions.js';
 import type { EnginePorts, Typing } from '../engine/ports.js';
 import { engineFiles, prepareEngineFiles, sessionPath, type EngineFiles } from './machine-paths.js';
 import { isolationPrefix } from './netns-record.js';
@@ -19,6 +20,8 @@ export interface MachineInit {
   lessonId: string;
   lessonFile: string;
   options: Record<string, string>;
+  /** Versions used instead of the lesson's (`--pin`); none when absent (a set-up replaces older pins). */
+  pins?: Record<string, VersionPin>;
   binDir?: string;
   reset: string[];
   tls?: { ca: string; cert?: string; key?: string };
@@ -79,9 +82,10 @@ export class LessonMachine {
     }
     if (init) {
       // A run (re)writes the engine's files; status, logs and cleanup only read.
+      const fields = { ...init, pins: init.pins ?? {} };
       state = state
-        ? { ...state, ...init, tmuxSocket: state.tmuxSocket }
-        : newWorkdirState({ ...init, tmuxSocket: files.socket });
+        ? { ...state, ...fields, tmuxSocket: state.tmuxSocket }
+        : newWorkdirState({ ...fields, tmuxSocket: files.socket });
       await prepareEngineFiles(files);
       await writeShellRc(files.rcFile, { historyFile: files.historyFile });
       await store.write(state);

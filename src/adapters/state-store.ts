@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { DemystifyError } from '../errors.js';
 import { writeFileSafely } from './files/write-file-safely.js';
 import type { SavedProgress } from '../engine/machine.js';
+import type { VersionPin } from '../engine/versions.js';
 import type { Probe } from '../lesson/model.js';
 import type { ProcessRecord } from './process-tree.js';
 
@@ -29,6 +30,11 @@ export interface WorkdirState {
   lessonFile: string;
   /** Option values and --bin-dir the run used, so `replay` plans the same way. */
   options: Record<string, string>;
+  /**
+   * Versions the run uses instead of the lesson's (`--pin`), so `replay`, and `fetch`/`doctor`/`bundle images`
+   * with `--workdir`, follow it (absent in state files written before pins existed).
+   */
+  pins?: Record<string, VersionPin>;
   binDir?: string;
   /** Marker value of this work directory's processes (MARKER_ENV). */
   marker: string;

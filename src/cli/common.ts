@@ -6,6 +6,7 @@ export interface LessonCommandOptions {
   workdir?: string;
   lang?: string;
   set?: string[];
+  pin?: string[];
 }
 
 /** Collect repeated `--set name=value` flags. */
@@ -20,6 +21,18 @@ export function parseSetFlags(values: string[] = []): Record<string, string> {
     const m = /^([A-Za-z0-9_-]+)=(.*)$/.exec(item);
     if (!m) throw new UsageError(`--set '${item}' must be NAME=VALUE`);
     out[m[1] ?? ''] = m[2] ?? '';
+  }
+  return out;
+}
+
+/** Turn `--pin name=version` flags into a map; a malformed one is a usage error. */
+export function parsePins(values: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of values) {
+    const match = /^([A-Za-z0-9_.-]+)=([A-Za-z0-9_.+-]+)$/.exec(item);
+    if (!match)
+      throw new UsageError(`--pin '${item}' must be NAME=VERSION`, { hint: 'e.g. --pin kubernetes=1.35.2' });
+    out[match[1]!] = match[2]!;
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Expectation, Probe } from '../lesson/model.js';
+import type { VersionPin } from './versions.js';
 
 /** One step as the engine will run it: templates resolved, defaults applied. */
 export interface PlannedStep {
@@ -35,6 +36,8 @@ export interface Plan {
   shellSession: string;
   /** Option values in force (lesson defaults overridden by `--set`). */
   options: Record<string, string>;
+  /** Versions that differ from the lesson's (`--pin`): what `${versions.NAME}` resolved to instead. */
+  pins?: Record<string, VersionPin>;
   chapters: { id: string; title: string; steps: number[] }[];
   steps: PlannedStep[];
 }

@@ -1,8 +1,10 @@
 import { UsageError } from '../errors.js';
-import { whenValues, type Chapter, type Lesson, type Probe } from '../lesson/model.js';
+import type { Chapter, Expectation, Lesson, Probe } from '../lesson/model.js';
+import { whenHolds } from '../lesson/conditions.js';
 import { parseProbe } from '../lesson/probes.js';
-import { resolveTemplates, type TemplateContext } from '../lesson/templates.js';
+import { resolveRegexTemplates, resolveTemplates, type TemplateContext } from '../lesson/templates.js';
 import type { Plan, PlannedStep } from './plan-model.js';
+import { resolvePins, versionsInForce, type VersionPin } from './versions.js';
 
 /** Name of the lesson's shell session, where steps without `session` are typed. */
 export const SHELL_SESSION = 'shell';
@@ -24,6 +26,8 @@ export interface PlanOptions {
   to?: string;
   /** Option values set on the command line (`--set network=calico`). */
   options?: Record<string, string>;
+  /** Versions set on the command line (`--pin kubernetes=1.28.7`), overriding the front matter's `versions`. */
+  pins?: Record<string, string>;
   /** Running as root: `sudo` steps are typed without `sudo`. */
   asRoot?: boolean;
   /** Node address and name for `${node.ip}` and `${node.name}`. */
@@ -67,9 +71,10 @@ export function templateContext(
   lesson: Lesson,
   opts: PlanOptions,
   options: Record<string, string>,
+  pins: Record<string, VersionPin> = {},
 ): TemplateContext {
   return {
-    versions: lesson.versions,
+    versions: versionsInForce(lesson, pins),
     vars: lesson.vars,
     options,
     lesson: {
@@ -92,8 +97,12 @@ export function buildPlan(lesson: Lesson, opts: PlanOptions): Plan {
   const last = opts.to === undefined ? lesson.chapters.length - 1 : findChapterIndex(lesson, opts.to);
   if (last < first) throw new UsageError(`--to '${opts.to}' comes before --from '${opts.from}'`);
   const options = resolveOptions(lesson, opts.options);
-  const context = templateContext(lesson, opts, options);
-  const resolve = (text: string): string => resolveTemplates(text, context);
+  const pins = resolvePins(lesson, opts.pins);
+  const context = templateContext(lesson, opts, options, pins);
+  const resolve: Resolve = {
+    text: (text) => resolveTemplates(text, context),
+    regex: (pattern) => resolveRegexTemplates(pattern, context),
+  };
   const steps: PlannedStep[] = [];
   const chapters: Plan['chapters'] = [];
   for (const chapter of lesson.chapters.slice(first, last + 1)) {
@@ -110,6 +119,7 @@ export function buildPlan(lesson: Lesson, opts: PlanOptions): Plan {
     workdir: opts.workdir,
     shellSession: SHELL_SESSION,
     options,
+    ...(Object.keys(pins).length > 0 ? { pins } : {}),
     chapters,
     steps,
   };
@@ -120,17 +130,17 @@ function planChapter(
   chapter: Chapter,
   opts: PlanOptions,
   options: Record<string, string>,
-  resolve: (text: string) => string,
+  resolve: Resolve,
   steps: PlannedStep[],
 ): number[] {
   const indices: number[] = [];
   for (const step of chapter.steps) {
     if (step.excludeFromRunAll) continue;
-    if (step.when && !whenValues(step.when).includes(options[step.when.option] ?? '')) continue;
+    if (!whenHolds(step.when, options)) continue;
     if (step.check && opts.checks === false) continue;
     const component = step.session === undefined ? undefined : lesson.components[step.session];
     const probes = step.ready.length > 0 ? step.ready : (component?.ready ?? []);
-    const command = resolve(step.code);
+    const command = resolve.text(step.code);
     const planned: PlannedStep = {
       index: steps.length,
       chapterId: chapter.id,
@@ -140,7 +150,7 @@ function planChapter(
       ...(component ? { component: component.name } : {}),
       command: step.sudo && !opts.asRoot ? `${SUDO_PREFIX}${command}` : command,
       ready: probes.map((p) => reparse(p, resolve)),
-      expect: step.expect,
+      expect: resolveExpectation(step.expect, resolve),
       check: step.check,
       timeoutMs: step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
       sudo: step.sudo,
@@ -154,9 +164,24 @@ function planChapter(
   return indices;
 }
 
-/** Probes are parsed again once their templates are resolved (a port may be `${vars.port}`). */
-function reparse(probe: Probe, resolve: (text: string) => string): Probe {
-  const raw = resolve(probe.raw);
+/** How templates are filled in: as text, or inside a regular expression (values escaped). */
+interface Resolve {
+  text: (text: string) => string;
+  regex: (pattern: string) => string;
+}
+
+/**
+ * Probes are parsed again once their templates are resolved (a port may be `${vars.port}`); in a
+ * `log:/…/` probe the values are escaped, as they stand in a regular expression.
+ */
+function reparse(probe: Probe, resolve: Resolve): Probe {
+  const raw = probe.kind === 'log' ? resolve.regex(probe.raw) : resolve.text(probe.raw);
   const parsed = parseProbe(raw);
   return 'error' in parsed ? probe : parsed;
+}
+
+/** An expectation with the templates of its `output=/…/` filled in, escaped (`1.28.7` → `1\.28\.7`). */
+function resolveExpectation(expect: Expectation, resolve: Resolve): Expectation {
+  if (!expect.output) return expect;
+  return { ...expect, output: { ...expect.output, pattern: resolve.regex(expect.output.pattern) } };
 }

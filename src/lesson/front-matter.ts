@@ -46,7 +46,7 @@ export function parseFrontMatter(
   const { yaml, yamlOffset, bodyOffset } = splitFrontMatter(text);
   const yamlLine = text.slice(0, yamlOffset).split('\n').length;
   const keyPos = (path: string): SourcePos => locateKey(yaml ?? '', path, file, yamlLine);
-  const report = (path: string, message: string, code = 'front-matter'): void => {
+  const report: Report = (path, message, code = 'front-matter') => {
     diagnostics.push(diagnosticAt(text, keyPos(path), code, message));
   };
   const header: LessonHeader = {
@@ -108,8 +108,8 @@ export function parseFrontMatter(
   }
   header.components = components(data.components, file, keyPos, report);
   header.options = options(data.options, report);
-  header.artifacts = artifacts(data.artifacts, header.versions, keyPos, report);
-  header.images = images(data.images, keyPos, report);
+  header.artifacts = artifacts(data.artifacts, header.versions, header.options, keyPos, report);
+  header.images = images(data.images, header.options, keyPos, report);
   if (data.tls !== undefined) {
     const tls = stringMap(data.tls, 'tls', report);
     if (!tls.ca) report('tls', "'tls' needs at least 'ca' (a path relative to the work directory)");
@@ -214,18 +214,49 @@ function options(value: unknown, report: Report): Record<string, LessonOption> {
 
 /**
  * Best-effort position of a dotted key path in the YAML text (js-yaml keeps no positions): the line
- * of each path segment, searched in order; falls back to the front matter's first line.
+ * of each path segment, searched in order; a number is the index of an item of the block list that
+ * follows (`artifacts.3.when`). Falls back to the last segment found, else the front matter's first line.
  */
 function locateKey(yaml: string, path: string, file: string, firstLine: number): SourcePos {
   const lines = yaml.split('\n');
   let from = 0;
   let found: SourcePos = { file, line: firstLine, column: 1 };
-  for (const segment of path ? path.split('.') : []) {
-    const re = new RegExp(`^(\\s*-?\\s*)["']?${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
+  for (const [depth, segment] of (path ? path.split('.') : []).entries()) {
+    if (/^\d+$/.test(segment)) {
+      const at = listItemLine(lines, from, Number(segment));
+      if (at === undefined) break;
+      const indent = (lines[at] ?? '').length - (lines[at] ?? '').trimStart().length;
+      found = { file, line: firstLine + at, column: indent + 1 };
+      // The item's line may hold its first key (`- name: etcd`): the next segment is searched from it.
+      from = at;
+      continue;
+    }
+    // The first segment is a top-level key: `images:` is not `options.images:`.
+    const lead = depth === 0 ? '' : '\\s*-?\\s*';
+    const re = new RegExp(`^(${lead})["']?${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
     const at = lines.findIndex((l, i) => i >= from && re.test(l));
     if (at === -1) break;
     found = { file, line: firstLine + at, column: (re.exec(lines[at] ?? '')?.[1]?.length ?? 0) + 1 };
     from = at + 1;
   }
   return found;
+}
+
+/** The line of the `index`-th item (0-based) of the block list starting at or after line `from`. */
+function listItemLine(lines: string[], from: number, index: number): number | undefined {
+  let itemIndent: number | undefined;
+  let count = -1;
+  for (let i = from; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const indent = line.length - line.trimStart().length;
+    const item = /^\s*-(\s|$)/.test(line);
+    if (itemIndent === undefined) {
+      if (!item) return undefined;
+      itemIndent = indent;
+    }
+    if (indent < itemIndent || (indent === itemIndent && !item)) return undefined;
+    if (indent === itemIndent && ++count === index) return i;
+  }
+  return undefined;
 }

@@ -13,6 +13,12 @@ export type Probe =
   | { kind: 'log'; pattern: string; flags: string; raw: string }
   | { kind: 'cmd'; command: string; raw: string };
 
+/** `OPTION=VALUE`: holds when the lesson option has that value. */
+export interface OptionCondition {
+  option: string;
+  value: string;
+}
+
 /** What a step must do to count as a success. */
 export interface Expectation {
   /** Exact exit status wanted (default 0 unless `fail`). */
@@ -59,10 +65,10 @@ export interface Step {
   /** Runme's `excludeFromRunAll`: never run by `run`, only by hand. */
   excludeFromRunAll: boolean;
   /**
-   * `when="option=value"`: the step runs only when the lesson option has that value; `option=a|b` when it
-   * has any of them (`value` keeps the text as written, see `whenValues`).
+   * `when="option=value"`: the step runs only when the lesson option has that value; `option=a|b`, when it
+   * has any of them (one condition per value, any of which holds).
    */
-  when?: { option: string; value: string };
+  when?: OptionCondition[];
   /** The attribute-less code block right after the step: its expected output. */
   expectedOutput?: string;
   /** Every attribute as written, for tools (Runme) and the JSON plan. */
@@ -91,7 +97,10 @@ export interface Chapter {
 /** A downloadable artifact (binary or archive) the lesson needs, declared in its front matter. */
 export interface ArtifactSpec {
   name: string;
+  /** The version, `${versions.NAME}` resolved against the front matter's `versions`. */
   version: string;
+  /** The version as written when it uses `${versions.NAME}` (so a pinned version can be put in again). */
+  versionTemplate?: string;
   /** URL template with `${version}` and `${arch}`. */
   url: string;
   /** Where the checksum comes from: a URL template of a `.sha256`/`SHA256SUMS` file, and/or pinned digests per arch. */
@@ -101,6 +110,8 @@ export interface ArtifactSpec {
   extract: Record<string, string>;
   /** Install directory relative to the work directory (default `bin`). */
   dest?: string;
+  /** `when: [option=value, ...]`: needed only when one of these holds (absent: always needed). */
+  when?: OptionCondition[];
   pos: SourcePos;
 }
 
@@ -109,6 +120,8 @@ export interface ImageSpec {
   ref: string;
   /** Where an OCI archive of it can be fetched (template with `${arch}`), if any. */
   url?: string;
+  /** `when: [option=value, ...]`: needed only when one of these holds (absent: always needed). */
+  when?: OptionCondition[];
   pos: SourcePos;
 }
 
@@ -151,9 +164,4 @@ export interface Lesson {
   /** The heading level that starts a chapter (default 2). */
   chapterLevel: number;
   chapters: Chapter[];
-}
-
-/** The values a step's `when` accepts: `a|b` is either. */
-export function whenValues(when: { value: string }): string[] {
-  return when.value.split('|');
 }

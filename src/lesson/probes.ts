@@ -1,4 +1,5 @@
 import type { Expectation, Probe } from './model.js';
+import { TEMPLATE } from './templates.js';
 
 /** A template placeholder still in a value: numeric checks wait until the plan resolves it. */
 const hasTemplate = (text: string): boolean => text.includes('${');
@@ -56,7 +57,8 @@ export function parseRegexLiteral(text: string): { pattern: string; flags: strin
   if (!match) return { error: `'${text}' is not a /regular expression/` };
   const [, pattern = '', flags = ''] = match;
   try {
-    new RegExp(pattern, flags);
+    // A template (`${versions.kubernetes}`) is only known once the plan resolves it, escaped: any text will do here.
+    new RegExp(pattern.replace(TEMPLATE, 'x'), flags);
   } catch (error) {
     return { error: `invalid regular expression /${pattern}/${flags}: ${(error as Error).message}` };
   }

@@ -1,4 +1,5 @@
 import type { AttributeEntry } from './attributes.js';
+import { parseWhenAttribute } from './conditions.js';
 import type { Expectation, Probe, Step } from './model.js';
 import { parseDuration, parseExpectation, parseProbe } from './probes.js';
 
@@ -105,14 +106,14 @@ export function buildStepFields(entries: AttributeEntry[]): {
         break;
       }
       case 'when': {
-        const m = /^([A-Za-z0-9_-]+)=([^\s|]+(?:\|[^\s|]+)*)$/.exec(value);
-        if (!m)
+        const conditions = parseWhenAttribute(value);
+        if (!conditions)
           problems.push({
             entry,
             code: 'bad-attribute',
             message: `when='${value}' must be OPTION=VALUE or OPTION=VALUE|VALUE`,
           });
-        else fields.when = { option: m[1] ?? '', value: m[2] ?? '' };
+        else fields.when = conditions;
         break;
       }
     }

@@ -39,3 +39,19 @@ export function findTemplates(text: string): TemplateUse[] {
 export function resolveTemplates(text: string, context: TemplateContext): string {
   return text.replace(TEMPLATE, (raw, ns: string, key: string) => context[ns]?.[key] ?? raw);
 }
+
+/** A text with every regular expression metacharacter escaped, so that it matches itself. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * Substitute templates inside a regular expression (an `expect='output=/…/'` or a `log:/…/` probe): each
+ * value is escaped, so `${versions.kubernetes}` = `1.28.7` becomes `1\.28\.7` and matches only itself.
+ */
+export function resolveRegexTemplates(pattern: string, context: TemplateContext): string {
+  return pattern.replace(TEMPLATE, (raw, ns: string, key: string) => {
+    const value = context[ns]?.[key];
+    return value === undefined ? raw : escapeRegex(value);
+  });
+}

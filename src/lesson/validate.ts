@@ -1,5 +1,6 @@
 import { diagnosticAt, type LessonDiagnostic } from './diagnostics.js';
-import { whenValues, type Lesson, type SourcePos, type Step } from './model.js';
+import type { Lesson, SourcePos, Step } from './model.js';
+import { conditionProblem } from './conditions.js';
 import { findTemplates, TEMPLATE_NAMESPACES } from './templates.js';
 
 /** Structural checks every lesson must pass: ids, names, sessions, options and templates. Pure. */
@@ -56,17 +57,9 @@ function checkStep(lesson: Lesson, step: Step, source: string, report: Report): 
     );
   }
   if (step.when) {
-    const option = lesson.options[step.when.option];
-    if (!option) report(step.pos, 'unknown-option', `when: no lesson option '${step.when.option}'`);
-    else {
-      for (const value of whenValues(step.when)) {
-        if (option.values.includes(value)) continue;
-        report(
-          step.pos,
-          'unknown-option',
-          `when: option '${step.when.option}' has no value '${value}' (values: ${option.values.join(', ')})`,
-        );
-      }
+    for (const condition of step.when) {
+      const problem = conditionProblem(lesson.options, condition);
+      if (problem) report(step.pos, 'unknown-option', `when: ${problem}`);
     }
   }
   // The code starts on the line after the fence; templates are reported where they stand.
@@ -88,6 +81,10 @@ function checkStep(lesson: Lesson, step: Step, source: string, report: Report): 
       const problem = templateProblem(lesson, use.namespace, use.key);
       if (problem) report(step.pos, 'unknown-template', `in ready probe: ${problem}`);
     }
+  }
+  for (const use of findTemplates(step.expect.output?.pattern ?? '')) {
+    const problem = templateProblem(lesson, use.namespace, use.key);
+    if (problem) report(attributePos(step, 'expect', source), 'unknown-template', `in expect: ${problem}`);
   }
 }
 

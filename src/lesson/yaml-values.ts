@@ -8,5 +8,5 @@ export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== nu
 export const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 
-/** Report a problem at a dotted key path of the front matter. */
-export type Report = (path: string, message: string) => void;
+/** Report a problem at a dotted key path of the front matter (a number indexes a list), with a code. */
+export type Report = (path: string, message: string, code?: string) => void;

@@ -1,4 +1,5 @@
 import type { EngineState } from '../engine/machine.js';
+import { describePins } from '../engine/versions.js';
 import type { Lesson } from '../lesson/model.js';
 import { fitAnsi, stripAnsi, truncateAnsi, visibleWidth } from './ansi.js';
 import { wrapPlain } from './ansi-wrap.js';
@@ -160,12 +161,20 @@ function narrationRegion(input: ViewInput, rect: Rect): { region: Region; info: 
     .filter(Boolean)
     .join('  ');
   const lines = paneLines(rect, body, {
-    title: input.lesson.title,
+    title: paneTitle(input),
     ...(footer ? { footer } : {}),
     focused: input.ui.focus === 'narration',
     theme: input.theme,
   });
   return { region: { id: 'narration', ...rect, lines }, info: { scroll, max, height: inner.height } };
+}
+
+/** The lesson's title, and the versions used instead of the lesson's when there are (`--pin`). */
+function paneTitle(input: ViewInput): string {
+  const pins = input.engine.plan.pins;
+  return pins && Object.keys(pins).length > 0
+    ? `${input.lesson.title} · versions: ${describePins(pins)}`
+    : input.lesson.title;
 }
 
 function notesRegion(input: ViewInput, rect: Rect): Region {

@@ -14,6 +14,8 @@ import { sessionsOf } from './ui-state.js';
 export interface PresentLessonOptions {
   workdir: string;
   options: Record<string, string>;
+  /** Versions instead of the lesson's (`--pin NAME=VERSION`). */
+  pins?: Record<string, string>;
   typing: Typing;
   binDir?: string;
   /** A keys.yaml given on the command line (must exist); default: the user's, if any. */
@@ -39,6 +41,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   const { engine, machine } = await openLessonEngine(lesson, {
     workdir: options.workdir,
     options: options.options,
+    ...(options.pins ? { pins: options.pins } : {}),
     typing: options.typing,
     ...(options.binDir ? { binDir: options.binDir } : {}),
   });

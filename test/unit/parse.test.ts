@@ -36,7 +36,7 @@ test('the minimal fixture parses into chapters, steps, output and notes with pos
     ['log'],
   );
   assert.deepEqual(second?.steps[1]?.expect, { fail: true });
-  assert.deepEqual(second?.steps[2]?.when, { option: 'network', value: 'bridge' });
+  assert.deepEqual(second?.steps[2]?.when, [{ option: 'network', value: 'bridge' }]);
   assert.equal(second?.steps[2]?.check, true);
 });
 

@@ -166,3 +166,14 @@ test('the status line gives every component its state, the chapter, the step and
   const narrow = frameText(frameOf(lesson, midway, { width: 80, height: 24, live }));
   assert.match(narrow, /✖ etcd down since 46s {2}● apiserver {2}◐ scheduler starting {2}○ containerd\n/);
 });
+
+test('with pinned versions the narration title says which ones, so a stand-in is not taken for the lesson’s', () => {
+  const state = engineAfter(lesson);
+  const pinned: EngineState = {
+    ...state,
+    plan: { ...state.plan, pins: { kubernetes: { version: '1.28.7', lesson: '1.36.0' } } },
+  };
+  const text = frameText(frameOf(lesson, pinned, { width: 200, height: 50 }));
+  assert.match(text, new RegExp(`${lesson.title} · versions: kubernetes 1\\.28\\.7 \\(pinned 1\\.36\\.0\\)`));
+  assert.doesNotMatch(frameText(frameOf(lesson, state, { width: 200, height: 50 })), /versions:/);
+});

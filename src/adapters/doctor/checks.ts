@@ -67,6 +67,15 @@ export interface ExpectedBinary {
   version: string;
   /** Whether one found on PATH would do (only for `bin/`: a CNI plugin named `bridge` is not iproute2's). */
   searchPath: boolean;
+  /** The lesson's own version, when `version` is another one (`--pin`, or the run's pins). */
+  lessonVersion?: string;
+}
+
+/** The version a binary should have, as the messages say it, never passing a `--pin` off as the lesson's. */
+function wanted(binary: ExpectedBinary): string {
+  return binary.lessonVersion === undefined
+    ? `the lesson pins ${binary.version}`
+    : `this run uses ${binary.version} (the lesson pins ${binary.lessonVersion})`;
 }
 
 /** How to ask a binary its version when `--version` is not the way (then `version` and `-v` are tried). */
@@ -120,15 +129,10 @@ export async function checkBinary(binary: ExpectedBinary, deps: DoctorDeps): Pro
     );
   }
   if (fromPath) {
-    return check(
-      name,
-      'warn',
-      `${path} from PATH (${output}); the lesson pins ${binary.version}`,
-      'demystify fetch',
-    );
+    return check(name, 'warn', `${path} from PATH (${output}); ${wanted(binary)}`, 'demystify fetch');
   }
   if (!output.includes(binary.version)) {
-    return check(name, 'warn', `${path}: ${output}; the lesson pins ${binary.version}`, 'demystify fetch');
+    return check(name, 'warn', `${path}: ${output}; ${wanted(binary)}`, 'demystify fetch');
   }
   return check(name, 'ok', `${path}: ${output}`);
 }

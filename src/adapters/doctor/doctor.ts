@@ -31,19 +31,27 @@ export interface DoctorInput {
   cacheDir: string;
   /** More ports to check (`--port`). */
   extraPorts?: number[];
+  /** The lesson's own version of each artifact, by name, when the `lesson` given is a pinned one. */
+  lessonVersions?: Record<string, string>;
   minFreeBytes?: number;
 }
 
 /** Every binary the lesson's artifacts install, where `fetch` puts it. */
-export function lessonBinaries(lesson: DoctorLesson, workdir: string): ExpectedBinary[] {
-  return lesson.artifacts.flatMap((artifact) =>
-    Object.values(artifact.extract).map((name) => ({
+export function lessonBinaries(
+  lesson: DoctorLesson,
+  workdir: string,
+  lessonVersions: Record<string, string> = {},
+): ExpectedBinary[] {
+  return lesson.artifacts.flatMap((artifact) => {
+    const own = lessonVersions[artifact.name];
+    return Object.values(artifact.extract).map((name) => ({
       name,
       path: join(workdir, artifact.dest ?? 'bin', name),
       version: artifact.version,
       searchPath: (artifact.dest ?? 'bin') === 'bin',
-    })),
-  );
+      ...(own !== undefined && own !== artifact.version ? { lessonVersion: own } : {}),
+    }));
+  });
 }
 
 function probePort(probe: Probe): number | undefined {
@@ -90,7 +98,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<D
   const { lesson } = input;
   const isolated = lesson.isolate?.enabled === true;
   const binaries = await Promise.all(
-    lessonBinaries(lesson, input.workdir).map((binary) => checkBinary(binary, deps)),
+    lessonBinaries(lesson, input.workdir, input.lessonVersions).map((binary) => checkBinary(binary, deps)),
   );
   const ports = lessonPorts(lesson, input.extraPorts);
   const min = input.minFreeBytes ?? MIN_FREE_BYTES;

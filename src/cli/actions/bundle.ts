@@ -14,7 +14,8 @@ import { formatBytes } from '../../ui/progress-format.js';
 import { lessonWorkdir } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { BundleCreateOptions, BundleImagesOptions, BundleLoadOptions } from '../commands/bundle.js';
-import { parsePins, progressFor } from './fetch.js';
+import { progressFor } from './fetch.js';
+import { inEffect, lessonFor, pinsLine, skippedLine } from './in-effect.js';
 
 /** The lesson's own `ctr` (from its containerd release) when installed, else the one on PATH. */
 async function ctrPath(workdirBin: string | undefined): Promise<string> {
@@ -40,15 +41,17 @@ export async function runBundleCreate(
 ): Promise<number> {
   const arch = parseArch(opts.arch);
   const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
+  // No work directory: a bundle is made on another machine, for the options given here.
+  const effect = await inEffect(lesson, undefined, opts);
   const progress = progressFor(io);
   try {
     const created = await createBundle({
       file,
-      lesson,
+      lesson: { id: lesson.id, artifacts: effect.artifacts, images: effect.images },
       cacheDir: opts.cache ?? defaultCacheDir(),
       arch,
       mirror: mirrorFrom(opts.mirror),
-      versions: parsePins(opts.pin),
+      versions: effect.artifactOverrides,
       ctr: opts.address ? ctrRunner(opts.address, await ctrPath(undefined)) : undefined,
       onEvent: progress.onEvent,
     });
@@ -57,6 +60,8 @@ export async function runBundleCreate(
     io.stdout(
       `wrote ${file} (${formatBytes(created.size)}): ${manifest.artifacts.length} release files and ` +
         `${manifest.images.length} images of ${lesson.id} for ${arch}\n` +
+        pinsLine(effect.pins) +
+        skippedLine(effect.skipped) +
         `on the offline machine: demystify bundle load ${file}\n`,
     );
     return 0;
@@ -144,9 +149,10 @@ export async function runBundleImages(
   io: CliIo,
 ): Promise<number> {
   const arch = parseArch(opts.arch);
-  const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
-  const cacheDir = opts.cache ?? (await cacheWithImages(lesson.images, arch));
+  const lesson = await lessonFor(ref, opts);
   const workdir = lessonWorkdir(lesson.id, opts.workdir);
+  const { images: needed } = await inEffect(lesson, workdir.root, opts);
+  const cacheDir = opts.cache ?? (await cacheWithImages(needed, arch));
   const address = opts.address ?? lessonContainerdAddress(lesson.components);
   const ctr = ctrRunner(address, await ctrPath(workdir.bin));
   const missingHint =
@@ -154,7 +160,7 @@ export async function runBundleImages(
   const progress = progressFor(io);
   const images = [];
   try {
-    for (const image of lesson.images) {
+    for (const image of needed) {
       images.push(
         await cacheImage(
           image,
@@ -167,7 +173,11 @@ export async function runBundleImages(
     progress.finish();
   }
   if (images.length === 0) {
-    io.stdout(`${lesson.id} declares no images\n`);
+    io.stdout(
+      lesson.images.length === 0
+        ? `${lesson.id} declares no images\n`
+        : `${lesson.id} needs none of its images with these options\n`,
+    );
     return 0;
   }
   io.stdout(importSummary(await importImages(images, ctr, arch, opts.snapshotter), address));

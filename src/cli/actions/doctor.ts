@@ -1,4 +1,3 @@
-import { loadLesson } from '../../adapters/lesson-files.js';
 import { defaultCacheDir } from '../../adapters/workdir.js';
 import type { DoctorCheck } from '../../adapters/doctor/checks.js';
 import { runDoctor } from '../../adapters/doctor/doctor.js';
@@ -7,6 +6,7 @@ import { UsageError } from '../../errors.js';
 import { lessonWorkdir } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { DoctorCommandOptions } from '../commands/doctor.js';
+import { inEffect, lessonFor, pinsLine, skippedLine } from './in-effect.js';
 
 /** The identifier of doctor's JSON output, bumped on any incompatible change. */
 export const DOCTOR_SCHEMA = 'demystify.doctor/v1';
@@ -44,17 +44,26 @@ export async function runDoctorCommand(
       throw new UsageError(`--port ${value} is not a port number`);
     return port;
   });
-  const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
+  const lesson = await lessonFor(ref, opts);
   const workdir = lessonWorkdir(lesson.id, opts.workdir);
+  // Only the binaries the options in effect need, at the versions in effect (the run's, with --workdir).
+  const effect = await inEffect(lesson, workdir.root, opts);
+  const lessonVersions = Object.fromEntries(effect.artifacts.map((a) => [a.name, a.version]));
   const checks = await runDoctor(
-    { lesson, workdir: workdir.root, cacheDir: opts.cache ?? defaultCacheDir(), extraPorts },
+    {
+      lesson: effect.lesson,
+      lessonVersions,
+      workdir: workdir.root,
+      cacheDir: opts.cache ?? defaultCacheDir(),
+      extraPorts,
+    },
     machineDeps,
   );
   const ok = checks.every((c) => c.ok);
   io.stdout(
     opts.json
       ? `${JSON.stringify({ schema: DOCTOR_SCHEMA, lesson: lesson.id, ok, checks }, null, 2)}\n`
-      : formatChecks(checks),
+      : formatChecks(checks) + pinsLine(effect.pins) + skippedLine(effect.skipped),
   );
   return ok ? 0 : 1;
 }

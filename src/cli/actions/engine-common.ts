@@ -8,6 +8,7 @@ import { outcomeLabel, type StepOutcome } from '../../engine/outcome.js';
 import type { Plan } from '../../engine/plan-model.js';
 import type { WorkdirState } from '../../adapters/state-store.js';
 import type { CliIo } from '../context.js';
+import { pinsLine } from './in-effect.js';
 
 /**
  * The work directory a command acts on: `--workdir`, else the documented default of the lesson
@@ -25,6 +26,20 @@ export async function workdirRootFor(
     return defaultWorkdirRoot((await loadLesson(lessonRef, lang ? { lang } : {})).id);
   }
   return defaultWorkdirRoot(lessonRef);
+}
+
+/**
+ * The run's header, when it uses versions other than the lesson's (`--pin`, or the pins state.json
+ * records): `versions: kubernetes 1.28.7 (pinned 1.36.0)`, or an NDJSON `versions` event, so that a
+ * stand-in version is never taken for the one the lesson pins.
+ */
+export function reportPins(plan: Plan, io: CliIo, options: { json: boolean }): void {
+  if (!plan.pins || Object.keys(plan.pins).length === 0) return;
+  io.stdout(
+    options.json
+      ? `${JSON.stringify({ event: 'versions', at: Date.now(), pins: plan.pins })}\n`
+      : pinsLine(plan.pins),
+  );
 }
 
 /** Seconds with two decimals: `0.42s`. */

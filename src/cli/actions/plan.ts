@@ -2,9 +2,10 @@ import { loadLesson } from '../../adapters/lesson-files.js';
 import { isolatedNode } from '../../adapters/netns-record.js';
 import { buildPlan } from '../../engine/plan.js';
 import type { Plan } from '../../engine/plan-model.js';
-import { lessonWorkdir, parseSetFlags } from '../common.js';
+import { lessonWorkdir, parsePins, parseSetFlags } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { PlanCommandOptions } from '../commands/plan.js';
+import { pinsLine } from './in-effect.js';
 
 /** The identifier of the JSON plan's schema, bumped on any incompatible change. */
 export const PLAN_SCHEMA = 'demystify.plan/v1';
@@ -18,6 +19,7 @@ export async function runPlan(ref: string | undefined, opts: PlanCommandOptions,
     ...(opts.from ? { from: opts.from } : {}),
     ...(opts.to ? { to: opts.to } : {}),
     options: parseSetFlags(opts.set),
+    pins: parsePins(opts.pin),
     asRoot: process.getuid?.() === 0,
     // An isolated work directory's node address, as a run there would use it for `${node.ip}`.
     ...(await isolatedNode(workdir.root).then((node) => (node ? { node } : {}))),
@@ -36,6 +38,8 @@ export function formatPlan(plan: Plan): string {
   const lines: string[] = [`${plan.lessonId} (${plan.lang}) in ${plan.workdir}`];
   const options = Object.entries(plan.options);
   if (options.length) lines.push(`options: ${options.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  const pins = pinsLine(plan.pins);
+  if (pins) lines.push(pins.trimEnd());
   plan.chapters.forEach((chapter) => {
     lines.push('', `## ${chapter.title} {#${chapter.id}}`);
     for (const i of chapter.steps) {

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { loadLesson, localeLang } from '../../adapters/lesson-files.js';
 import { UsageError } from '../../errors.js';
-import { parseSetFlags } from '../common.js';
+import { resolveOptions } from '../../engine/plan.js';
+import { resolvePins } from '../../engine/versions.js';
+import { parsePins, parseSetFlags } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { PresentCommandOptions } from '../commands/present.js';
 import { workdirRootFor } from './engine-common.js';
@@ -26,11 +28,17 @@ export async function runPresent(
   const lang = opts.lang ?? localeLang();
   const lesson = await loadLesson(ref, { lang });
   const workdir = await workdirRootFor(ref, opts.workdir, lang);
+  // Checked before anything is set up: a wrong --set or --pin changes nothing.
+  const options = parseSetFlags(opts.set);
+  const pins = parsePins(opts.pin);
+  resolveOptions(lesson, options);
+  resolvePins(lesson, pins);
   await prepareIsolation(lesson, workdir, opts, io);
   const { presentLesson } = await import('../../ui/open-presenter.js');
   const result = await presentLesson(lesson, {
     workdir,
-    options: parseSetFlags(opts.set),
+    options,
+    pins,
     typing,
     ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
     ...(opts.keys ? { keysFile: resolve(opts.keys) } : {}),

@@ -6,7 +6,8 @@ import { findChapterIndex } from '../../engine/plan.js';
 import { DemystifyError } from '../../errors.js';
 import type { CliIo } from '../context.js';
 import type { ReplayCommandOptions } from '../commands/replay.js';
-import { driveEngine, workdirRootFor } from './engine-common.js';
+import { parsePins } from '../common.js';
+import { driveEngine, reportPins, workdirRootFor } from './engine-common.js';
 import { parseTyping } from './run.js';
 
 /**
@@ -24,12 +25,18 @@ export async function runReplay(chapterRef: string, opts: ReplayCommandOptions, 
   }
   const lesson = await loadLesson(opts.lesson ?? state!.lessonFile);
   const chapter = findChapterIndex(lesson, chapterRef);
-  const { engine } = await openLessonEngine(lesson, {
+  // The versions of the run that set the machine up, unless --pin says otherwise.
+  const pins: Record<string, string> = {};
+  for (const [name, pin] of Object.entries(state?.pins ?? {})) pins[name] = pin.version;
+  Object.assign(pins, parsePins(opts.pin));
+  const { engine, plan } = await openLessonEngine(lesson, {
     workdir: root,
     ...(state?.binDir ? { binDir: state.binDir } : {}),
     ...(state ? { options: state.options } : {}),
+    pins,
     typing,
   });
+  reportPins(plan, io, { json: opts.json === true });
   const event = { type: 'replay-chapter', chapter, run: opts.run !== false, headless: true } as const;
   return driveEngine(engine, event, io, { json: opts.json === true });
 }

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { loadLesson } from '../../adapters/lesson-files.js';
 import { openLessonEngine } from '../../adapters/lesson-engine.js';
-import { findChapterIndex } from '../../engine/plan.js';
+import { findChapterIndex, resolveOptions } from '../../engine/plan.js';
+import { resolvePins } from '../../engine/versions.js';
 import type { Typing } from '../../engine/ports.js';
 import { UsageError } from '../../errors.js';
-import { parseSetFlags } from '../common.js';
+import { parsePins, parseSetFlags } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { RunCommandOptions } from '../commands/run.js';
-import { driveEngine, workdirRootFor } from './engine-common.js';
+import { driveEngine, reportPins, workdirRootFor } from './engine-common.js';
 import type { EngineEvent } from '../../engine/machine.js';
 import { prepareIsolation } from './isolation.js';
 
@@ -30,13 +31,20 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
   const to = opts.to === undefined ? undefined : findChapterIndex(lesson, opts.to);
   if (from !== undefined && to !== undefined && to < from)
     throw new UsageError(`--to '${opts.to}' comes before --from '${opts.from}'`);
+  // Checked before anything is set up: a wrong --set or --pin changes nothing.
+  const options = parseSetFlags(opts.set);
+  const pins = parsePins(opts.pin);
+  resolveOptions(lesson, options);
+  resolvePins(lesson, pins);
   await prepareIsolation(lesson, workdir, opts, io);
-  const { engine } = await openLessonEngine(lesson, {
+  const { engine, plan } = await openLessonEngine(lesson, {
     workdir,
     ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
-    options: parseSetFlags(opts.set),
+    options,
+    pins,
     typing,
   });
+  reportPins(plan, io, { json: opts.json === true });
   const event: EngineEvent = {
     type: 'run',
     ...(from === undefined ? {} : { from }),

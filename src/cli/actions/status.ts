@@ -3,6 +3,7 @@ import { machineStatus, type ComponentStatus } from '../../adapters/machine-stat
 import type { CliIo } from '../context.js';
 import type { StatusCommandOptions } from '../commands/status.js';
 import { workdirRootFor } from './engine-common.js';
+import { pinsLine } from './in-effect.js';
 import { isolationStatus } from './isolation.js';
 
 /** Print each component: session present, process alive, ready or not, since when. */
@@ -15,12 +16,16 @@ export async function runStatus(
   const machine = await LessonMachine.open(root);
   const components = await machineStatus(machine);
   const isolation = await isolationStatus(root);
+  const pins = machine.current().pins ?? {};
+  const pinned = Object.keys(pins).length > 0;
   if (opts.json) {
-    io.stdout(`${JSON.stringify({ workdir: root, isolation: isolation.json, components }, null, 2)}\n`);
+    const json = { workdir: root, isolation: isolation.json, ...(pinned ? { pins } : {}), components };
+    io.stdout(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
   io.stdout(`${root}\n`);
   io.stdout(`${isolation.lines.join('\n')}\n`);
+  io.stdout(pinsLine(pins));
   io.stdout(
     `${'COMPONENT'.padEnd(14)}${'SESSION'.padEnd(10)}${'PROCESS'.padEnd(10)}${'READY'.padEnd(7)}SINCE\n`,
   );

@@ -15,7 +15,16 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     .option('--arch <arch>', 'target architecture, amd64 or arm64 (default: this machine)')
     .option('--mirror <url>', 'rewrite the origin of every URL (default: $DEMYSTIFY_MIRROR)')
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
-    .option('--pin <name=version>', "override an artifact's version (repeatable)", collect)
+    .option(
+      '--set <name=value>',
+      "a lesson option, choosing the artifacts and images whose when: holds (repeatable; default: the lesson's)",
+      collect,
+    )
+    .option(
+      '--pin <name=version>',
+      'another version for a versions: name (every artifact that uses it) or one artifact (repeatable)',
+      collect,
+    )
     .option('--address <socket>', 'containerd to export images that have no url from')
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
     .action(
@@ -46,7 +55,7 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
   bundle
     .command('images')
     .description("import the lesson's images into containerd's k8s.io namespace (a lesson step runs this)")
-    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
+    .argument('[lesson]', "a lesson file or id (default: the --workdir run's lesson, else the built-in one)")
     .option(
       '--address <socket>',
       "containerd socket (default: the lesson's, else /run/containerd/containerd.sock)",
@@ -54,7 +63,15 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     .option('--arch <arch>', 'architecture of the images (default: this machine)')
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
     .option('--mirror <url>', 'rewrite the origin of image URLs (default: $DEMYSTIFY_MIRROR)')
-    .option('--workdir <dir>', 'work directory (its bin/ctr is used when present)')
+    .option(
+      '--workdir <dir>',
+      'work directory (its bin/ctr is used when present; its run chooses the options)',
+    )
+    .option(
+      '--set <name=value>',
+      "a lesson option, choosing the images whose when: holds (repeatable; default: the work directory's run, else the lesson's)",
+      collect,
+    )
     .option('--snapshotter <name>', "containerd snapshotter to unpack images for (default: containerd's)")
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
     .action(async (lesson: string | undefined, _opts: BundleImagesOptions, command: Command) => {
@@ -68,6 +85,7 @@ export interface BundleCreateOptions {
   arch?: string;
   mirror?: string;
   cache?: string;
+  set?: string[];
   pin?: string[];
   address?: string;
   lang?: string;
@@ -89,6 +107,7 @@ export interface BundleImagesOptions {
   cache?: string;
   mirror?: string;
   workdir?: string;
+  set?: string[];
   snapshotter?: string;
   lang?: string;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
 
 /** `demystify doctor [LESSON]`: check that this machine has all a lesson needs, and say how to fix each miss. */
@@ -6,13 +7,26 @@ export const defineDoctor: CommandDefinition = (program, io, setExit) => {
   program
     .command('doctor')
     .description('check that this machine has all a lesson needs')
-    .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
-    .option('--workdir <dir>', 'work directory whose bin/ holds the binaries')
+    .argument('[lesson]', "a lesson file or id (default: the --workdir run's lesson, else the built-in one)")
+    .option(
+      '--workdir <dir>',
+      "work directory whose bin/ holds the binaries (its run's options and pins apply)",
+    )
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
     .option(
       '--port <port>',
       'another port that must be free (repeatable)',
       (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--set <name=value>',
+      "a lesson option, choosing the binaries whose when: holds (repeatable; default: the work directory's run, else the lesson's)",
+      collect,
+    )
+    .option(
+      '--pin <name=version>',
+      "another version for a versions: name or one artifact (repeatable; default: the work directory's run)",
+      collect,
     )
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
     .option('--json', 'print the checks as JSON')
@@ -27,6 +41,8 @@ export interface DoctorCommandOptions {
   workdir?: string;
   cache?: string;
   port?: string[];
+  set?: string[];
+  pin?: string[];
   lang?: string;
   json?: boolean;
 }

@@ -11,6 +11,11 @@ export const definePlan: CommandDefinition = (program, io, setExit) => {
     .option('--to <chapter>', 'last chapter (id or number)')
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
     .option('--set <name=value>', 'set a lesson option (repeatable)', collect)
+    .option(
+      '--pin <name=version>',
+      "use VERSION for the lesson's versions.NAME: commands, expectations and artifacts follow (repeatable)",
+      collect,
+    )
     .option('--workdir <dir>', 'work directory the plan is resolved for')
     .option('--json', 'print the plan as JSON (schema: docs/plan-schema.md)')
     .action(async (lesson: string | undefined, opts: PlanCommandOptions) => {
@@ -25,6 +30,7 @@ export interface PlanCommandOptions {
   to?: string;
   lang?: string;
   set?: string[];
+  pin?: string[];
   workdir?: string;
   json?: boolean;
 }

@@ -9,6 +9,11 @@ export const definePresent: CommandDefinition = (program, io, setExit) => {
     .option('--lang <lang>', 'language of the built-in lesson (en, fr; default: the locale)')
     .option('--set <name=value>', 'set a lesson option (repeatable)', collect)
     .option(
+      '--pin <name=version>',
+      "use VERSION for the lesson's versions.NAME: commands, expectations and artifacts follow (repeatable)",
+      collect,
+    )
+    .option(
       '--typing <speed>',
       'how steps are typed: human (key by key, for an audience) or instant',
       'human',
@@ -31,6 +36,7 @@ export interface PresentCommandOptions {
   workdir?: string;
   lang?: string;
   set?: string[];
+  pin?: string[];
   typing?: string;
   keys?: string;
   binDir?: string;

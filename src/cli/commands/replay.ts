@@ -1,3 +1,4 @@
+import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
 
 /** `demystify replay CH`: bring the machine back to the start of chapter CH, then run CH again. */
@@ -8,6 +9,11 @@ export const defineReplay: CommandDefinition = (program, io, setExit) => {
     .argument('<chapter>', 'chapter id or 1-based number')
     .option('--lesson <lesson>', 'a lesson file or id (default: the one state.json names)')
     .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .option(
+      '--pin <name=version>',
+      'use VERSION for versions.NAME (repeatable; default: the versions state.json records)',
+      collect,
+    )
     .option('--no-run', 'stop at the start of the chapter, without running it')
     .option('--json', 'print NDJSON events instead of lines')
     .option('--typing <speed>', 'typing speed of the chapter itself: instant or human', 'instant')
@@ -21,6 +27,7 @@ export const defineReplay: CommandDefinition = (program, io, setExit) => {
 export interface ReplayCommandOptions {
   lesson?: string;
   workdir?: string;
+  pin?: string[];
   run?: boolean;
   json?: boolean;
   typing?: string;

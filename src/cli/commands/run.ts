@@ -18,6 +18,11 @@ export const defineRun: CommandDefinition = (program, io, setExit) => {
     .option('--json', 'print NDJSON events instead of lines')
     .option('--typing <speed>', 'typing speed: instant or human', 'instant')
     .option('--set <name=value>', 'set a lesson option (repeatable)', collect)
+    .option(
+      '--pin <name=version>',
+      "use VERSION for the lesson's versions.NAME: commands, expectations and artifacts follow (repeatable)",
+      collect,
+    )
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
     .option('--isolate', 'run the whole lesson in a network namespace of its own (docs/isolation.md)')
     .option('--no-isolate', "do not isolate, even when the lesson's front matter says so")
@@ -39,6 +44,7 @@ export interface RunCommandOptions {
   json?: boolean;
   typing?: string;
   set?: string[];
+  pin?: string[];
   lang?: string;
   isolate?: boolean;
   address?: string;
