@@ -206,11 +206,12 @@ export class LessonMachine {
    * twice: what is already gone is skipped.
    */
   async cleanup(options: { purge?: boolean } = {}): Promise<CleanupResult> {
-    const paths = this.resetPaths();
     const server = (await this.tmux.serverPid()) !== undefined;
     const { ended, survivors } = await this.stop([]);
     await this.tmux.killServer();
     await rm(this.state.tmuxSocket, { force: true });
+    // Checked once the processes are ended: a lesson with a bad reset path still gets those stopped.
+    const paths = this.resetPaths();
     const mounts: UnmountResult = { unmounted: [], detached: [] };
     for (const [path, includeRoot] of [
       ...paths.map((p) => [p, true] as const),
