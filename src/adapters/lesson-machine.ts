@@ -156,7 +156,13 @@ export class LessonMachine {
         ...(tls ? { tls } : {}),
         ...(this.deps.prefix ? { prefix: this.deps.prefix } : {}),
       }),
-      reset: () => this.reset(),
+      // The engine reports a failed reset by its message: the hint goes with it.
+      reset: () =>
+        this.reset().catch((error: unknown) => {
+          throw error instanceof DemystifyError && error.hint
+            ? new Error(`${error.message}\n  hint: ${error.hint}`, { cause: error })
+            : error;
+        }),
       persist: (progress: SavedProgress) => this.change((s) => void (s.progress = progress)),
       componentReady: (step, readyAt) => this.recordComponent(step, readyAt),
       typing,

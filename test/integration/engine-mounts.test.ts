@@ -40,13 +40,15 @@ cd "kube let/pods/p1/volumes/token" && echo holding && sleep 600
 }
 
 /**
- * Inside the private mount namespace: run the lesson, add a busy mount the CLI did not make (a process
+ * Inside the private mount namespace: run the lesson and replay it, add a busy mount the CLI did not make (a process
  * with its cwd in it) and one below the work directory, then cleanup --purge twice; what each printed and
  * the mount table before and after are written to files in OUT.
  */
 const SCRIPT = `
 W="$1"; A="$2"; NODE="$3"; BIN="$4"; OUT="$5"
 "$NODE" "$BIN" run "$OUT/lesson.md" --headless --workdir "$W" >"$OUT/run.out" 2>&1 || exit 3
+# A replay resets (ends the holder, unmounts and removes the reset paths) and mounts it all again.
+"$NODE" "$BIN" replay mounts --workdir "$W" >"$OUT/replay.out" 2>&1 || exit 5
 mkdir -p "$A/task/c1/rootfs" "$W/extra" || exit 4
 mount -t tmpfs rootfs "$A/task/c1/rootfs" && mount -t tmpfs extra "$W/extra" || exit 4
 (cd "$A/task/c1/rootfs" && exec sleep 300) </dev/null >/dev/null 2>&1 &
@@ -64,7 +66,7 @@ async function gone(pid: number): Promise<void> {
   for (let i = 0; i < 200 && (await alive(pid)); i++) await new Promise((r) => setTimeout(r, 25));
 }
 
-test('cleanup --purge unmounts what a cluster leaves (bind, nested tmpfs, nsfs, a busy mount) and removes it; twice is fine', async (t) => {
+test('replay and cleanup --purge unmount what a cluster leaves (bind, nested tmpfs, nsfs, a busy mount) and remove it; twice is fine', async (t) => {
   const dir = await tempWorkdir(t, 'dm-mounts-');
   const [work, state, out] = [join(dir, 'work'), join(dir, 'containerd-state'), join(dir, 'out')];
   await mkdir(out);
@@ -81,12 +83,15 @@ test('cleanup --purge unmounts what a cluster leaves (bind, nested tmpfs, nsfs, 
   const result = await execa('unshare', [...unshare, ...args], { reject: false });
   const read = (name: string): Promise<string> => readFile(join(out, name), 'utf8').catch(() => '');
   busy = Number((await read('busy.pid')).trim());
-  assert.equal(result.exitCode, 0, `${result.stderr}\n${await read('run.out')}`);
+  const logs = `${result.stderr}\n${await read('run.out')}\n${await read('replay.out')}`;
+  assert.equal(result.exitCode, 0, logs);
+  assert.match(await read('replay.out'), /reset: machine back to a clean start/);
 
   const below = async (name: string): Promise<string[]> =>
     mountsToUnmount(parseMountInfo(await read(name)), dir)
       .map((m) => `${m.mountPoint} ${m.fsType === 'nsfs' || m.fsType === 'tmpfs' ? m.fsType : 'bind'}`)
       .sort();
+  // Each mount once: the replay's reset took the first run's off before the chapter made them again.
   assert.deepEqual(await below('before.mountinfo'), [
     `${state}/netns/cni-1 nsfs`,
     `${state}/sandboxes/s1/shm tmpfs`,
