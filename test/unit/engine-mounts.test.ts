@@ -232,6 +232,22 @@ test('unmountBelow: nothing mounted means no umount at all; what stays mounted i
   await assert.rejects(unmountBelow('/', {}, empty.ops), /refusing to unmount everything below \//);
 });
 
+/** Mount ops forwarding to a fake made later, once the temporary folders it names are known. */
+function lateMounts(): {
+  ops: MountOps;
+  use: (...args: Parameters<typeof fakeMounts>) => ReturnType<typeof fakeMounts>;
+} {
+  let fake = fakeMounts([]);
+  return {
+    ops: {
+      mountInfo: () => fake.ops.mountInfo(),
+      unmount: (path, lazy) => fake.ops.unmount(path, lazy),
+      canonical: async (path) => path,
+    },
+    use: (...args) => (fake = fakeMounts(...args)),
+  };
+}
+
 /** A work directory with a state.json naming reset paths; nothing runs in it. */
 async function machineIn(
   t: { after: (fn: () => Promise<void>) => void },
@@ -262,14 +278,10 @@ async function machineIn(
 
 test('reset unmounts every reset path deepest first, and only then removes it; a path already gone is fine', async (t) => {
   const removedBeforeUnmount: string[] = [];
-  let fake: ReturnType<typeof fakeMounts> | undefined;
-  const ops: MountOps = {
-    mountInfo: () => fake!.ops.mountInfo(),
-    unmount: (path, lazy) => fake!.ops.unmount(path, lazy),
-    canonical: async (path) => path,
-  };
+  const late = lateMounts();
+  const ops = late.ops;
   const { dir, work, machine } = await machineIn(t, (d) => ['kubelet', join(d, 'state'), 'never-made'], ops);
-  fake = fakeMounts(
+  const fake = late.use(
     [join(work, 'kubelet'), join(work, 'kubelet/pods/p/vol'), join(dir, 'state/sandboxes/s/shm')],
     {
       busy: [join(dir, 'state/sandboxes/s/shm')],
@@ -294,14 +306,10 @@ test('reset unmounts every reset path deepest first, and only then removes it; a
 });
 
 test('cleanup --purge unmounts the reset paths and below the work directory, then removes them; twice is fine', async (t) => {
-  let fake: ReturnType<typeof fakeMounts> | undefined;
-  const ops: MountOps = {
-    mountInfo: () => fake!.ops.mountInfo(),
-    unmount: (path, lazy) => fake!.ops.unmount(path, lazy),
-    canonical: async (path) => path,
-  };
+  const late = lateMounts();
+  const ops = late.ops;
   const { dir, work, machine } = await machineIn(t, (d) => [join(d, 'state')], ops);
-  fake = fakeMounts([dir, work, join(dir, 'state/netns/cni-1'), join(work, 'bin/x'), '/run/netns/cni-2']);
+  let fake = late.use([dir, work, join(dir, 'state/netns/cni-1'), join(work, 'bin/x'), '/run/netns/cni-2']);
   await mkdir(join(dir, 'state/netns'), { recursive: true });
   const first = await machine.cleanup({ purge: true });
   assert.deepEqual(first.unmounted, [join(dir, 'state/netns/cni-1'), join(work, 'bin/x')]);
@@ -315,7 +323,7 @@ test('cleanup --purge unmounts the reset paths and below the work directory, the
     assert.equal(existsSync(join(dir, gone)), false, `${gone} is removed`);
 
   const again = await machineIn(t, (d) => [join(d, 'state')], ops);
-  fake = fakeMounts([]);
+  fake = late.use([]);
   const second = await again.machine.cleanup({ purge: true });
   assert.deepEqual([second.ended, second.unmounted], [[], []]);
   assert.equal((await again.machine.cleanup({ purge: true })).unmounted.length, 0);
