@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DemystifyError, messageOf } from '../errors.js';
 import type { SavedProgress } from '../engine/machine.js';
@@ -245,8 +245,18 @@ export class LessonMachine {
     return { ended, survivors, server, ...mounts };
   }
 
-  /** Unmount everything at or below a path (strictly below without `includeRoot`). */
-  private unmount(path: string, includeRoot: boolean): Promise<UnmountResult> {
+  /**
+   * Unmount everything at or below a path (strictly below without `includeRoot`). A reset path that is a
+   * symbolic link is only removed, as `rm` does: what its target holds is not the lesson's to unmount.
+   */
+  private async unmount(path: string, includeRoot: boolean): Promise<UnmountResult> {
+    const link =
+      includeRoot &&
+      (await lstat(path).then(
+        (s) => s.isSymbolicLink(),
+        () => false,
+      ));
+    if (link) return { unmounted: [], detached: [] };
     return unmountBelow(path, { includeRoot }, this.deps.mounts ?? defaultMountOps);
   }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemystifyError } from '../../src/errors.js';
@@ -340,4 +340,19 @@ test('a reset path containing the work directory is refused before anything is u
   });
   assert.ok(existsSync(join(work, 'etcd-data')), 'the good path is not removed either');
   assert.deepEqual(fake.log, []);
+});
+
+test('a reset path that is a symbolic link is removed as a link: nothing is unmounted in its target', async (t) => {
+  const late = lateMounts();
+  const { dir, work, machine } = await machineIn(t, () => ['link'], {
+    ...late.ops,
+    canonical: (path) => realpath(path).catch(() => path),
+  });
+  await mkdir(join(dir, 'outside/m'), { recursive: true });
+  await symlink(join(dir, 'outside'), join(work, 'link'));
+  const fake = late.use([join(dir, 'outside/m')]);
+  await machine.reset();
+  assert.deepEqual(fake.log, []);
+  assert.equal(existsSync(join(work, 'link')), false);
+  assert.ok(existsSync(join(dir, 'outside/m')), 'the target stays');
 });
