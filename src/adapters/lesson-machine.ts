@@ -1,11 +1,12 @@
-import { rm } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { DemystifyError } from '../errors.js';
+import { lstat, rm } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { DemystifyError, messageOf } from '../errors.js';
 import type { SavedProgress } from '../engine/machine.js';
 import type { PlannedStep } from '../engine/plan-model.js';
 import type { VersionPin } from '../engine/versions.js';
 import type { EnginePorts, Typing } from '../engine/ports.js';
 import { engineFiles, prepareEngineFiles, sessionPath, type EngineFiles } from './machine-paths.js';
+import { defaultMountOps, isAtOrBelow, unmountBelow, type MountOps, type UnmountResult } from './mounts.js';
 import { isolationPrefix } from './netns-record.js';
 import { MARKER_ENV, stopOwned, defaultKillDeps, type KillDeps } from './process-kill.js';
 import { processTable, recordProcess } from './process-tree.js';
@@ -27,11 +28,25 @@ export interface MachineInit {
   tls?: { ca: string; cert?: string; key?: string };
 }
 
-/** Injectable parts: the namespace prefix (isolation) and process signalling (tests). */
+/** What a clean-up did. */
+export interface CleanupResult {
+  /** Processes ended (pids). */
+  ended: number[];
+  survivors: number[];
+  /** Whether the tmux server was still running. */
+  server: boolean;
+  /** Mount points unmounted, and of those the busy ones detached lazily. */
+  unmounted: string[];
+  detached: string[];
+}
+
+/** Injectable parts: the namespace prefix (isolation), process signalling and mounts (tests). */
 export interface MachineDeps {
   /** Command that enters the lesson's network namespace; the tmux server and probes start through it. */
   prefix?: string[];
   kill?: KillDeps;
+  /** Finding and unmounting what the lesson mounted (default: mountinfo and util-linux umount). */
+  mounts?: MountOps;
   /** Grace between SIGTERM and SIGKILL when stopping components (default 5 s). */
   graceMs?: number;
 }
@@ -145,7 +160,13 @@ export class LessonMachine {
         ...(tls ? { tls } : {}),
         ...(this.deps.prefix ? { prefix: this.deps.prefix } : {}),
       }),
-      reset: () => this.reset(),
+      // The engine reports a failed reset by its message: the hint goes with it.
+      reset: () =>
+        this.reset().catch((error: unknown) => {
+          throw error instanceof DemystifyError && error.hint
+            ? new Error(`${error.message}\n  hint: ${error.hint}`, { cause: error })
+            : error;
+        }),
       persist: (progress: SavedProgress) => this.change((s) => void (s.progress = progress)),
       componentReady: (step, readyAt) => this.recordComponent(step, readyAt),
       typing,
@@ -173,30 +194,51 @@ export class LessonMachine {
 
   /**
    * Bring the machine back to a clean start (the "reset" of reset-and-fast-forward): end every process
-   * the sessions started (the tmux server stays), remove the lesson's reset paths, forget components.
+   * the sessions started (the tmux server stays), unmount what the lesson mounted in its reset paths and
+   * remove them, forget components.
    */
   async reset(): Promise<void> {
+    const paths = this.resetPaths();
     const serverPid = await this.tmux.serverPid();
     await this.stop(serverPid === undefined ? [] : [serverPid]);
-    for (const path of this.state.reset) await rm(this.safePath(path), { recursive: true, force: true });
+    for (const path of paths) await this.unmount(path, true);
+    for (const path of paths) await this.remove(path);
     await this.change((s) => {
       s.processes = s.processes.filter((p) => p.role === 'tmux-server');
       s.components = {};
     });
   }
 
-  /** End every process the engine started and its tmux server; with `purge`, remove generated state. */
-  async cleanup(options: { purge?: boolean } = {}): Promise<{ ended: number[]; survivors: number[] }> {
-    const result = await this.stop([]);
+  /**
+   * End every process the engine started and its tmux server, then unmount what the lesson left mounted
+   * in its reset paths and below the work directory (kubelet's volumes, containerd's rootfs and shm, Pods'
+   * network namespaces); with `purge`, also remove the reset paths and the generated state. Safe to run
+   * twice: what is already gone is skipped.
+   */
+  async cleanup(options: { purge?: boolean } = {}): Promise<CleanupResult> {
+    const server = (await this.tmux.serverPid()) !== undefined;
+    const { ended, survivors } = await this.stop([]);
     await this.tmux.killServer();
     await rm(this.state.tmuxSocket, { force: true });
+    // Checked once the processes are ended: a lesson with a bad reset path still gets those stopped.
+    const paths = this.resetPaths();
+    const mounts: UnmountResult = { unmounted: [], detached: [] };
+    for (const [path, includeRoot] of [
+      ...paths.map((p) => [p, true] as const),
+      [this.files.layout.root, false] as const,
+    ]) {
+      const done = await this.unmount(path, includeRoot);
+      mounts.unmounted.push(...done.unmounted);
+      mounts.detached.push(...done.detached);
+    }
     if (options.purge) {
-      for (const path of this.state.reset) await rm(this.safePath(path), { recursive: true, force: true });
-      await rm(this.files.layout.logs, { recursive: true, force: true });
-      await rm(this.files.dir, { recursive: true, force: true });
+      for (const path of paths) await this.remove(path);
+      await this.remove(this.files.layout.logs);
+      await this.remove(this.files.dir);
       if (this.state.tmuxSocket !== this.files.layout.tmuxSocket)
-        await rm(join(this.state.tmuxSocket, '..'), { recursive: true, force: true });
-      await rm(this.files.layout.stateFile, { force: true });
+        await this.remove(join(this.state.tmuxSocket, '..'));
+      // Last: a purge that failed halfway still knows the reset paths the next attempt must remove.
+      await this.remove(this.files.layout.stateFile);
     } else {
       await this.change((s) => {
         s.processes = [];
@@ -204,7 +246,39 @@ export class LessonMachine {
         delete s.progress;
       });
     }
-    return result;
+    return { ended, survivors, server, ...mounts };
+  }
+
+  /**
+   * Unmount everything at or below a path (strictly below without `includeRoot`). A reset path that is a
+   * symbolic link is only removed, as `rm` does: what its target holds is not the lesson's to unmount.
+   */
+  private async unmount(path: string, includeRoot: boolean): Promise<UnmountResult> {
+    const link =
+      includeRoot &&
+      (await lstat(path).then(
+        (s) => s.isSymbolicLink(),
+        () => false,
+      ));
+    if (link) return { unmounted: [], detached: [] };
+    return unmountBelow(path, { includeRoot }, this.deps.mounts ?? defaultMountOps);
+  }
+
+  /** Remove a path and everything in it; one already gone is fine. */
+  private async remove(path: string): Promise<void> {
+    try {
+      await rm(path, { recursive: true, force: true });
+    } catch (error) {
+      throw new DemystifyError('RESET_REMOVE', `cannot remove ${path}: ${messageOf(error)}`, {
+        cause: error,
+        hint: `something still uses it (see findmnt -R ${path} and fuser -vm ${path}); end it and run the command again`,
+      });
+    }
+  }
+
+  /** The lesson's reset paths, resolved and checked, all of them before anything is touched. */
+  private resetPaths(): string[] {
+    return this.state.reset.map((path) => this.safePath(path));
   }
 
   private async stop(keep: number[]): Promise<{ ended: number[]; survivors: number[] }> {
@@ -228,10 +302,11 @@ export class LessonMachine {
   /** A reset path resolved in the work directory; never the work directory itself or a parent of it. */
   private safePath(path: string): string {
     const root = this.files.layout.root;
-    const abs = isAbsolute(path) ? path : resolve(root, path);
-    const rel = relative(abs, root);
-    if (rel === '' || !rel.startsWith('..')) {
-      throw new DemystifyError('RESET_PATH', `refusing to remove '${path}': it contains the work directory`);
+    const abs = isAbsolute(path) ? resolve(path) : resolve(root, path);
+    if (isAtOrBelow(root, abs)) {
+      throw new DemystifyError('RESET_PATH', `refusing to remove '${path}': it contains the work directory`, {
+        hint: "a lesson's reset paths are folders inside its work directory or its own /run/demystify/<lesson-id>, /var/lib/demystify/<lesson-id>: fix the lesson's reset list",
+      });
     }
     return abs;
   }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DemystifyError } from '../errors.js';
+import { DemystifyError, messageOf } from '../errors.js';
+import { defaultMountOps, unmountBelow, type MountOps } from './mounts.js';
 import {
   candidateSlots,
   defaultAddress,
@@ -43,6 +44,8 @@ export interface IsolationDeps {
   host: HostCommands;
   /** Where `ip netns` keeps namespace files (default /run/netns). */
   netnsDir: string;
+  /** Unmounting a namespace file `ip netns delete` could not remove (default: mountinfo and umount). */
+  mounts?: MountOps;
 }
 
 /** How a lesson asks for isolation. */
@@ -219,17 +222,41 @@ export async function removeIsolation(
     if (pids.length > 0) removed.push(`processes ${(await endProcesses(pids)).join(' ')} (in ${path})`);
   }
   for (const pod of pods) {
-    if ((await deps.host.run(['ip', 'netns', 'delete', pod])).exitCode === 0)
-      removed.push(`pod namespace ${pod}`);
+    if (await deleteNamespace(pod, deps)) removed.push(`pod namespace ${pod}`);
   }
   if (record.nat) removed.push(...(await disableNat(record.nat, deps.host)));
   if (record.hostVeth && (await deps.host.run(['ip', 'link', 'del', record.hostVeth])).exitCode === 0) {
     removed.push(`veth pair ${record.hostVeth} (${record.address?.subnet ?? 'no address'})`);
   }
-  if (existsSync(record.netnsPath)) {
-    await deps.host.must(['ip', 'netns', 'delete', record.namespace]);
+  if (await deleteNamespace(record.namespace, deps, record.netnsPath))
     removed.push(`namespace ${record.namespace}`);
-  }
   await rm(isolationFile(workdirRoot), { force: true });
   return removed;
+}
+
+/**
+ * Delete a named network namespace; false when it is already gone. `ip netns delete` detaches the mount
+ * of `/run/netns/NAME` lazily (so processes still inside never block it) and unlinks the file; it fails
+ * when the file is mounted more than once (peer copies of /run/netns stack their mounts) or vanishes
+ * meanwhile. Then every mount on the file is detached (umount, `-l` when busy) and the file removed.
+ */
+async function deleteNamespace(
+  name: string,
+  deps: IsolationDeps,
+  path = join(deps.netnsDir, name),
+): Promise<boolean> {
+  if (!existsSync(path)) return false;
+  const result = await deps.host.run(['ip', 'netns', 'delete', name]);
+  if (!existsSync(path)) return true;
+  try {
+    await unmountBelow(path, { includeRoot: true }, deps.mounts ?? defaultMountOps);
+    await rm(path, { force: true });
+    return true;
+  } catch (error) {
+    const why = result.exitCode === 0 ? '' : `${(result.stderr || result.stdout).trim()}; `;
+    throw new DemystifyError('ISOLATE_NETNS', `cannot remove namespace ${name}: ${why}${messageOf(error)}`, {
+      cause: error,
+      hint: `see findmnt ${path}; unmount it (umount -l ${path}), remove the file and run demystify cleanup again`,
+    });
+  }
 }

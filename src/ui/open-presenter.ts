@@ -113,8 +113,14 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     await engine.flush();
   }
   if (exit === 'cleanup') {
-    const { ended } = await machine.cleanup();
-    // An isolated lesson's namespace goes last, as with `demystify cleanup`.
+    // An isolated lesson's namespace goes last, as with `demystify cleanup`, even when the rest failed.
+    let ended: number[];
+    try {
+      ({ ended } = await machine.cleanup());
+    } catch (error) {
+      await removeIsolation(machine.files.layout.root).catch(() => undefined);
+      throw error;
+    }
     const removed = (await removeIsolation(machine.files.layout.root)).map((line) => `removed ${line}\n`);
     return {
       exit,

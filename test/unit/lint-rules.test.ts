@@ -10,6 +10,7 @@ import { findRemoved, minorVersion } from '../../src/lesson/rules/removed-flag.j
 import { scanShell } from '../../src/lesson/rules/shell-scan.js';
 import { argumentsOf, flagsOf, programName } from '../../src/lesson/rules/shell-command.js';
 import { needsServer } from '../../src/lesson/rules/used-before-started.js';
+import { locateResetEntries, resetPathProblem } from '../../src/lesson/rules/reset-outside-lesson.js';
 import { FIXTURES } from '../helpers/snapshot.js';
 
 /** Lint a fixture under test/fixtures/lint: the parser must accept it, the rules then speak. */
@@ -74,6 +75,21 @@ const table: {
     column: 1,
     message:
       /'kubectl' needs kube-apiserver, which the lesson starts only later \(step 'apiserver', line 25\)/,
+  },
+  {
+    fixture: 'reset-outside-lesson',
+    code: 'reset-outside-lesson',
+    line: 6,
+    column: 68,
+    message:
+      /reset path '\/var\/lib\/kubelet' is outside the lesson's own folders \(\/run\/demystify\/reset-outside-lesson, \/var\/lib\/demystify\/reset-outside-lesson\)/,
+  },
+  {
+    fixture: 'reset-leaves-workdir',
+    code: 'reset-outside-lesson',
+    line: 8,
+    column: 6,
+    message: /reset path 'certs\/\.\.\/\.\.\/cni' leaves the work directory/,
   },
 ];
 
@@ -191,11 +207,50 @@ test("the original tutorial's traps are all reported, in file order", () => {
   assert.deepEqual(
     diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`),
     [
-      '14:11 service-ip-in-cert',
-      '20:1 used-before-started',
-      '20:17 removed-flag',
-      '32:49 overlapping-cidrs',
-      '38:9 removed-flag',
+      '5:9 reset-outside-lesson',
+      '15:11 service-ip-in-cert',
+      '21:1 used-before-started',
+      '21:17 removed-flag',
+      '33:49 overlapping-cidrs',
+      '39:9 removed-flag',
     ],
+  );
+});
+
+for (const [path, verdict] of [
+  ['etcd-data', undefined],
+  ['./kubelet/', undefined],
+  ['a/../b', undefined],
+  ['/run/demystify/k8s', undefined],
+  ['/run/demystify/k8s/containerd', undefined],
+  ['/var/lib/demystify/k8s/kubelet', undefined],
+  ['/var/lib/kubelet', /outside the lesson's own folders/],
+  ['/etc/cni/net.d/10-bridge.conflist', /outside the lesson's own folders/],
+  ['/run/demystify/k8s2/x', /outside/],
+  ['/run/demystify', /outside/],
+  ['/run/demystify/k8s/../k8s2', /outside/],
+  ['/run/netns', /outside/],
+  ['..', /leaves the work directory/],
+  ['a/../../b', /leaves the work directory/],
+  ['.', /is the work directory itself/],
+  ['a/..', /is the work directory itself/],
+] as const) {
+  test(`reset path ${path} of lesson k8s: ${verdict ? String(verdict) : 'fine'}`, () => {
+    const problem = resetPathProblem(path, 'k8s');
+    if (verdict) assert.match(problem ?? '', verdict);
+    else assert.equal(problem, undefined);
+  });
+}
+
+test('reset entries are found in flow and block style, in order, repeated text included', () => {
+  const flow = '---\nid: x\nreset: [a, /var/a, "a"]\n---\n';
+  assert.deepEqual(
+    locateResetEntries(flow, 'f.md', ['a', '/var/a', 'a']).map((p) => `${p.line}:${p.column}`),
+    ['3:9', '3:12', '3:21'],
+  );
+  const block = '---\nid: x\nreset:\n  - a\n\n  - /b\nother: a\n---\n';
+  assert.deepEqual(
+    locateResetEntries(block, 'f.md', ['a', '/b', 'zz']).map((p) => `${p.line}:${p.column}`),
+    ['4:5', '6:5', '3:1'],
   );
 });

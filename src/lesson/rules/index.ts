@@ -1,6 +1,7 @@
 import type { LintRule } from '../lint.js';
 import { overlappingCidrsRule } from './overlapping-cidrs.js';
 import { removedFlagRule } from './removed-flag.js';
+import { resetOutsideLessonRule } from './reset-outside-lesson.js';
 import { serviceIpInCertRule } from './service-ip-in-cert.js';
 import { usedBeforeStartedRule } from './used-before-started.js';
 
@@ -10,4 +11,5 @@ export const LINT_RULES: LintRule[] = [
   overlappingCidrsRule,
   serviceIpInCertRule,
   usedBeforeStartedRule,
+  resetOutsideLessonRule,
 ];
