@@ -70,7 +70,7 @@ test('both languages have the same chapters, steps, sessions and commands, whate
   const choices = (l: Lesson): unknown => Object.values(l.options).map((o) => [o.name, o.values, o.default]);
   assert.deepEqual(choices(fr), choices(en));
   const sets = optionSets(en);
-  assert.equal(sets.length, 8);
+  assert.equal(sets.length, 24); // network 2 × ingress 3 × runtime 2 × images 2
   for (const options of sets) {
     const opts = { workdir: '/WORKDIR', options, node: { ip: '10.200.7.2', name: 'node' } };
     assert.deepEqual(
