@@ -78,6 +78,7 @@ test('the built-in lesson runs every chapter on real Kubernetes, replays a chapt
   const arch = detectArch();
   const etcdVersion = await machineEtcdVersion();
   const pins = { kubernetes: TEST_KUBERNETES, etcd: etcdVersion };
+  const options = ['--set', 'runtime=system', '--set', 'ingress=none'];
   const pinFlags = Object.entries(pins).flatMap(([name, version]) => ['--pin', `${name}=${version}`]);
   t.diagnostic(
     `versions used: Kubernetes ${TEST_KUBERNETES} (test build), etcd ${etcdVersion} (Debian), the machine's containerd, runc and CNI plugins`,
@@ -165,6 +166,7 @@ test('the built-in lesson runs every chapter on real Kubernetes, replays a chapt
       containerd.socket,
       '--cache',
       join(home, 'cache-online'),
+      ...options,
       ...Object.entries(artifactVersions).flatMap(([name, version]) => ['--pin', `${name}=${version}`]),
     ],
     { DEMYSTIFY_MIRROR: mirrorUrl },
@@ -181,10 +183,7 @@ test('the built-in lesson runs every chapter on real Kubernetes, replays a chapt
   const runArgs = [
     '--workdir',
     workdir,
-    '--set',
-    'runtime=system',
-    '--set',
-    'ingress=none',
+    ...options,
     ...pinFlags,
     '--json',
   ];
