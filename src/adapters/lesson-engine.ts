@@ -61,6 +61,7 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
       pins: plan.pins ?? {},
       ...(options.binDir ? { binDir: options.binDir } : {}),
       reset: lesson.reset,
+      ...(lesson.leftovers ? { leftovers: lesson.leftovers } : {}),
       ...(lesson.tls ? { tls: lesson.tls } : {}),
     },
     options.deps ?? {},

@@ -4,7 +4,9 @@ import { DemystifyError, messageOf } from '../errors.js';
 import type { SavedProgress } from '../engine/machine.js';
 import type { PlannedStep } from '../engine/plan-model.js';
 import type { VersionPin } from '../engine/versions.js';
+import type { Leftovers } from '../lesson/model.js';
 import type { EnginePorts, Typing } from '../engine/ports.js';
+import { absentFolders, removeEmptyFolders, removeHostLeftovers } from './leftovers/host-leftovers.js';
 import { engineFiles, prepareEngineFiles, sessionPath, type EngineFiles } from './machine-paths.js';
 import { defaultMountOps, isAtOrBelow, unmountBelow, type MountOps, type UnmountResult } from './mounts.js';
 import { isolationPrefix } from './netns-record.js';
@@ -25,6 +27,7 @@ export interface MachineInit {
   pins?: Record<string, VersionPin>;
   binDir?: string;
   reset: string[];
+  leftovers?: Leftovers;
   tls?: { ca: string; cert?: string; key?: string };
 }
 
@@ -38,6 +41,8 @@ export interface CleanupResult {
   /** Mount points unmounted, and of those the busy ones detached lazily. */
   unmounted: string[];
   detached: string[];
+  /** Files and folders the components left on the machine, removed (Pod logs, shim sockets...). */
+  leftovers: string[];
 }
 
 /** Injectable parts: the namespace prefix (isolation), process signalling and mounts (tests). */
@@ -100,7 +105,11 @@ export class LessonMachine {
       const fields = { ...init, pins: init.pins ?? {} };
       state = state
         ? { ...state, ...fields, tmuxSocket: state.tmuxSocket }
-        : newWorkdirState({ ...fields, tmuxSocket: files.socket });
+        : newWorkdirState({
+            ...fields,
+            tmuxSocket: files.socket,
+            absentAtStart: await absentFolders(init.reset, init.leftovers),
+          });
       await prepareEngineFiles(files);
       await writeShellRc(files.rcFile, { historyFile: files.historyFile });
       await store.write(state);
@@ -202,6 +211,7 @@ export class LessonMachine {
     const serverPid = await this.tmux.serverPid();
     await this.stop(serverPid === undefined ? [] : [serverPid]);
     for (const path of paths) await this.unmount(path, true);
+    await removeHostLeftovers(this.state.leftovers, this.files.layout.root);
     for (const path of paths) await this.remove(path);
     await this.change((s) => {
       s.processes = s.processes.filter((p) => p.role === 'tmux-server');
@@ -231,8 +241,10 @@ export class LessonMachine {
       mounts.unmounted.push(...done.unmounted);
       mounts.detached.push(...done.detached);
     }
+    const leftovers = await removeHostLeftovers(this.state.leftovers, this.files.layout.root);
     if (options.purge) {
       for (const path of paths) await this.remove(path);
+      leftovers.push(...(await removeEmptyFolders(this.state.absentAtStart ?? [])));
       await this.remove(this.files.layout.logs);
       await this.remove(this.files.dir);
       if (this.state.tmuxSocket !== this.files.layout.tmuxSocket)
@@ -246,7 +258,7 @@ export class LessonMachine {
         delete s.progress;
       });
     }
-    return { ended, survivors, server, ...mounts };
+    return { ended, survivors, server, leftovers, ...mounts };
   }
 
   /**

@@ -4,7 +4,7 @@ import { DemystifyError } from '../errors.js';
 import { writeFileSafely } from './files/write-file-safely.js';
 import type { SavedProgress } from '../engine/machine.js';
 import type { VersionPin } from '../engine/versions.js';
-import type { Probe } from '../lesson/model.js';
+import type { Leftovers, Probe } from '../lesson/model.js';
 import type { ProcessRecord } from './process-tree.js';
 
 /** A component as `status` reports it. */
@@ -44,6 +44,10 @@ export interface WorkdirState {
   components: Record<string, ComponentRecord>;
   /** The lesson's reset paths and TLS material, for `replay`, `cleanup --purge` and `status`. */
   reset: string[];
+  /** What the components leave on the machine (the lesson's `leftovers:`), removed by reset and clean-up. */
+  leftovers?: Leftovers;
+  /** Host folders that did not exist when the lesson first ran here: a purge removes them once empty. */
+  absentAtStart?: string[];
   tls?: { ca: string; cert?: string; key?: string };
   progress?: SavedProgress;
   updatedAt: string;

@@ -2,7 +2,7 @@ import { load } from 'js-yaml';
 import { diagnosticAt, type LessonDiagnostic } from './diagnostics.js';
 import { artifacts, images } from './front-matter-artifacts.js';
 import { isObj, str, type Report } from './yaml-values.js';
-import type { Component, Lesson, LessonOption, Probe, SourcePos } from './model.js';
+import type { Component, Leftovers, Lesson, LessonOption, Probe, SourcePos } from './model.js';
 import { parseProbe } from './probes.js';
 
 /** The lesson's header: everything the front matter declares. */
@@ -34,6 +34,7 @@ const KNOWN_KEYS = new Set([
   'images',
   'tls',
   'reset',
+  'leftovers',
   'isolate',
 ]);
 
@@ -125,6 +126,7 @@ export function parseFrontMatter(
       header.reset = data.reset;
     else report('reset', "'reset' is a list of paths");
   }
+  if (data.leftovers !== undefined) header.leftovers = leftovers(data.leftovers, report);
   if (data.isolate !== undefined) {
     const iso = isObj(data.isolate) ? data.isolate : { enabled: data.isolate };
     header.isolate = {
@@ -259,4 +261,27 @@ function listItemLine(lines: string[], from: number, index: number): number | un
     if (indent === itemIndent && ++count === index) return i;
   }
   return undefined;
+}
+
+/** `leftovers: { kubelet: DIR, containerd: { address: SOCKET, state: DIR }, cni: NETWORK }`. */
+function leftovers(value: unknown, report: Report): Leftovers | undefined {
+  if (!isObj(value)) {
+    report('leftovers', "'leftovers' is a map: kubelet, containerd { address, state }, cni");
+    return undefined;
+  }
+  const out: Leftovers = {};
+  for (const key of Object.keys(value))
+    if (!['kubelet', 'containerd', 'cni'].includes(key))
+      report(`leftovers.${key}`, `unknown key '${key}' in 'leftovers' (kubelet, containerd, cni)`);
+  if (value.kubelet !== undefined) out.kubelet = str(value.kubelet) ?? '';
+  if (value.cni !== undefined) out.cniNetwork = str(value.cni) ?? '';
+  if (value.containerd !== undefined) {
+    const c = isObj(value.containerd) ? value.containerd : {};
+    const address = str(c.address);
+    const state = str(c.state);
+    if (!address || !state || !address.startsWith('/') || !state.startsWith('/'))
+      report('leftovers.containerd', "'leftovers.containerd' needs absolute 'address' and 'state' paths");
+    else out.containerd = { address, state };
+  }
+  return out;
 }

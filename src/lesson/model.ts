@@ -157,6 +157,8 @@ export interface Lesson {
    * when the machine is brought back to an earlier chapter (front matter `reset: [etcd-data, ...]`).
    */
   reset: string[];
+  /** What the lesson's components leave outside its folders, for reset and clean-up (front matter `leftovers:`). */
+  leftovers?: Leftovers;
   /** Network isolation defaults (see docs/isolation.md). */
   isolate?: { enabled: boolean; address?: string };
   /** Narration before the first chapter (the lesson's introduction). */
@@ -164,4 +166,18 @@ export interface Lesson {
   /** The heading level that starts a chapter (default 2). */
   chapterLevel: number;
   chapters: Chapter[];
+}
+
+/**
+ * Where a lesson's cluster components keep state that these versions always write on the machine (Pod
+ * logs, libcni's cache, the runc shims' sockets), so that reset and clean-up remove exactly the lesson's
+ * part of it (front matter `leftovers: { kubelet, containerd: { address, state }, cni }`).
+ */
+export interface Leftovers {
+  /** The kubelet's `--root-dir` (relative to the work directory, or absolute): its Pods' UIDs. */
+  kubelet?: string;
+  /** The lesson's containerd: its socket address and state folder (its tasks' ids). */
+  containerd?: { address: string; state: string };
+  /** The CNI network name of the lesson's conflist: libcni names its cache files after it. */
+  cniNetwork?: string;
 }

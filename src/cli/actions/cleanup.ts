@@ -64,6 +64,10 @@ function describe(root: string, result: CleanupResult, purge: boolean): string {
     const lazily = busy > 0 ? ` (${busy} still in use, detached lazily: ${result.detached.join(', ')})` : '';
     lines.push(`unmounted ${count(result.unmounted.length, 'mount', 'mounts')} the lesson left${lazily}`);
   }
+  if (result.leftovers.length > 0) {
+    const what = count(result.leftovers.length, 'file or folder', 'files and folders');
+    lines.push(`removed ${what} the components left on the machine: ${result.leftovers.join(', ')}`);
+  }
   if (purge) lines.push(`removed the reset paths and the generated state of ${root}`);
   return lines.map((line) => `${line}\n`).join('');
 }

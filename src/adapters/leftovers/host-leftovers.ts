@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readlink, rm, rmdir } from 'node:fs/promises';
+import { isAbsolute, join, posix, resolve } from 'node:path';
+import type { Leftovers } from '../../lesson/model.js';
+
+/**
+ * What a one-node cluster writes outside the lesson's own folders, where no setting of these versions moves
+ * it, and how to find exactly the lesson's part of it:
+ * - the kubelet's Pod logs: `/var/log/pods/NAMESPACE_POD_UID` for each Pod UID under its `--root-dir`
+ *   (`podLogsDir` exists only from 1.29), and the `/var/log/containers/*.log` links into them;
+ * - libcni's cache of attachments, `/var/lib/cni/results/NETWORK-CONTAINERID-IFNAME`, by network name;
+ * - the runc shims' sockets, `/run/containerd/s/HASH`, where containerd 1.6 to 2.x put them whatever their
+ *   state folder: HASH is sha256(address/namespace/id) for each task under the lesson's containerd state.
+ * Folders that were absent when the lesson first ran (`absentAtStart`) are removed once empty; nothing else
+ * of the machine is touched.
+ */
+
+/** The machine's folders these leftovers live in, outermost first. */
+export const HOST_FOLDERS = {
+  podLogs: '/var/log/pods',
+  containerLogs: '/var/log/containers',
+  cni: ['/var/lib/cni', '/var/lib/cni/results'],
+  shims: ['/run/containerd', '/run/containerd/s'],
+};
+
+/** Where the host folders are (tests point them into a temporary folder). */
+export interface LeftoverRoots {
+  podLogs: string;
+  containerLogs: string;
+  cniResults: string;
+  shimSockets: string;
+}
+
+const DEFAULT_ROOTS: LeftoverRoots = {
+  podLogs: HOST_FOLDERS.podLogs,
+  containerLogs: HOST_FOLDERS.containerLogs,
+  cniResults: '/var/lib/cni/results',
+  shimSockets: '/run/containerd/s',
+};
+
+/** Every host folder a lesson with these leftovers may create (for `absentAtStart`), outermost first. */
+export function leftoverFolders(leftovers: Leftovers | undefined): string[] {
+  if (!leftovers) return [];
+  return [
+    ...(leftovers.kubelet ? [HOST_FOLDERS.podLogs, HOST_FOLDERS.containerLogs] : []),
+    ...(leftovers.cniNetwork ? HOST_FOLDERS.cni : []),
+    ...(leftovers.containerd ? HOST_FOLDERS.shims : []),
+  ];
+}
+
+/** The socket path a runc shim of this containerd listens on for a task (containerd's `SocketAddress`). */
+export function shimSocket(
+  address: string,
+  namespace: string,
+  id: string,
+  dir = DEFAULT_ROOTS.shimSockets,
+): string {
+  const digest = createHash('sha256')
+    .update(posix.join(address, namespace, id))
+    .digest('hex');
+  return join(dir, digest);
+}
+
+async function list(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => []);
+}
+
+/** Remove what the lesson's components left on the machine; returns the paths removed. */
+export async function removeHostLeftovers(
+  leftovers: Leftovers | undefined,
+  workdir: string,
+  roots: LeftoverRoots = DEFAULT_ROOTS,
+): Promise<string[]> {
+  if (!leftovers) return [];
+  const removed: string[] = [];
+  const remove = async (path: string): Promise<void> => {
+    await rm(path, { recursive: true, force: true });
+    removed.push(path);
+  };
+  const inWorkdir = (path: string): string => (isAbsolute(path) ? path : resolve(workdir, path));
+  if (leftovers.kubelet) {
+    const uids = new Set(await list(join(inWorkdir(leftovers.kubelet), 'pods')));
+    const podDirs = (await list(roots.podLogs)).filter((name) => uids.has(name.split('_').at(-1) ?? ''));
+    const podPaths = new Set(podDirs.map((name) => join(roots.podLogs, name)));
+    for (const link of await list(roots.containerLogs)) {
+      const path = join(roots.containerLogs, link);
+      const target = await readlink(path).catch(() => '');
+      if ([...podPaths].some((dir) => target.startsWith(`${dir}/`))) await remove(path);
+    }
+    for (const path of podPaths) await remove(path);
+  }
+  if (leftovers.cniNetwork) {
+    const prefix = `${leftovers.cniNetwork}-`;
+    for (const name of await list(roots.cniResults))
+      if (name.startsWith(prefix)) await remove(join(roots.cniResults, name));
+  }
+  if (leftovers.containerd) {
+    const tasks = join(leftovers.containerd.state, 'io.containerd.runtime.v2.task');
+    for (const namespace of await list(tasks)) {
+      for (const id of await list(join(tasks, namespace))) {
+        const socket = shimSocket(leftovers.containerd.address, namespace, id, roots.shimSockets);
+        if (
+          await lstat(socket).then(
+            (s) => s.isSocket(),
+            () => false,
+          )
+        )
+          await remove(socket);
+      }
+    }
+  }
+  return removed;
+}
+
+/**
+ * Remove the folders that were absent when the lesson first ran, innermost first, each only if it is now
+ * empty (rmdir): a folder something else put files in meanwhile stays.
+ */
+export async function removeEmptyFolders(absentAtStart: string[]): Promise<string[]> {
+  const removed: string[] = [];
+  const deepestFirst = [...absentAtStart].sort((a, b) => b.length - a.length);
+  for (const dir of deepestFirst) {
+    if (
+      await rmdir(dir).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(dir);
+  }
+  return removed;
+}
+
+/**
+ * The host folders a lesson may create that do not exist yet: those its leftovers live in, and the parent
+ * of each absolute reset path (`/run/demystify` for `/run/demystify/<lesson-id>`).
+ */
+export async function absentFolders(reset: string[], leftovers: Leftovers | undefined): Promise<string[]> {
+  const parents = reset.filter((path) => isAbsolute(path)).map((path) => posix.dirname(path));
+  const candidates = [...new Set([...leftoverFolders(leftovers), ...parents])].filter((dir) => dir !== '/');
+  const absent: string[] = [];
+  for (const dir of candidates)
+    if (
+      !(await lstat(dir).then(
+        () => true,
+        () => false,
+      ))
+    )
+      absent.push(dir);
+  return absent;
+}
