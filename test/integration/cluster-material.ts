@@ -142,7 +142,8 @@ export async function buildClusterImages(arch: Arch): Promise<{ ref: string; arc
         tag: '1.28.0-alpine',
         arch,
         files: { 'www/index.html': WELCOME },
-        cmd: ['/bin/busybox', 'httpd', '-f', '-p', '80', '-h', '/www'],
+        // httpd as PID 1 would ignore SIGTERM, and every Pod deletion would wait its 30 s grace period.
+        cmd: ['/bin/sh', '-c', "trap 'exit 0' TERM INT; /bin/busybox httpd -f -p 80 -h /www & wait $!"],
       }),
     },
   ];

@@ -180,13 +180,7 @@ test('the built-in lesson runs every chapter on real Kubernetes, replays a chapt
   assert.equal(loaded.exitCode, 0, `${loaded.stdout}\n${loaded.stderr}`);
 
   const before = { host: await host.snapshot(), paths: hostPaths() };
-  const runArgs = [
-    '--workdir',
-    workdir,
-    ...options,
-    ...pinFlags,
-    '--json',
-  ];
+  const runArgs = ['--workdir', workdir, ...options, ...pinFlags, '--json'];
   const check = (
     label: string,
     result: { exitCode?: number; stdout: string; stderr: string },
@@ -257,7 +251,11 @@ test('the built-in lesson runs every chapter on real Kubernetes, replays a chapt
   assert.equal(again.exitCode, 0, `${again.stdout}\n${again.stderr}`);
   const prefixes = [home, ...RUN_FOLDERS];
   assert.deepEqual(processesUnder(prefixes), [], 'processes of the lesson left running');
-  assert.deepEqual(mountsUnder([...prefixes, '/var/lib/kubelet', '/run/netns']), [], 'mounts left');
+  assert.deepEqual(
+    mountsUnder([...prefixes, '/var/lib/kubelet', `/run/netns/${namespaceName(workdir)}`]),
+    [],
+    'mounts left',
+  );
   const nowHost = await host.snapshot();
   assert.equal(nowHost.link, before.host.link, 'links of the host changed');
   assert.equal(nowHost.iptables, before.host.iptables, 'iptables rules of the host changed');
