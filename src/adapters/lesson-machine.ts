@@ -6,7 +6,12 @@ import type { PlannedStep } from '../engine/plan-model.js';
 import type { VersionPin } from '../engine/versions.js';
 import type { Leftovers } from '../lesson/model.js';
 import type { EnginePorts, Typing } from '../engine/ports.js';
-import { absentFolders, removeEmptyFolders, removeHostLeftovers } from './leftovers/host-leftovers.js';
+import {
+  absentFolders,
+  kubeletPods,
+  removeEmptyFolders,
+  removeHostLeftovers,
+} from './leftovers/host-leftovers.js';
 import { engineFiles, prepareEngineFiles, sessionPath, type EngineFiles } from './machine-paths.js';
 import { defaultMountOps, isAtOrBelow, unmountBelow, type MountOps, type UnmountResult } from './mounts.js';
 import { isolationPrefix } from './netns-record.js';
@@ -176,7 +181,15 @@ export class LessonMachine {
             ? new Error(`${error.message}\n  hint: ${error.hint}`, { cause: error })
             : error;
         }),
-      persist: (progress: SavedProgress) => this.change((s) => void (s.progress = progress)),
+      // Each saved step also notes the Pods the lesson's kubelet runs: a Pod deleted later leaves its logs
+      // on the machine after its folder is gone, and only this record says that they are the lesson's.
+      persist: async (progress: SavedProgress) => {
+        const pods = await kubeletPods(this.state.leftovers, this.files.layout.root);
+        await this.change((s) => {
+          s.progress = progress;
+          if (pods.length > 0) s.kubeletPods = [...new Set([...(s.kubeletPods ?? []), ...pods])];
+        });
+      },
       componentReady: (step, readyAt) => this.recordComponent(step, readyAt),
       typing,
       now: () => Date.now(),
@@ -211,7 +224,7 @@ export class LessonMachine {
     const serverPid = await this.tmux.serverPid();
     await this.stop(serverPid === undefined ? [] : [serverPid]);
     for (const path of paths) await this.unmount(path, true);
-    await removeHostLeftovers(this.state.leftovers, this.files.layout.root);
+    await removeHostLeftovers(this.state, this.files.layout.root);
     for (const path of paths) await this.remove(path);
     await this.change((s) => {
       s.processes = s.processes.filter((p) => p.role === 'tmux-server');
@@ -241,7 +254,7 @@ export class LessonMachine {
       mounts.unmounted.push(...done.unmounted);
       mounts.detached.push(...done.detached);
     }
-    const leftovers = await removeHostLeftovers(this.state.leftovers, this.files.layout.root);
+    const leftovers = await removeHostLeftovers(this.state, this.files.layout.root);
     if (options.purge) {
       for (const path of paths) await this.remove(path);
       leftovers.push(...(await removeEmptyFolders(this.state.absentAtStart ?? [])));

@@ -46,6 +46,8 @@ export interface WorkdirState {
   reset: string[];
   /** What the components leave on the machine (the lesson's `leftovers:`), removed by reset and clean-up. */
   leftovers?: Leftovers;
+  /** UIDs of the Pods the lesson's kubelet ran (noted at each step), whose logs a reset or clean-up removes. */
+  kubeletPods?: string[];
   /** Host folders that did not exist when the lesson first ran here: a purge removes them once empty. */
   absentAtStart?: string[];
   tls?: { ca: string; cert?: string; key?: string };

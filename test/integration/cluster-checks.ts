@@ -15,19 +15,22 @@ export const HOST_PATHS = [
   '/var/lib/containerd',
 ];
 
-/** Which of the host paths exist (and, for folders, what they hold). */
-export function hostPaths(): Record<string, string[] | 'file' | 'absent'> {
-  const out: Record<string, string[] | 'file' | 'absent'> = {};
-  for (const path of HOST_PATHS) {
-    if (!existsSync(path)) out[path] = 'absent';
-    else {
-      try {
-        out[path] = readdirSync(path).sort();
-      } catch {
-        out[path] = 'file';
-      }
+/** What the host paths hold, three levels deep ("absent" when missing): a new Pod log folder shows. */
+export function hostPaths(): Record<string, string[] | 'absent'> {
+  const walk = (path: string, depth: number): string[] => {
+    let names: string[];
+    try {
+      names = readdirSync(path).sort();
+    } catch {
+      return [];
     }
-  }
+    return names.flatMap((name) => [
+      `${path}/${name}`,
+      ...(depth > 1 ? walk(`${path}/${name}`, depth - 1) : []),
+    ]);
+  };
+  const out: Record<string, string[] | 'absent'> = {};
+  for (const path of HOST_PATHS) out[path] = existsSync(path) ? walk(path, 3) : 'absent';
   return out;
 }
 

@@ -10,7 +10,8 @@ import { detectArch } from '../../src/adapters/fetch/arch.js';
 import { namespaceName } from '../../src/adapters/netns-address.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { removeNamespace, TestHost, track } from './isolation-helpers.js';
-import { hostPaths, mountsUnder, processesUnder } from './cluster-checks.js';
+import { componentStartups, hostPaths, mountsUnder, processesUnder } from './cluster-checks.js';
+import { workdirLayout } from '../../src/adapters/workdir.js';
 import {
   buildClusterImages,
   buildClusterMirror,
@@ -204,6 +205,11 @@ test('the built-in lesson runs every chapter on real Kubernetes, replays a chapt
     await cli(['run', LESSON, '--address', address, '--to', 'service', ...runArgs], cacheEnv),
   );
   assert.ok(first.some((e) => e.step === 'curl-service' && e.outcome?.kind === 'ok'));
+  // The components' own start-up in the same run, the floor the lesson's time is compared with.
+  const startups = componentStartups(workdirLayout(workdir).stateFile);
+  for (const [name, seconds] of Object.entries(startups))
+    t.diagnostic(`component ${name}: ready ${seconds.toFixed(1)} s after its process started`);
+  const timings = { chapters: secondsPerChapter(first), startups, events: first };
   const kubectl = (args: string[]) =>
     cli([
       'exec',
@@ -243,6 +249,9 @@ test('the built-in lesson runs every chapter on real Kubernetes, replays a chapt
   // 3. The rest of the lesson: iptables, scale to four, clean-up chapter.
   const rest = check('run', await cli(['run', LESSON, '--from', 'iptables', ...runArgs], cacheEnv));
   assert.ok(rest.some((e) => e.step === 'svc-chain-scaled' && e.outcome?.kind === 'ok'));
+  // For scripts/bench-cluster.mjs: the straight run's events and the components' start-up.
+  if (process.env.DEMYSTIFY_CLUSTER_TIMINGS)
+    await writeFile(process.env.DEMYSTIFY_CLUSTER_TIMINGS, JSON.stringify({ ...timings, rest }, null, 2));
 
   // 4. Clean up, twice; then nothing of the lesson is left.
   const cleanup = await cli(['cleanup', '--purge', '--workdir', workdir]);

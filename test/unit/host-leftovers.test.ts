@@ -37,13 +37,15 @@ test("only the lesson's Pod logs, CNI cache files and shim sockets are removed",
     for (const d of [...Object.values(roots), join(workdir, 'kubelet/pods/uid-ours')])
       await mkdir(d, { recursive: true });
     await mkdir(join(state, 'io.containerd.runtime.v2.task/k8s.io/task-ours'), { recursive: true });
-    // Ours: a Pod whose UID is under the kubelet's root, its container log link, a cache file, a shim socket.
+    // Ours: a Pod whose UID is under the kubelet's root, its container log link, a Pod deleted before (its
+    // UID noted during the run), a cache file, a shim socket.
     await mkdir(join(roots.podLogs, 'default_web-1_uid-ours/web'), { recursive: true });
     await writeFile(join(roots.podLogs, 'default_web-1_uid-ours/web/0.log'), 'log');
     await symlink(
       join(roots.podLogs, 'default_web-1_uid-ours/web/0.log'),
       join(roots.containerLogs, 'web-1_default_web-abc.log'),
     );
+    await mkdir(join(roots.podLogs, 'default_web-2_uid-gone/web'), { recursive: true });
     await writeFile(join(roots.cniResults, 'demystify-task-ours-eth0'), '{}');
     const ours = shimSocket(address, 'k8s.io', 'task-ours', roots.shimSockets);
     await socketFile(ours);
@@ -58,15 +60,15 @@ test("only the lesson's Pod logs, CNI cache files and shim sockets are removed",
     await socketFile(theirs);
 
     const leftovers = { kubelet: 'kubelet', containerd: { address, state }, cniNetwork: 'demystify' };
-    const removed = await removeHostLeftovers(leftovers, workdir, roots);
-    assert.equal(removed.length, 4, removed.join('\n'));
+    const removed = await removeHostLeftovers({ leftovers, kubeletPods: ['uid-gone'] }, workdir, roots);
+    assert.equal(removed.length, 5, removed.join('\n'));
     assert.deepEqual(await readdir(roots.podLogs), ['default_db-1_uid-theirs']);
     assert.deepEqual(await readdir(roots.containerLogs), ['db-1_default_db-def.log']);
     assert.deepEqual(await readdir(roots.cniResults), ['cbr0-task-theirs-eth0']);
     assert.equal(existsSync(ours), false);
     assert.equal(existsSync(theirs), true);
     // Twice is fine: nothing left of the lesson's.
-    assert.deepEqual(await removeHostLeftovers(leftovers, workdir, roots), []);
+    assert.deepEqual(await removeHostLeftovers({ leftovers }, workdir, roots), []);
   } finally {
     for (const close of after.splice(0)) await close();
     await rm(dir, { recursive: true, force: true });

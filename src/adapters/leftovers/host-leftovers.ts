@@ -65,21 +65,31 @@ async function list(dir: string): Promise<string[]> {
   return readdir(dir).catch(() => []);
 }
 
-/** Remove what the lesson's components left on the machine; returns the paths removed. */
+/** The UIDs of the Pods the lesson's kubelet has now (its `--root-dir`'s `pods/`). */
+export async function kubeletPods(leftovers: Leftovers | undefined, workdir: string): Promise<string[]> {
+  if (!leftovers?.kubelet) return [];
+  const root = isAbsolute(leftovers.kubelet) ? leftovers.kubelet : resolve(workdir, leftovers.kubelet);
+  return list(join(root, 'pods'));
+}
+
+/**
+ * Remove what the lesson's components left on the machine; returns the paths removed. `kubeletPods` are
+ * the Pods noted during the run: a deleted Pod's folder is gone from the kubelet's, its logs are not.
+ */
 export async function removeHostLeftovers(
-  leftovers: Leftovers | undefined,
+  recorded: { leftovers?: Leftovers; kubeletPods?: string[] },
   workdir: string,
   roots: LeftoverRoots = DEFAULT_ROOTS,
 ): Promise<string[]> {
+  const leftovers = recorded.leftovers;
   if (!leftovers) return [];
   const removed: string[] = [];
   const remove = async (path: string): Promise<void> => {
     await rm(path, { recursive: true, force: true });
     removed.push(path);
   };
-  const inWorkdir = (path: string): string => (isAbsolute(path) ? path : resolve(workdir, path));
   if (leftovers.kubelet) {
-    const uids = new Set(await list(join(inWorkdir(leftovers.kubelet), 'pods')));
+    const uids = new Set([...(recorded.kubeletPods ?? []), ...(await kubeletPods(leftovers, workdir))]);
     const podDirs = (await list(roots.podLogs)).filter((name) => uids.has(name.split('_').at(-1) ?? ''));
     const podPaths = new Set(podDirs.map((name) => join(roots.podLogs, name)));
     for (const link of await list(roots.containerLogs)) {
