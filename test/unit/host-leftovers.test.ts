@@ -26,6 +26,7 @@ test("only the lesson's Pod logs, CNI cache files and shim sockets are removed",
   const dir = await mkdtemp(join(tmpdir(), 'dm-leftovers-'));
   try {
     const roots = {
+      kubeletDefault: join(dir, 'var/lib/kubelet'),
       podLogs: join(dir, 'var/log/pods'),
       containerLogs: join(dir, 'var/log/containers'),
       cniResults: join(dir, 'var/lib/cni/results'),
@@ -47,6 +48,11 @@ test("only the lesson's Pod logs, CNI cache files and shim sockets are removed",
     );
     await mkdir(join(roots.podLogs, 'default_web-2_uid-gone/web'), { recursive: true });
     await writeFile(join(roots.cniResults, 'demystify-task-ours-eth0'), '{}');
+    const sandbox = 'a'.repeat(64);
+    await mkdir(join(state, 'io.containerd.grpc.v1.cri/sandboxes', sandbox), { recursive: true });
+    await writeFile(join(roots.cniResults, `cni-loopback-${sandbox}-lo`), '{}');
+    await mkdir(join(roots.kubeletDefault, 'device-plugins'), { recursive: true });
+    await socketFile(join(roots.kubeletDefault, 'device-plugins/kubelet.sock'));
     const ours = shimSocket(address, 'k8s.io', 'task-ours', roots.shimSockets);
     await socketFile(ours);
     // Someone else's: another node's Pod, its link, another network's cache, another containerd's shim.
@@ -56,15 +62,24 @@ test("only the lesson's Pod logs, CNI cache files and shim sockets are removed",
       join(roots.containerLogs, 'db-1_default_db-def.log'),
     );
     await writeFile(join(roots.cniResults, 'cbr0-task-theirs-eth0'), '{}');
+    await writeFile(join(roots.cniResults, `cni-loopback-${'b'.repeat(64)}-lo`), '{}');
     const theirs = shimSocket('/run/containerd/containerd.sock', 'k8s.io', 'task-ours', roots.shimSockets);
     await socketFile(theirs);
 
     const leftovers = { kubelet: 'kubelet', containerd: { address, state }, cniNetwork: 'demystify' };
-    const removed = await removeHostLeftovers({ leftovers, kubeletPods: ['uid-gone'] }, workdir, roots);
-    assert.equal(removed.length, 5, removed.join('\n'));
+    const removed = await removeHostLeftovers(
+      { leftovers, kubeletPods: ['uid-gone'], absentAtStart: [roots.kubeletDefault] },
+      workdir,
+      roots,
+    );
+    assert.equal(removed.length, 7, removed.join('\n'));
     assert.deepEqual(await readdir(roots.podLogs), ['default_db-1_uid-theirs']);
     assert.deepEqual(await readdir(roots.containerLogs), ['db-1_default_db-def.log']);
-    assert.deepEqual(await readdir(roots.cniResults), ['cbr0-task-theirs-eth0']);
+    assert.deepEqual(await readdir(roots.cniResults), [
+      'cbr0-task-theirs-eth0',
+      `cni-loopback-${'b'.repeat(64)}-lo`,
+    ]);
+    assert.deepEqual(await readdir(join(roots.kubeletDefault, 'device-plugins')), []);
     assert.equal(existsSync(ours), false);
     assert.equal(existsSync(theirs), true);
     // Twice is fine: nothing left of the lesson's.

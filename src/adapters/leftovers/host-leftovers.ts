@@ -9,6 +9,7 @@ import type { Leftovers } from '../../lesson/model.js';
  * - the kubelet's Pod logs: `/var/log/pods/NAMESPACE_POD_UID` for each Pod UID under its `--root-dir`
  *   (`podLogsDir` exists only from 1.29), and the `/var/log/containers/*.log` links into them;
  * - libcni's cache of attachments, `/var/lib/cni/results/NETWORK-CONTAINERID-IFNAME`, by network name;
+ * - the kubelet's device-plugin socket, `/var/lib/kubelet/device-plugins/kubelet.sock`, whatever its root;
  * - the runc shims' sockets, `/run/containerd/s/HASH`, where containerd 1.6 to 2.x put them whatever their
  *   state folder: HASH is sha256(address/namespace/id) for each task under the lesson's containerd state.
  * Folders that were absent when the lesson first ran (`absentAtStart`) are removed once empty; nothing else
@@ -17,6 +18,7 @@ import type { Leftovers } from '../../lesson/model.js';
 
 /** The machine's folders these leftovers live in, outermost first. */
 export const HOST_FOLDERS = {
+  kubelet: ['/var/lib/kubelet', '/var/lib/kubelet/device-plugins'],
   podLogs: '/var/log/pods',
   containerLogs: '/var/log/containers',
   cni: ['/var/lib/cni', '/var/lib/cni/results'],
@@ -25,6 +27,8 @@ export const HOST_FOLDERS = {
 
 /** Where the host folders are (tests point them into a temporary folder). */
 export interface LeftoverRoots {
+  /** The kubelet's default root, where these versions keep the device-plugin socket whatever --root-dir. */
+  kubeletDefault: string;
   podLogs: string;
   containerLogs: string;
   cniResults: string;
@@ -32,6 +36,7 @@ export interface LeftoverRoots {
 }
 
 const DEFAULT_ROOTS: LeftoverRoots = {
+  kubeletDefault: '/var/lib/kubelet',
   podLogs: HOST_FOLDERS.podLogs,
   containerLogs: HOST_FOLDERS.containerLogs,
   cniResults: '/var/lib/cni/results',
@@ -42,7 +47,7 @@ const DEFAULT_ROOTS: LeftoverRoots = {
 export function leftoverFolders(leftovers: Leftovers | undefined): string[] {
   if (!leftovers) return [];
   return [
-    ...(leftovers.kubelet ? [HOST_FOLDERS.podLogs, HOST_FOLDERS.containerLogs] : []),
+    ...(leftovers.kubelet ? [...HOST_FOLDERS.kubelet, HOST_FOLDERS.podLogs, HOST_FOLDERS.containerLogs] : []),
     ...(leftovers.cniNetwork ? HOST_FOLDERS.cni : []),
     ...(leftovers.containerd ? HOST_FOLDERS.shims : []),
   ];
@@ -65,6 +70,25 @@ async function list(dir: string): Promise<string[]> {
   return readdir(dir).catch(() => []);
 }
 
+async function isSocket(path: string): Promise<boolean> {
+  return lstat(path).then(
+    (s) => s.isSocket(),
+    () => false,
+  );
+}
+
+/** Where containerd's CRI keeps a folder per live sandbox, under its state folder. */
+const CRI_SANDBOXES = 'io.containerd.grpc.v1.cri/sandboxes';
+
+/** The tasks (running containers and sandboxes) under a containerd state folder, by namespace. */
+async function containerdTasks(state: string): Promise<{ namespace: string; id: string }[]> {
+  const root = join(state, 'io.containerd.runtime.v2.task');
+  const out: { namespace: string; id: string }[] = [];
+  for (const namespace of await list(root))
+    for (const id of await list(join(root, namespace))) out.push({ namespace, id });
+  return out;
+}
+
 /** The UIDs of the Pods the lesson's kubelet has now (its `--root-dir`'s `pods/`). */
 export async function kubeletPods(leftovers: Leftovers | undefined, workdir: string): Promise<string[]> {
   if (!leftovers?.kubelet) return [];
@@ -77,7 +101,7 @@ export async function kubeletPods(leftovers: Leftovers | undefined, workdir: str
  * the Pods noted during the run: a deleted Pod's folder is gone from the kubelet's, its logs are not.
  */
 export async function removeHostLeftovers(
-  recorded: { leftovers?: Leftovers; kubeletPods?: string[] },
+  recorded: { leftovers?: Leftovers; kubeletPods?: string[]; absentAtStart?: string[] },
   workdir: string,
   roots: LeftoverRoots = DEFAULT_ROOTS,
 ): Promise<string[]> {
@@ -99,26 +123,32 @@ export async function removeHostLeftovers(
     }
     for (const path of podPaths) await remove(path);
   }
-  if (leftovers.cniNetwork) {
-    const prefix = `${leftovers.cniNetwork}-`;
-    for (const name of await list(roots.cniResults))
-      if (name.startsWith(prefix)) await remove(join(roots.cniResults, name));
+  // The containers and sandboxes still known to the lesson's containerd: a killed one never ran its CNI
+  // DEL, so its cache files (`NETWORK-ID-IF`, the loopback's `cni-loopback-ID-lo` too) and its shim's socket
+  // are still there.
+  const tasks = leftovers.containerd ? await containerdTasks(leftovers.containerd.state) : [];
+  const ids = new Set([
+    ...tasks.map((t) => t.id),
+    ...(leftovers.containerd ? await list(join(leftovers.containerd.state, CRI_SANDBOXES)) : []),
+  ]);
+  for (const name of await list(roots.cniResults)) {
+    const id = /^.+-([0-9a-f]{64})-[^-]+$/.exec(name)?.[1];
+    const ours = (id && ids.has(id)) || (leftovers.cniNetwork && name.startsWith(`${leftovers.cniNetwork}-`));
+    if (ours) await remove(join(roots.cniResults, name));
   }
-  if (leftovers.containerd) {
-    const tasks = join(leftovers.containerd.state, 'io.containerd.runtime.v2.task');
-    for (const namespace of await list(tasks)) {
-      for (const id of await list(join(tasks, namespace))) {
-        const socket = shimSocket(leftovers.containerd.address, namespace, id, roots.shimSockets);
-        if (
-          await lstat(socket).then(
-            (s) => s.isSocket(),
-            () => false,
-          )
-        )
-          await remove(socket);
-      }
-    }
+  for (const { namespace, id } of tasks) {
+    const socket = shimSocket(leftovers.containerd!.address, namespace, id, roots.shimSockets);
+    if (await isSocket(socket)) await remove(socket);
   }
+  // The kubelet's device-plugin socket is not under its --root-dir in these versions: it is the lesson's
+  // only when the kubelet's default folder did not exist before the lesson ran.
+  const pluginSocket = join(roots.kubeletDefault, 'device-plugins', 'kubelet.sock');
+  if (
+    leftovers.kubelet &&
+    recorded.absentAtStart?.includes(roots.kubeletDefault) &&
+    (await isSocket(pluginSocket))
+  )
+    await remove(pluginSocket);
   return removed;
 }
 
