@@ -52,11 +52,16 @@ export function ctrRunner(address: string, ctrPath = 'ctr', timeoutMs = 600_000)
 }
 
 /** Whether a containerd answers at the runner's address. */
-export async function containerdAnswers(ctr: CtrRunner): Promise<boolean> {
-  try {
-    return (await ctr(['version'])).exitCode === 0;
-  } catch {
-    return false;
+export async function containerdAnswers(ctr: CtrRunner, waitMs = 0): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      if ((await ctr(['version'])).exitCode === 0) return true;
+    } catch {
+      // Not there (yet): asked again below while the wait lasts.
+    }
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

@@ -114,7 +114,8 @@ export async function importImages(
   arch: string,
   snapshotter?: string,
 ): Promise<ImportReport> {
-  if (!(await containerdAnswers(ctr))) {
+  // A containerd just started may take a moment to answer on a loaded machine: ask for a few seconds.
+  if (!(await containerdAnswers(ctr, 10_000))) {
     throw new DemystifyError('CONTAINERD_DOWN', 'containerd does not answer at the given address', {
       hint: 'start containerd first (the lesson chapter that starts it), or pass --address SOCKET',
     });
