@@ -32,8 +32,7 @@ const BLOCK = /\s*\{([^{}]*)\}\s*$/;
 export function parseHeading(text: string): HeadingAttributes {
   const block = BLOCK.exec(text);
   const tokens = block ? tokensOf(block[1] ?? '', block.index + block[0].indexOf('{') + 1) : [];
-  const isBlock =
-    tokens.length > 0 && tokens.every((t) => ID_TOKEN.test(t.text) || KEY_TOKEN.test(t.text));
+  const isBlock = tokens.length > 0 && tokens.every((t) => ID_TOKEN.test(t.text) || KEY_TOKEN.test(t.text));
   const title = (isBlock && block ? text.slice(0, block.index) : text).replace(/[`*_]/g, '').trim();
   const out: HeadingAttributes = { title, problems: [] };
   if (!isBlock) return out;

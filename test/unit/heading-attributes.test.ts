@@ -17,7 +17,10 @@ const headings: [string, { title: string; id?: string; budgetMs?: number; proble
   ['{}', { title: '{}' }],
   ['etcd {#etcd budget=soon}', { title: 'etcd', id: 'etcd', problems: ['budget'] }],
   ['etcd {#etcd budget=0s}', { title: 'etcd', id: 'etcd', problems: ['budget'] }],
-  ['etcd {#etcd colour=red}', { title: 'etcd', id: 'etcd', problems: ["unknown chapter attribute 'colour'"] }],
+  [
+    'etcd {#etcd colour=red}',
+    { title: 'etcd', id: 'etcd', problems: ["unknown chapter attribute 'colour'"] },
+  ],
   ['etcd {#a #b}', { title: 'etcd', id: 'a', problems: ["'#id' twice"] }],
   ['etcd {budget=1m budget=2m}', { title: 'etcd', budgetMs: 60_000, problems: ["'budget' twice"] }],
 ];
@@ -29,7 +32,9 @@ for (const [text, want] of headings) {
     assert.equal(got.id, want.id);
     assert.equal(got.budgetMs, want.budgetMs);
     assert.equal(got.problems.length, want.problems?.length ?? 0, JSON.stringify(got.problems));
-    want.problems?.forEach((p, i) => assert.ok(got.problems[i]?.message.includes(p), got.problems[i]?.message));
+    want.problems?.forEach((p, i) =>
+      assert.ok(got.problems[i]?.message.includes(p), got.problems[i]?.message),
+    );
     // Every problem points into the attribute block.
     for (const p of got.problems) assert.ok(text.slice(p.offset).length > 0 && p.offset > text.indexOf('{'));
   });
