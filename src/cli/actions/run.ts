@@ -10,6 +10,7 @@ import type { RunCommandOptions } from '../commands/run.js';
 import { driveEngine, workdirRootFor } from './engine-common.js';
 import type { EngineEvent } from '../../engine/machine.js';
 import { prepareIsolation } from './isolation.js';
+import { openRunExtras } from './run-extras.js';
 
 /** Check a `--typing` value. */
 export function parseTyping(value: string | undefined): Typing {
@@ -31,7 +32,7 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
   if (from !== undefined && to !== undefined && to < from)
     throw new UsageError(`--to '${opts.to}' comes before --from '${opts.from}'`);
   await prepareIsolation(lesson, workdir, opts, io);
-  const { engine } = await openLessonEngine(lesson, {
+  const { engine, machine } = await openLessonEngine(lesson, {
     workdir,
     ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
     options: parseSetFlags(opts.set),
@@ -43,5 +44,8 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
     ...(to === undefined ? {} : { to }),
     headless: true,
   };
-  return driveEngine(engine, event, io, { json: opts.json === true });
+  const extras = openRunExtras({ lesson, engine, machine, workdir, from, to }, opts, io);
+  const code = await driveEngine(engine, event, io, { json: opts.json === true });
+  await extras.finish();
+  return code;
 }
