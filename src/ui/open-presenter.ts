@@ -9,6 +9,7 @@ import { Presenter, type PresenterExit } from './presenter.js';
 import { PresenterScreen, type ScreenStreams } from './screen.js';
 import { PANES_FORMAT, SessionMonitor } from './session-monitor.js';
 import { sessionsOf } from './ui-state.js';
+import { recordSessions } from './presenter-recording.js';
 
 /** How to open the presenter on a lesson. */
 export interface PresentLessonOptions {
@@ -16,6 +17,8 @@ export interface PresentLessonOptions {
   options: Record<string, string>;
   typing: Typing;
   binDir?: string;
+  /** Record every session as asciicasts into this folder (`--record`). */
+  record?: string;
   /** A keys.yaml given on the command line (must exist); default: the user's, if any. */
   keysFile?: string;
   streams: ScreenStreams;
@@ -42,6 +45,9 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     typing: options.typing,
     ...(options.binDir ? { binDir: options.binDir } : {}),
   });
+  const recording = options.record
+    ? await recordSessions(lesson, engine, machine, options.record)
+    : undefined;
   const state = engine.getState();
   const tmux = (args: string[]): Promise<string> => machine.tmux.run(args);
   // Every session is there from the start (an idle shell, the engine's own kind), so the terminal pane
@@ -92,6 +98,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   const signals = ['SIGTERM', 'SIGHUP'] as const;
   let onSignal: (() => void) | undefined;
   let exit: PresenterExit = 'quit';
+  let recorded = '';
   try {
     monitor.start();
     const ended = presenter.run();
@@ -108,6 +115,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     terminal.close();
     screen.destroy();
     await engine.flush();
+    recorded = (await recording?.stop().catch(() => undefined)) ?? '';
   }
   if (exit === 'cleanup') {
     const { ended } = await machine.cleanup();
@@ -115,11 +123,11 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     const removed = (await removeIsolation(machine.files.layout.root)).map((line) => `removed ${line}\n`);
     return {
       exit,
-      message: `stopped ${ended.length} process(es) and the lesson's tmux server\n${removed.join('')}`,
+      message: `stopped ${ended.length} process(es) and the lesson's tmux server\n${removed.join('')}${recorded}`,
     };
   }
   return {
     exit,
-    message: `the components keep running; run demystify again to continue where you left off (demystify cleanup stops them)\n`,
+    message: `the components keep running; run demystify again to continue where you left off (demystify cleanup stops them)\n${recorded}`,
   };
 }

@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LessonMachine } from '../../adapters/lesson-machine.js';
+import { startRecording, tmuxWindowSize } from '../../adapters/recording/recorder.js';
 import { componentStartups } from '../../adapters/rehearsal/component-startup.js';
 import type { Engine } from '../../engine/engine.js';
 import { aggregateRehearsal } from '../../engine/rehearsal/aggregate.js';
@@ -8,11 +9,12 @@ import type { Lesson } from '../../lesson/model.js';
 import { writeRehearsalReport } from '../../ui/report/write-report.js';
 import type { CliIo } from '../context.js';
 import { reportProgress } from './engine-common.js';
-import { rangeOfPlan } from './report-common.js';
+import { rangeOfPlan, reportStamp } from './report-common.js';
 
-/** What `run` may do besides running: write a report of the run (`--report DIR`). */
+/** What `run` may do besides running: report on the run (`--report DIR`), record it (`--record [DIR]`). */
 export interface RunExtrasOptions {
   report?: string;
+  record?: string | boolean;
 }
 
 /** The run being followed. */
@@ -31,14 +33,25 @@ export interface RunExtras {
   finish(): Promise<void>;
 }
 
+/** Open what `--report` and `--record` need before the run starts; `finish` both once it has ended. */
+export async function openRunExtras(ctx: RunContext, opts: RunExtrasOptions, io: CliIo): Promise<RunExtras> {
+  const recording = opts.record ? await openRecording(ctx, opts.record, io) : undefined;
+  const report = opts.report ? followForReport(ctx, opts.report, io) : undefined;
+  return {
+    async finish() {
+      await recording?.finish();
+      await report?.finish();
+    },
+  };
+}
+
 /**
  * Follow a run for `--report DIR`: its events, as `run --json` prints them, feed the same aggregation
  * as a rehearsal of one run, and the same report (report.md, report.html, report.json) is written once
  * the run has ended, whether it passed or not.
  */
-export function openRunExtras(ctx: RunContext, opts: RunExtrasOptions, io: CliIo): RunExtras {
-  if (!opts.report) return { finish: async () => undefined };
-  const dir = resolve(opts.report);
+function followForReport(ctx: RunContext, report: string, io: CliIo): RunExtras {
+  const dir = resolve(report);
   const lines: string[] = [];
   const stop = reportProgress(
     ctx.engine,
@@ -85,6 +98,24 @@ export function openRunExtras(ctx: RunContext, opts: RunExtrasOptions, io: CliIo
         summary,
       });
       io.stderr(`report: ${files.markdown}, ${files.html}\n`);
+    },
+  };
+}
+
+/** Record every session of the run as asciicasts (`--record [DIR]`, default `<workdir>/recordings/<date-time>`). */
+async function openRecording(ctx: RunContext, record: string | true, io: CliIo): Promise<RunExtras> {
+  const dir = resolve(record === true ? join(ctx.workdir, 'recordings', reportStamp(new Date())) : record);
+  const recording = await startRecording({
+    dir,
+    logsDir: ctx.machine.files.layout.logs,
+    engine: ctx.engine,
+    lesson: { id: ctx.lesson.id, title: ctx.lesson.title },
+    windowSize: tmuxWindowSize(ctx.machine.tmux),
+  });
+  return {
+    async finish() {
+      const index = await recording.stop();
+      io.stderr(`recording: ${index.sessions.length} session(s) in ${join(dir, 'index.md')}\n`);
     },
   };
 }

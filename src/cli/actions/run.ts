@@ -44,7 +44,7 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
     ...(to === undefined ? {} : { to }),
     headless: true,
   };
-  const extras = openRunExtras({ lesson, engine, machine, workdir, from, to }, opts, io);
+  const extras = await openRunExtras({ lesson, engine, machine, workdir, from, to }, opts, io);
   const code = await driveEngine(engine, event, io, { json: opts.json === true });
   await extras.finish();
   return code;
