@@ -8,7 +8,7 @@ import type { RecordingIndex } from '../../src/adapters/recording/recording-inde
 import { openPresenter, startPresenter } from './presenter-harness.js';
 
 /**
- * `demystify LESSON --record DIR`: the real presenter, on a pty, records every session it shows, with a
+ * `demystify LESSON --record-dir DIR`: the real presenter, on a pty, records every session it shows, with a
  * marker at each chapter it goes to and each step it runs. The casts take the windows' final size (the
  * presenter fits them to its terminal pane).
  */
@@ -16,7 +16,7 @@ test('the presenter records its sessions with chapter and step markers', async (
   const base = mkdtempSync(join(tmpdir(), 'dm-presenter-record-'));
   t.after(() => rmSync(base, { recursive: true, force: true }));
   const rec = join(base, 'recording');
-  const h = await startPresenter({ width: 120, height: 40, extraArgs: ['--record', rec] });
+  const h = await startPresenter({ width: 120, height: 40, extraArgs: ['--record-dir', rec] });
   t.after(() => h.dispose());
   openPresenter(h);
   await h.waitFor((s) => s.includes('1/2  Start etcd'), 'the narration');

@@ -40,7 +40,7 @@ test('run --record: a cast per session with real timing and markers, that asciin
   const lesson = await lessonIn(dir);
   const work = join(dir, 'work');
   const rec = join(dir, 'recording');
-  const result = await execa(process.execPath, [BIN, 'run', lesson, '--workdir', work, '--record', rec], {
+  const result = await execa(process.execPath, [BIN, 'run', lesson, '--workdir', work, '--record-dir', rec], {
     env: { FLAKY_COUNTER: join(dir, 'counter') },
     reject: false,
     timeout: 120_000,

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadLesson, localeLang } from '../../adapters/lesson-files.js';
 import { UsageError } from '../../errors.js';
 import { parseSetFlags } from '../common.js';
@@ -7,7 +7,7 @@ import type { PresentCommandOptions } from '../commands/present.js';
 import { workdirRootFor } from './engine-common.js';
 import { prepareIsolation } from './isolation.js';
 import { parseTyping } from './run.js';
-import { reportStamp } from './report-common.js';
+import { recordingDir } from './report-common.js';
 
 /**
  * Open the presenter on a lesson (the built-in one in the locale's language by default). It needs a
@@ -35,14 +35,9 @@ export async function runPresent(
     typing,
     ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
     ...(opts.keys ? { keysFile: resolve(opts.keys) } : {}),
-    ...(opts.record ? { record: recordingDir(workdir, opts.record) } : {}),
+    ...(opts.record || opts.recordDir ? { record: recordingDir(workdir, opts.recordDir) } : {}),
     streams: { input: process.stdin, output: process.stdout },
   });
   io.stdout(result.message);
   return 0;
-}
-
-/** Where `--record [DIR]` writes: DIR, or `<workdir>/recordings/<date-time>`. */
-function recordingDir(workdir: string, record: string | true): string {
-  return resolve(record === true ? join(workdir, 'recordings', reportStamp(new Date())) : record);
 }

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildPlan } from '../../engine/plan.js';
 import type { Plan } from '../../engine/plan-model.js';
 import type { ChapterRef, PlannedStepRef } from '../../engine/rehearsal/run-record.js';
@@ -48,4 +48,9 @@ export function plannedRange(
 export function reportStamp(date: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
+}
+
+/** Where a recording goes: `--record-dir DIR`, else `<workdir>/recordings/<date-time>`. */
+export function recordingDir(workdir: string, recordDir: string | undefined): string {
+  return resolve(recordDir ?? join(workdir, 'recordings', reportStamp(new Date())));
 }

@@ -9,12 +9,13 @@ import type { Lesson } from '../../lesson/model.js';
 import { writeRehearsalReport } from '../../ui/report/write-report.js';
 import type { CliIo } from '../context.js';
 import { reportProgress } from './engine-common.js';
-import { rangeOfPlan, reportStamp } from './report-common.js';
+import { rangeOfPlan, recordingDir } from './report-common.js';
 
-/** What `run` may do besides running: report on the run (`--report DIR`), record it (`--record [DIR]`). */
+/** What `run` may do besides running: report on the run (`--report DIR`), record it (`--record`, `--record-dir DIR`). */
 export interface RunExtrasOptions {
   report?: string;
-  record?: string | boolean;
+  record?: boolean;
+  recordDir?: string;
 }
 
 /** The run being followed. */
@@ -35,7 +36,10 @@ export interface RunExtras {
 
 /** Open what `--report` and `--record` need before the run starts; `finish` both once it has ended. */
 export async function openRunExtras(ctx: RunContext, opts: RunExtrasOptions, io: CliIo): Promise<RunExtras> {
-  const recording = opts.record ? await openRecording(ctx, opts.record, io) : undefined;
+  const recording =
+    opts.record || opts.recordDir
+      ? await openRecording(ctx, recordingDir(ctx.workdir, opts.recordDir), io)
+      : undefined;
   const report = opts.report ? followForReport(ctx, opts.report, io) : undefined;
   return {
     async finish() {
@@ -102,9 +106,8 @@ function followForReport(ctx: RunContext, report: string, io: CliIo): RunExtras 
   };
 }
 
-/** Record every session of the run as asciicasts (`--record [DIR]`, default `<workdir>/recordings/<date-time>`). */
-async function openRecording(ctx: RunContext, record: string | true, io: CliIo): Promise<RunExtras> {
-  const dir = resolve(record === true ? join(ctx.workdir, 'recordings', reportStamp(new Date())) : record);
+/** Record every session of the run as asciicasts, into `dir`. */
+async function openRecording(ctx: RunContext, dir: string, io: CliIo): Promise<RunExtras> {
   const recording = await startRecording({
     dir,
     logsDir: ctx.machine.files.layout.logs,

@@ -24,7 +24,11 @@ export const defineRun: CommandDefinition = (program, io, setExit) => {
     .option('--address <ip>', 'node address in the namespace (default: a free 10.200.X.2/30)')
     .option('--outbound', 'let the isolated node reach the outside through NAT on the host (off by default)')
     .option('--report <dir>', 'write a report of this run (Markdown and HTML, as rehearse does) into DIR')
-    .option('--record [dir]', 'record every session as asciicasts (default: <workdir>/recordings/<date-time>)')
+    .option(
+      '--record',
+      'record every session as asciicasts into <workdir>/recordings/<date-time> (docs/recording.md)',
+    )
+    .option('--record-dir <dir>', 'record into this folder instead (implies --record)')
     .action(async (lesson: string | undefined, opts: RunCommandOptions) => {
       const { runRun } = await import('../actions/run.js');
       setExit(await runRun(lesson, opts, io));
@@ -46,5 +50,6 @@ export interface RunCommandOptions {
   address?: string;
   outbound?: boolean;
   report?: string;
-  record?: string | boolean;
+  record?: boolean;
+  recordDir?: string;
 }
