@@ -1,12 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { LessonMachine } from '../../adapters/lesson-machine.js';
-import { startRecording, tmuxWindowSize } from '../../adapters/recording/recorder.js';
-import { componentStartups } from '../../adapters/rehearsal/component-startup.js';
 import type { Engine } from '../../engine/engine.js';
-import { aggregateRehearsal } from '../../engine/rehearsal/aggregate.js';
-import { runFromNdjson } from '../../engine/rehearsal/run-events.js';
 import type { Lesson } from '../../lesson/model.js';
-import { writeRehearsalReport } from '../../ui/report/write-report.js';
 import type { CliIo } from '../context.js';
 import { reportProgress } from './engine-common.js';
 import { rangeOfPlan, recordingDir } from './report-common.js';
@@ -67,6 +62,14 @@ function followForReport(ctx: RunContext, report: string, io: CliIo): RunExtras 
   return {
     async finish() {
       stop();
+      // Loaded only when asked for: a plain `run` does not pay for them (docs/performance.md).
+      const [{ componentStartups }, { aggregateRehearsal }, { runFromNdjson }, { writeRehearsalReport }] =
+        await Promise.all([
+          import('../../adapters/rehearsal/component-startup.js'),
+          import('../../engine/rehearsal/aggregate.js'),
+          import('../../engine/rehearsal/run-events.js'),
+          import('../../ui/report/write-report.js'),
+        ]);
       const state = ctx.engine.getState();
       const result = state.lastRun;
       const failed =
@@ -108,6 +111,7 @@ function followForReport(ctx: RunContext, report: string, io: CliIo): RunExtras 
 
 /** Record every session of the run as asciicasts, into `dir`. */
 async function openRecording(ctx: RunContext, dir: string, io: CliIo): Promise<RunExtras> {
+  const { startRecording, tmuxWindowSize } = await import('../../adapters/recording/recorder.js');
   const recording = await startRecording({
     dir,
     logsDir: ctx.machine.files.layout.logs,
