@@ -3,7 +3,7 @@
 # then the Node dependencies (npm ci also builds, through the `prepare` script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(tmux etcd-server etcd-client containerd runc containernetworking-plugins iptables nftables openssl busybox-static iproute2 util-linux curl procps xz-utils)
+packages=(tmux etcd-server etcd-client containerd runc containernetworking-plugins iptables nftables openssl busybox-static iproute2 util-linux curl procps xz-utils chromium asciinema)
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -91,6 +91,8 @@ export interface Chapter {
   steps: Step[];
   /** Speaker notes (`<!-- notes: ... -->`) of the chapter, in order. */
   notes: string[];
+  /** Time budget of the chapter (heading `{#id budget=3m}`), in milliseconds: rehearsals compare with it. */
+  budgetMs?: number;
   pos: SourcePos;
 }
 

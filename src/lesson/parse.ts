@@ -2,6 +2,7 @@ import { Lexer, type Token } from 'marked';
 import { parseInfoString } from './attributes.js';
 import { diagnosticAt, sortDiagnostics, type LessonDiagnostic } from './diagnostics.js';
 import { parseFrontMatter } from './front-matter.js';
+import { parseHeading } from './heading-attributes.js';
 import type { Chapter, ChapterBlock, Lesson, SourcePos, Step } from './model.js';
 import { buildStepFields } from './steps.js';
 import { validateLesson } from './validate.js';
@@ -69,8 +70,12 @@ export function parseLesson(text: string, file: string): ParseResult {
       continue;
     }
     if (token.type === 'heading' && token.depth === header.chapterLevel) {
-      const { title, id } = headingTitle(token.text);
+      const { title, id, budgetMs, problems } = parseHeading(token.text);
+      const textColumn = pos.column + Math.max(0, raw.indexOf(token.text));
+      for (const p of problems)
+        report({ ...pos, column: textColumn + p.offset }, 'bad-attributes', p.message);
       chapter = { id: id ?? slugify(title), title, blocks: [], steps: [], notes: [], pos };
+      if (budgetMs !== undefined) chapter.budgetMs = budgetMs;
       if (!chapter.id)
         report(pos, 'chapter-id', `chapter '${title}' has no usable id: add {#some-id} to its heading`);
       chapters.push(chapter);
@@ -143,11 +148,10 @@ export function parseLesson(text: string, file: string): ParseResult {
   return { lesson, diagnostics: sorted, ok: !sorted.some((d) => d.severity === 'error') };
 }
 
-/** A heading's display title and its explicit `{#id}`, if any. */
+/** A heading's display title and its explicit `{#id}`, if any (heading-attributes.ts reads the rest). */
 export function headingTitle(text: string): { title: string; id?: string } {
-  const m = /\s*\{#([A-Za-z0-9][A-Za-z0-9._-]*)\}\s*$/.exec(text);
-  const bare = (m ? text.slice(0, m.index) : text).replace(/[`*_]/g, '').trim();
-  return m?.[1] ? { title: bare, id: m[1] } : { title: bare };
+  const { title, id } = parseHeading(text);
+  return id ? { title, id } : { title };
 }
 
 /** A chapter's default id: its title in lower case, accents removed, words joined by hyphens. */

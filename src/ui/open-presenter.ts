@@ -9,6 +9,7 @@ import { Presenter, type PresenterExit } from './presenter.js';
 import { PresenterScreen, type ScreenStreams } from './screen.js';
 import { PANES_FORMAT, SessionMonitor } from './session-monitor.js';
 import { sessionsOf } from './ui-state.js';
+import { recordSessions } from './presenter-recording.js';
 
 /** How to open the presenter on a lesson. */
 export interface PresentLessonOptions {
@@ -18,6 +19,8 @@ export interface PresentLessonOptions {
   pins?: Record<string, string>;
   typing: Typing;
   binDir?: string;
+  /** Record every session as asciicasts into this folder (`--record`). */
+  record?: string;
   /** A keys.yaml given on the command line (must exist); default: the user's, if any. */
   keysFile?: string;
   streams: ScreenStreams;
@@ -45,6 +48,9 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     typing: options.typing,
     ...(options.binDir ? { binDir: options.binDir } : {}),
   });
+  const recording = options.record
+    ? await recordSessions(lesson, engine, machine, options.record)
+    : undefined;
   const state = engine.getState();
   const tmux = (args: string[]): Promise<string> => machine.tmux.run(args);
   // Every session is there from the start (an idle shell, the engine's own kind), so the terminal pane
@@ -95,6 +101,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   const signals = ['SIGTERM', 'SIGHUP'] as const;
   let onSignal: (() => void) | undefined;
   let exit: PresenterExit = 'quit';
+  let recorded = '';
   try {
     monitor.start();
     const ended = presenter.run();
@@ -111,6 +118,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     terminal.close();
     screen.destroy();
     await engine.flush();
+    recorded = (await recording?.stop().catch(() => undefined)) ?? '';
   }
   if (exit === 'cleanup') {
     // An isolated lesson's namespace goes last, as with `demystify cleanup`, even when the rest failed.
@@ -124,11 +132,11 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     const removed = (await removeIsolation(machine.files.layout.root)).map((line) => `removed ${line}\n`);
     return {
       exit,
-      message: `stopped ${ended.length} process(es) and the lesson's tmux server\n${removed.join('')}`,
+      message: `stopped ${ended.length} process(es) and the lesson's tmux server\n${removed.join('')}${recorded}`,
     };
   }
   return {
     exit,
-    message: `the components keep running; run demystify again to continue where you left off (demystify cleanup stops them)\n`,
+    message: `the components keep running; run demystify again to continue where you left off (demystify cleanup stops them)\n${recorded}`,
   };
 }

@@ -9,6 +9,7 @@ import type { PresentCommandOptions } from '../commands/present.js';
 import { workdirRootFor } from './engine-common.js';
 import { prepareIsolation } from './isolation.js';
 import { parseTyping } from './run.js';
+import { recordingDir } from './report-common.js';
 
 /**
  * Open the presenter on a lesson (the built-in one in the locale's language by default). It needs a
@@ -42,6 +43,7 @@ export async function runPresent(
     typing,
     ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
     ...(opts.keys ? { keysFile: resolve(opts.keys) } : {}),
+    ...(opts.record || opts.recordDir ? { record: recordingDir(workdir, opts.recordDir) } : {}),
     streams: { input: process.stdin, output: process.stdout },
   });
   io.stdout(result.message);

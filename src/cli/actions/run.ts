@@ -11,6 +11,7 @@ import type { RunCommandOptions } from '../commands/run.js';
 import { driveEngine, reportPins, workdirRootFor } from './engine-common.js';
 import type { EngineEvent } from '../../engine/machine.js';
 import { prepareIsolation } from './isolation.js';
+import { openRunExtras } from './run-extras.js';
 
 /** Check a `--typing` value. */
 export function parseTyping(value: string | undefined): Typing {
@@ -37,7 +38,7 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
   resolveOptions(lesson, options);
   resolvePins(lesson, pins);
   await prepareIsolation(lesson, workdir, opts, io);
-  const { engine, plan } = await openLessonEngine(lesson, {
+  const { engine, plan, machine } = await openLessonEngine(lesson, {
     workdir,
     ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
     options,
@@ -51,5 +52,8 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
     ...(to === undefined ? {} : { to }),
     headless: true,
   };
-  return driveEngine(engine, event, io, { json: opts.json === true });
+  const extras = await openRunExtras({ lesson, engine, machine, workdir, from, to }, opts, io);
+  const code = await driveEngine(engine, event, io, { json: opts.json === true });
+  await extras.finish();
+  return code;
 }

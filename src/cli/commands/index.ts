@@ -11,6 +11,7 @@ import { defineLogs } from './logs.js';
 import { definePki } from './pki.js';
 import { definePlan } from './plan.js';
 import { definePresent } from './present.js';
+import { defineRehearse } from './rehearse.js';
 import { defineReplay } from './replay.js';
 import { defineRun } from './run.js';
 import { defineStatus } from './status.js';
@@ -26,6 +27,7 @@ export const commandDefinitions: CommandDefinition[] = [
   definePki,
   defineKubeconfig,
   defineRun,
+  defineRehearse,
   defineStatus,
   defineAttach,
   defineLogs,

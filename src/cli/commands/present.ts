@@ -24,6 +24,11 @@ export const definePresent: CommandDefinition = (program, io, setExit) => {
     .option('--no-isolate', "do not isolate, even when the lesson's front matter says so")
     .option('--address <ip>', 'node address in the namespace (default: a free 10.200.X.2/30)')
     .option('--outbound', 'let the isolated node reach the outside through NAT on the host (off by default)')
+    .option(
+      '--record',
+      'record every session as asciicasts into <workdir>/recordings/<date-time> (docs/recording.md)',
+    )
+    .option('--record-dir <dir>', 'record into this folder instead (implies --record)')
     .action(async (lesson: string | undefined, opts: PresentCommandOptions) => {
       // Loaded only now: `demystify --help` and the other commands never load blessed or node-pty.
       const { runPresent } = await import('../actions/present.js');
@@ -43,4 +48,6 @@ export interface PresentCommandOptions {
   isolate?: boolean;
   address?: string;
   outbound?: boolean;
+  record?: boolean;
+  recordDir?: string;
 }

@@ -28,6 +28,12 @@ export const defineRun: CommandDefinition = (program, io, setExit) => {
     .option('--no-isolate', "do not isolate, even when the lesson's front matter says so")
     .option('--address <ip>', 'node address in the namespace (default: a free 10.200.X.2/30)')
     .option('--outbound', 'let the isolated node reach the outside through NAT on the host (off by default)')
+    .option('--report <dir>', 'write a report of this run (Markdown and HTML, as rehearse does) into DIR')
+    .option(
+      '--record',
+      'record every session as asciicasts into <workdir>/recordings/<date-time> (docs/recording.md)',
+    )
+    .option('--record-dir <dir>', 'record into this folder instead (implies --record)')
     .action(async (lesson: string | undefined, opts: RunCommandOptions) => {
       const { runRun } = await import('../actions/run.js');
       setExit(await runRun(lesson, opts, io));
@@ -49,4 +55,7 @@ export interface RunCommandOptions {
   isolate?: boolean;
   address?: string;
   outbound?: boolean;
+  report?: string;
+  record?: boolean;
+  recordDir?: string;
 }
