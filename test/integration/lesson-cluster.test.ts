@@ -202,9 +202,16 @@ test('the built-in lesson runs every chapter on real Kubernetes, replays a chapt
   // 1. Straight through to the Service.
   const first = check(
     'run',
-    await cli(['run', LESSON, '--address', address, '--to', 'service', ...runArgs], cacheEnv),
+    await cli(
+      ['run', LESSON, '--address', address, '--to', 'service', '--report', join(home, 'report'), ...runArgs],
+      cacheEnv,
+    ),
   );
   assert.ok(first.some((e) => e.step === 'curl-service' && e.outcome?.kind === 'ok'));
+  // The run's rehearsal report lists every chapter it ran, with its time.
+  const report = await readFile(join(home, 'report', 'report.md'), 'utf8');
+  for (const chapter of lesson.chapters.slice(0, lesson.chapters.findIndex((c) => c.id === 'service') + 1))
+    assert.match(report, new RegExp(`\\(\`${chapter.id}\`\\) \\|[^|\\n]*\\| \\d`), `report: ${chapter.id}`);
   // The components' own start-up in the same run, the floor the lesson's time is compared with.
   const startups = componentStartups(workdirLayout(workdir).stateFile);
   for (const [name, seconds] of Object.entries(startups))

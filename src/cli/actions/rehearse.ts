@@ -39,6 +39,7 @@ export function runArguments(
     ...(opts.from ? ['--from', opts.from] : []),
     ...(opts.to ? ['--to', opts.to] : []),
     ...(opts.set ?? []).flatMap((s) => ['--set', s]),
+    ...(opts.pin ?? []).flatMap((p) => ['--pin', p]),
     ...(opts.binDir ? ['--bin-dir', resolve(opts.binDir)] : []),
     ...(opts.isolate === true ? ['--isolate'] : opts.isolate === false ? ['--no-isolate'] : []),
     ...(opts.address ? ['--address', opts.address] : []),

@@ -18,6 +18,11 @@ export const defineRehearse: CommandDefinition = (program, io, setExit) => {
     .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
     .option('--bin-dir <dir>', 'folder of binaries put first on PATH instead of <workdir>/bin')
     .option('--set <name=value>', 'set a lesson option (repeatable)', collect)
+    .option(
+      '--pin <name=version>',
+      "use another version for the lesson's versions.NAME (repeatable)",
+      collect,
+    )
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
     .option('--isolate', 'run the whole lesson in a network namespace of its own (docs/isolation.md)')
     .option('--no-isolate', "do not isolate, even when the lesson's front matter says so")
@@ -39,6 +44,7 @@ export interface RehearseCommandOptions {
   workdir?: string;
   binDir?: string;
   set?: string[];
+  pin?: string[];
   lang?: string;
   isolate?: boolean;
   address?: string;
