@@ -1,51 +1,19 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { namespaceName } from '../../src/adapters/netns-address.js';
-import { ensureIsolation, isolationFile, type IsolationDeps } from '../../src/adapters/netns.js';
+import { ensureIsolation, isolationFile } from '../../src/adapters/netns.js';
 import { namespaceInode, processesInNamespace } from '../../src/adapters/netns-procs.js';
 import { newWorkdirState, StateStore } from '../../src/adapters/state-store.js';
 import { BIN } from './engine-helpers.js';
-import {
-  assertMachineUnchanged,
-  machineNetwork,
-  removeNamespace,
-  TestHost,
-  track,
-} from './isolation-helpers.js';
+import { hostDeps, isolatedWorkdirs, TestHost } from './isolation-helpers.js';
 
 // `demystify cleanup` of an isolated work directory when something goes wrong on the way: the namespace
 // and its veth pair are removed all the same. demystify runs inside a namespace playing the host.
 
-let machineBefore: Awaited<ReturnType<typeof machineNetwork>>;
-const workdirs: string[] = [];
-
-before(async () => {
-  machineBefore = await machineNetwork();
-});
-
-after(async () => {
-  for (const dir of workdirs) {
-    await removeNamespace(namespaceName(dir));
-    await rm(dir, { recursive: true, force: true });
-  }
-  await assertMachineUnchanged(machineBefore);
-});
-
-async function workdir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'dm-iso-clean-'));
-  workdirs.push(dir);
-  track(namespaceName(dir));
-  return dir;
-}
-
-function depsOf(host: TestHost): IsolationDeps {
-  return { host: host.commands, netnsDir: '/run/netns' };
-}
+const workdir = isolatedWorkdirs('dm-iso-clean-');
 
 /** Wait (polling) until a namespace has a process inside. */
 async function occupied(path: string): Promise<void> {
@@ -61,7 +29,7 @@ test('cleanup removes the namespace and its veth pair even when ending the lesso
   const host = await TestHost.create(t);
   const dir = await workdir();
   const hostBefore = await host.snapshot();
-  const record = await ensureIsolation(dir, {}, depsOf(host));
+  const record = await ensureIsolation(dir, {}, hostDeps(host));
   // A lesson whose reset list names a parent of its work directory: the purge refuses to go on.
   await mkdir(join(dir, 'etcd-data'));
   const state = newWorkdirState({
@@ -101,7 +69,7 @@ test('cleanup removes the namespace and its veth pair even when ending the lesso
 test('a namespace file mounted twice (ip netns delete: busy) is still removed, and a second cleanup finds nothing', async (t) => {
   const host = await TestHost.create(t);
   const dir = await workdir();
-  const record = await ensureIsolation(dir, {}, depsOf(host));
+  const record = await ensureIsolation(dir, {}, hostDeps(host));
   // In a private mount namespace, the namespace file is mounted once more on itself: `ip netns delete`
   // takes one mount off, cannot unlink the file (EBUSY) and fails.
   const script = 'mount --bind "$1" "$1" && exec nsenter --net="$2" "$3" "$4" cleanup --workdir "$5"';

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { execa } from 'execa';
+import { namespaceName } from '../../src/adapters/netns-address.js';
+import type { IsolationDeps } from '../../src/adapters/netns.js';
 import { hostCommands, type HostCommands } from '../../src/adapters/netns-host.js';
 import { endProcesses, namespaceInode, processesInNamespace } from '../../src/adapters/netns-procs.js';
 
@@ -119,4 +124,36 @@ export function withoutComments(save: string): string {
 async function text(argv: string[]): Promise<string> {
   const [file, ...args] = argv;
   return String((await execa(file!, args, { reject: false })).stdout);
+}
+
+/**
+ * Work directories of an isolation test file: the machine's network is read before the file, and after it
+ * each directory's namespace and folder are removed (whatever a failing test left) and the network is
+ * checked unchanged. Returns the function that makes one (`prefix` names the temporary folder), or takes
+ * charge of a path the test chose.
+ */
+export function isolatedWorkdirs(prefix: string): (existing?: string) => Promise<string> {
+  let machineBefore: MachineNetwork;
+  const workdirs: string[] = [];
+  before(async () => {
+    machineBefore = await machineNetwork();
+  });
+  after(async () => {
+    for (const dir of workdirs) {
+      await removeNamespace(namespaceName(dir));
+      await rm(dir, { recursive: true, force: true });
+    }
+    await assertMachineUnchanged(machineBefore);
+  });
+  return async (existing?: string) => {
+    const dir = existing ?? (await mkdtemp(join(tmpdir(), prefix)));
+    workdirs.push(dir);
+    track(namespaceName(dir));
+    return dir;
+  };
+}
+
+/** The isolation adapter's dependencies acting on a test host. */
+export function hostDeps(host: TestHost): IsolationDeps {
+  return { host: host.commands, netnsDir: '/run/netns' };
 }

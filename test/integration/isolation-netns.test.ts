@@ -1,54 +1,17 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { candidateSlots, namespaceName } from '../../src/adapters/netns-address.js';
-import {
-  ensureIsolation,
-  isolationFile,
-  removeIsolation,
-  type IsolationDeps,
-} from '../../src/adapters/netns.js';
-import {
-  assertMachineUnchanged,
-  machineNetwork,
-  removeNamespace,
-  suffix,
-  TestHost,
-  track,
-} from './isolation-helpers.js';
+import { ensureIsolation, isolationFile, removeIsolation } from '../../src/adapters/netns.js';
+import { hostDeps, isolatedWorkdirs, removeNamespace, suffix, TestHost, track } from './isolation-helpers.js';
 
 // The adapter against the real kernel, as root, inside a namespace that plays the host.
 
-let machineBefore: Awaited<ReturnType<typeof machineNetwork>>;
-const workdirs: string[] = [];
-
-before(async () => {
-  machineBefore = await machineNetwork();
-});
-
-after(async () => {
-  // Whatever a failing test left: every namespace a work directory of this file names, then the folders.
-  for (const dir of workdirs) {
-    await removeNamespace(namespaceName(dir));
-    await rm(dir, { recursive: true, force: true });
-  }
-  await assertMachineUnchanged(machineBefore);
-});
-
-async function workdir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'dm-iso-'));
-  workdirs.push(dir);
-  track(namespaceName(dir));
-  return dir;
-}
-
-function depsOf(host: TestHost): IsolationDeps {
-  return { host: host.commands, netnsDir: '/run/netns' };
-}
+const workdir = isolatedWorkdirs('dm-iso-');
 
 /** Run a command inside a namespace file. */
 function inside(path: string, argv: string[]): Promise<{ exitCode?: number; stdout: string }> {
@@ -59,7 +22,7 @@ test('a namespace with loopback up and the node address on a veth pair, removed 
   const host = await TestHost.create(t);
   const dir = await workdir();
   const before = await host.snapshot();
-  const record = await ensureIsolation(dir, {}, depsOf(host));
+  const record = await ensureIsolation(dir, {}, hostDeps(host));
   assert.equal(record.namespace, namespaceName(dir));
   assert.ok(existsSync(record.netnsPath));
   assert.match(record.address!.node, /^10\.200\.\d+\.2$/);
@@ -77,9 +40,9 @@ test('a namespace with loopback up and the node address on a veth pair, removed 
   assert.doesNotMatch((await execa('ip', ['-o', 'link'])).stdout, new RegExp(record.hostVeth!));
   // The record says what exists; asking again finds it.
   assert.deepEqual(JSON.parse(await readFile(isolationFile(dir), 'utf8')), record);
-  assert.deepEqual(await ensureIsolation(dir, {}, depsOf(host)), record);
+  assert.deepEqual(await ensureIsolation(dir, {}, hostDeps(host)), record);
 
-  const removed = await removeIsolation(dir, depsOf(host));
+  const removed = await removeIsolation(dir, hostDeps(host));
   assert.deepEqual(removed, [
     `veth pair ${record.hostVeth} (${record.address!.subnet})`,
     `namespace ${record.namespace}`,
@@ -87,7 +50,7 @@ test('a namespace with loopback up and the node address on a veth pair, removed 
   assert.equal(existsSync(record.netnsPath), false);
   assert.equal(existsSync(isolationFile(dir)), false);
   assert.deepEqual(await host.snapshot(), before);
-  assert.deepEqual(await removeIsolation(dir, depsOf(host)), [], 'a second cleanup has nothing to do');
+  assert.deepEqual(await removeIsolation(dir, hostDeps(host)), [], 'a second cleanup has nothing to do');
 });
 
 test('work directories started at the same moment never share a subnet, even when their hashes agree', async (t) => {
@@ -104,44 +67,43 @@ test('work directories started at the same moment never share a subnet, even whe
     first.set(slot, dir);
   }
   const others = await Promise.all([workdir(), workdir(), workdir()]);
-  workdirs.push(...dirs);
-  for (const dir of dirs) track(namespaceName(dir));
+  for (const dir of dirs) await workdir(dir);
   const records = await Promise.all(
-    [...dirs, ...others].map((dir) => ensureIsolation(dir, {}, depsOf(host))),
+    [...dirs, ...others].map((dir) => ensureIsolation(dir, {}, hostDeps(host))),
   );
   const subnets = records.map((r) => r.address!.subnet);
   assert.equal(new Set(subnets).size, subnets.length, subnets.join(' '));
-  for (const dir of [...dirs, ...others]) await removeIsolation(dir, depsOf(host));
+  for (const dir of [...dirs, ...others]) await removeIsolation(dir, hostDeps(host));
   assert.equal((await host.run(['ip', '-o', 'link', 'show', 'type', 'veth'])).stdout, '');
 });
 
 test('a named address is used as given, and one already on the host is refused with a hint', async (t) => {
   const host = await TestHost.create(t);
   const [a, b] = [await workdir(), await workdir()];
-  const record = await ensureIsolation(a, { address: '10.211.7.10/29' }, depsOf(host));
+  const record = await ensureIsolation(a, { address: '10.211.7.10/29' }, hostDeps(host));
   assert.deepEqual(record.address, {
     node: '10.211.7.10',
     host: '10.211.7.9',
     prefix: 29,
     subnet: '10.211.7.8/29',
   });
-  await assert.rejects(ensureIsolation(b, { address: '10.211.7.13' }, depsOf(host)), (error: Error) => {
+  await assert.rejects(ensureIsolation(b, { address: '10.211.7.13' }, hostDeps(host)), (error: Error) => {
     assert.match(error.message, /10\.211\.7\.13 .* overlaps 10\.211\.7\.9\/29/);
     return true;
   });
   await assert.rejects(
-    ensureIsolation(a, { address: '10.211.8.2' }, depsOf(host)),
+    ensureIsolation(a, { address: '10.211.8.2' }, hostDeps(host)),
     /isolated with node address 10\.211\.7\.10/,
   );
-  await removeIsolation(b, depsOf(host));
-  await removeIsolation(a, depsOf(host));
+  await removeIsolation(b, hostDeps(host));
+  await removeIsolation(a, hostDeps(host));
   assert.equal(existsSync(join('/run/netns', namespaceName(b))), false);
 });
 
 test('cleanup ends what still runs inside, removes the pod namespaces wired to it, and nothing else', async (t) => {
   const host = await TestHost.create(t);
   const dir = await workdir();
-  const record = await ensureIsolation(dir, {}, depsOf(host));
+  const record = await ensureIsolation(dir, {}, hostDeps(host));
   const pod = track(`dmt-pod-${suffix()}`);
   const unrelated = track(`dmt-other-${suffix()}`);
   t.after(() => removeNamespace(pod));
@@ -170,7 +132,7 @@ test('cleanup ends what still runs inside, removes the pod namespaces wired to i
     execa('nsenter', [`--net=${record.netnsPath}`, 'sleep', '300'], { reject: false }),
   ];
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const removed = await removeIsolation(dir, depsOf(host));
+  const removed = await removeIsolation(dir, hostDeps(host));
   const results = await Promise.all(sleepers);
   assert.deepEqual(
     results.map((r) => r.signal),
@@ -185,13 +147,13 @@ test('cleanup ends what still runs inside, removes the pod namespaces wired to i
 test('a record whose namespace vanished (a reboot) is cleaned up and made afresh', async (t) => {
   const host = await TestHost.create(t);
   const dir = await workdir();
-  const first = await ensureIsolation(dir, {}, depsOf(host));
+  const first = await ensureIsolation(dir, {}, hostDeps(host));
   await execa('ip', ['netns', 'delete', first.namespace]);
-  const second = await ensureIsolation(dir, {}, depsOf(host));
+  const second = await ensureIsolation(dir, {}, hostDeps(host));
   assert.equal(second.namespace, first.namespace);
   assert.ok(existsSync(second.netnsPath));
   assert.equal((await host.run(['busybox', 'ping', '-c', '1', '-W', '2', second.address!.node])).exitCode, 0);
-  await removeIsolation(dir, depsOf(host));
+  await removeIsolation(dir, hostDeps(host));
   assert.equal((await host.run(['ip', '-o', 'link', 'show', 'type', 'veth'])).stdout, '');
 });
 
@@ -225,16 +187,16 @@ test('outbound access: off by default, NAT through the host when asked, and undo
   const reach = async (path: string): Promise<string> =>
     (await inside(path, ['busybox', 'nc', '-w', '2', '192.0.2.2', '8080'])).stdout.trim();
 
-  const closed = await ensureIsolation(dir, {}, depsOf(host));
+  const closed = await ensureIsolation(dir, {}, hostDeps(host));
   assert.equal(closed.nat, undefined);
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(await reach(closed.netnsPath), '', 'no way out without outbound access');
 
-  const open = await ensureIsolation(dir, { outbound: true }, depsOf(host));
+  const open = await ensureIsolation(dir, { outbound: true }, hostDeps(host));
   assert.equal(open.nat?.rules.length, 3);
   assert.equal(await reach(open.netnsPath), 'hello-outside');
   assert.equal((await host.snapshot()).forward.trim(), '1');
 
-  await removeIsolation(dir, depsOf(host));
+  await removeIsolation(dir, hostDeps(host));
   assert.deepEqual(await host.snapshot(), before, 'rules, tables, ip_forward, links and routes as they were');
 });
