@@ -1,5 +1,6 @@
 // What a lesson run may leave on the machine, read before and after: processes, mounts, network
 // namespaces and files of the lesson. The real-cluster test asserts that cleanup brings all of it back.
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Host paths a one-node cluster writes to when nothing keeps it in its own folders. */
@@ -86,4 +87,23 @@ export function componentStartups(stateFile: string): Record<string, number> {
   for (const [name, c] of Object.entries(state.components))
     if (c.readyAt && c.process) out[name] = (c.readyAt - startedAt(c.process.startTime)) / 1000;
   return out;
+}
+
+/**
+ * Take the machine-wide lock of the real-cluster test (`flock` on a file in /tmp): the built-in lesson's
+ * containerd socket and run folders are fixed paths, so two runs on one machine (another checkout's tests,
+ * a rehearsal) must take turns. Resolves once held; the function it returns releases it.
+ */
+export async function holdClusterLock(file = '/tmp/demystify-cluster-test.lock'): Promise<() => void> {
+  const child = spawn('flock', [file, 'sh', '-c', 'echo locked; exec cat'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`flock ${file} exited with ${String(code)}`)));
+  });
+  return () => {
+    child.stdin.end();
+    child.kill('SIGTERM');
+  };
 }

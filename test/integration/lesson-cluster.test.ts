@@ -10,7 +10,13 @@ import { detectArch } from '../../src/adapters/fetch/arch.js';
 import { namespaceName } from '../../src/adapters/netns-address.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { removeNamespace, TestHost, track } from './isolation-helpers.js';
-import { componentStartups, hostPaths, mountsUnder, processesUnder } from './cluster-checks.js';
+import {
+  componentStartups,
+  holdClusterLock,
+  hostPaths,
+  mountsUnder,
+  processesUnder,
+} from './cluster-checks.js';
 import { workdirLayout } from '../../src/adapters/workdir.js';
 import {
   buildClusterImages,
@@ -85,6 +91,11 @@ test('the built-in lesson runs every chapter on real Kubernetes, replays a chapt
     `versions used: Kubernetes ${TEST_KUBERNETES} (test build), etcd ${etcdVersion} (Debian), the machine's containerd, runc and CNI plugins`,
   );
 
+  // One real cluster at a time on this machine: its containerd socket and run folders are fixed paths.
+  // Pushed first, so released last, once everything of this run is gone.
+  let release = (): void => undefined;
+  cleanups.push(async () => release());
+  release = await holdClusterLock();
   const host = await TestHost.create(t);
   const home = await mkdtemp(join(tmpdir(), 'dm-cluster-'));
   await chmod(home, 0o755);
