@@ -50,7 +50,22 @@ for (let i = 0; i < runs; i++) {
   const seconds = (events, steps) => steps.reduce((sum, step) => sum + stepSeconds(events, step), 0);
   const clusterToService = seconds(first, ['write-bridge-conflist', 'pods-ready']);
   const cluster = clusterToService + seconds(timings.rest, ['scaled-rollout']);
+  // demystify's own share, between steps: from one step's end to the next one's start.
+  const gaps = (events, from, to) => {
+    const a = events.findIndex((e) => e.event === 'step-started' && e.step === from);
+    const b = events.findLastIndex((e) => e.event === 'step-finished' && e.step === to);
+    let sum = 0;
+    for (let i = a; i < b; i++)
+      if (events[i].event === 'step-finished' && events[i + 1]?.event === 'step-started')
+        sum += events[i + 1].at - events[i].at;
+    return sum / 1000;
+  };
+  const between =
+    gaps(first, 'start-etcd', 'curl-service') + gaps(timings.rest, 'kube-services', 'scaled-rollout');
+  const steps = first.filter((e) => e.event === 'step-finished').length;
   rows.push({
+    between,
+    steps,
     toService,
     floorToService: components + clusterToService,
     lesson,
@@ -77,6 +92,8 @@ for (const [i, r] of rows.entries()) {
       `ratio ${(r.lesson / r.floor).toFixed(2)})`,
   );
 }
+for (const [i, r] of rows.entries())
+  console.log(`run ${i + 1}: between steps (the engine's own time) ${r.between.toFixed(2)} s in all`);
 const ratios = (key, floor) => median(rows.map((r) => r[key] / r[floor])).toFixed(2);
 console.log(
   `median over ${runs} run(s): to the Service ${ratios('toService', 'floorToService')}, ` +
