@@ -62,10 +62,8 @@ for (let i = 0; i < runs; i++) {
   };
   const between =
     gaps(first, 'start-etcd', 'curl-service') + gaps(timings.rest, 'kube-services', 'scaled-rollout');
-  const steps = first.filter((e) => e.event === 'step-finished').length;
   rows.push({
     between,
-    steps,
     toService,
     floorToService: components + clusterToService,
     lesson,
