@@ -4,28 +4,28 @@ import fc from 'fast-check';
 import { describeExpectation, isSuccess, judge, outcomeLabel } from '../../src/engine/outcome.js';
 import { backoffDelay, backoffDelays, nextDelay } from '../../src/engine/backoff.js';
 
-test('judge: exit 0 by default, exit=N exactly, fail wants non-zero, output must match', () => {
-  assert.deepEqual(judge({}, { exitStatus: 0, output: '' }), { ok: true });
-  assert.deepEqual(judge({}, { exitStatus: 2, output: '' }), {
+test('judge: exit 0 by default, exit=N exactly, fail wants non-zero, output must match', async () => {
+  assert.deepEqual(await judge({}, { exitStatus: 0, output: '' }), { ok: true });
+  assert.deepEqual(await judge({}, { exitStatus: 2, output: '' }), {
     ok: false,
     expectation: 'exit=0',
     reason: 'exited with status 2',
   });
-  assert.equal(judge({ exit: 3 }, { exitStatus: 3, output: '' }).ok, true);
-  assert.equal(judge({ exit: 3 }, { exitStatus: 0, output: '' }).ok, false);
-  assert.equal(judge({ fail: true }, { exitStatus: 1, output: '' }).ok, true);
-  assert.deepEqual(judge({ fail: true }, { exitStatus: 0, output: '' }), {
+  assert.equal((await judge({ exit: 3 }, { exitStatus: 3, output: '' })).ok, true);
+  assert.equal((await judge({ exit: 3 }, { exitStatus: 0, output: '' })).ok, false);
+  assert.equal((await judge({ fail: true }, { exitStatus: 1, output: '' })).ok, true);
+  assert.deepEqual(await judge({ fail: true }, { exitStatus: 0, output: '' }), {
     ok: false,
     expectation: 'fail',
     reason: 'succeeded, but the lesson expects it to fail',
   });
   const output = { pattern: 'Pending', flags: 'i' };
-  assert.equal(judge({ output }, { exitStatus: 0, output: 'web-1   0/1   pending' }).ok, true);
-  const miss = judge({ output }, { exitStatus: 0, output: 'Running' });
+  assert.equal((await judge({ output }, { exitStatus: 0, output: 'web-1   0/1   pending' })).ok, true);
+  const miss = await judge({ output }, { exitStatus: 0, output: 'Running' });
   assert.equal(miss.ok, false);
   assert.equal(!miss.ok && miss.expectation, 'output=/Pending/i');
   // Both clauses hold together.
-  assert.equal(judge({ fail: true, output }, { exitStatus: 1, output: 'Running' }).ok, false);
+  assert.equal((await judge({ fail: true, output }, { exitStatus: 1, output: 'Running' })).ok, false);
 });
 
 test('describeExpectation and labels', () => {
