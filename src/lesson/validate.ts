@@ -87,7 +87,7 @@ function checkStep(lesson: Lesson, step: Step, source: SourceText, report: Repor
   if (step.when) {
     for (const condition of step.when) {
       const problem = conditionProblem(lesson.options, condition);
-      if (problem) report(step.pos, 'unknown-option', `when: ${problem}`);
+      if (problem) report(attributePos(step, 'when', source), 'unknown-option', `when: ${problem}`);
     }
   }
   // The code starts on the line after the fence; templates are reported where they stand.
