@@ -1,5 +1,5 @@
 import type { Expectation } from '../lesson/model.js';
-import { matchOutput, MIN_MATCH_MS } from './output-match.js';
+import { matchOutput } from './output-match.js';
 
 /**
  * How a step ended. Pure data: a failing step is never an exception, so the headless runner, the
@@ -54,7 +54,7 @@ export const DEFAULT_MATCH_MS = 10_000;
 /**
  * Judge a finished command against its expectation. Rules: `exit=N` wants exactly N; `fail` wants any
  * non-zero status; neither wants 0. `output=/re/` must also match what the command printed: the match
- * runs in a worker thread and is given `timeoutMs` (at least {@link MIN_MATCH_MS}), so an expression that
+ * runs in a worker thread and is given `timeoutMs` (at least `MIN_MATCH_MS`), so an expression that
  * backtracks without end fails the step, with a reason, instead of blocking the process. Never rejects.
  */
 export async function judge(

@@ -91,8 +91,10 @@ export function parseLesson(text: string, file: string): ParseResult {
       const info = fence?.[3] ?? '';
       const infoColumn = (fence?.[1]?.length ?? 0) + (fence?.[2]?.length ?? 0);
       const parsed = parseInfoString(info);
-      const open = openFence(raw, fence?.[2] ?? '```', header.chapterLevel);
-      if (open && (parsed.hasAttributes || !/^(markdown|md)$/i.test(parsed.lang))) {
+      // A Markdown sample may show headings and fences: only a sample never closed is reported.
+      const sample = !parsed.hasAttributes && /^(markdown|md)$/i.test(parsed.lang);
+      const open = openFence(raw, fence?.[2] ?? '```', header.chapterLevel, sample);
+      if (open) {
         if (open.heading !== undefined) {
           const line = pos.line + open.heading.line;
           report(
@@ -176,12 +178,14 @@ export function parseLesson(text: string, file: string): ParseResult {
  * swallowed the next chapter (the block holds a chapter heading, and either runs to the end of the file or
  * holds a later fence with an info string, the next step's, whose closing fence closed it by chance);
  * `{}` when it is never closed but holds no heading; undefined when it is fine. `heading` is the 0-based
- * line in the block and the 1-based column of the heading. A `## comment` in a closed block is no heading.
+ * line in the block and the 1-based column of the heading. A `## comment` in a closed block is no heading,
+ * and a closed Markdown `sample` may hold anything.
  */
 export function openFence(
   raw: string,
   opener: string,
   chapterLevel: number,
+  sample = false,
 ): { heading?: { line: number; column: number } } | undefined {
   const lines = raw.replace(/\n+$/, '').split('\n');
   const last = lines.length > 1 ? (lines[lines.length - 1] ?? '') : '';
@@ -194,7 +198,8 @@ export function openFence(
   });
   for (let i = 1; i < lines.length; i++) {
     const m = headingLine.exec(lines[i] ?? '');
-    if (m && (!closed || i < lastOpener)) return { heading: { line: i, column: (m[1]?.length ?? 0) + 1 } };
+    if (m && (!closed || (i < lastOpener && !sample)))
+      return { heading: { line: i, column: (m[1]?.length ?? 0) + 1 } };
   }
   return closed ? undefined : {};
 }

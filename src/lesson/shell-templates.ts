@@ -11,7 +11,8 @@ import { findTemplates, templateValue, type TemplateContext, type TemplateUse } 
  * | inside `"..."`                               | with `\`, `"`, `$` and a backquote escaped               |
  * | inside `'...'`                               | with each `'` written `'\''`                             |
  * | inside `$'...'`                              | with `\` and `'` escaped                                 |
- * | in a here-document body, or a comment        | as it is: the file's own syntax is the lesson's business |
+ * | in a here-document body (`<<'EOF'`), a comment | as it is: the file's own syntax is the lesson's business |
+ * | in a here-document body bash expands (`<<EOF`) | with `\`, `$` and a backquote escaped: bash writes the value as it is |
  * | right after a `\` (`\${lesson.workdir}`)      | as it is                                                 |
  *
  * A value that needs none of this (every value of the built-in lesson on a usual machine) is pasted
@@ -19,19 +20,35 @@ import { findTemplates, templateValue, type TemplateContext, type TemplateUse } 
  */
 
 /** Where a template stands in shell code. */
-export type ShellPlace = 'word' | 'double' | 'single' | 'ansi' | 'heredoc' | 'comment' | 'escaped';
+export type ShellPlace =
+  | 'word'
+  | 'double'
+  | 'single'
+  | 'ansi'
+  /** The body of a here-document whose delimiter is quoted (`<<'EOF'`): bash expands nothing there. */
+  | 'heredoc'
+  /** The body of a here-document whose delimiter is not quoted (`<<EOF`): bash expands `$`, `` ` ``, `\`. */
+  | 'heredoc-expanded'
+  | 'comment'
+  | 'escaped';
 
 /** A template of shell code, with the place it stands in. */
 export interface ShellTemplateUse extends TemplateUse {
   place: ShellPlace;
 }
 
-type Frame = { kind: 'top' } | { kind: 'subst'; parens: number } | { kind: 'backquote' } | { kind: 'double' } | { kind: 'single' } | { kind: 'ansi' };
+type Frame =
+  | { kind: 'top' }
+  | { kind: 'subst'; parens: number }
+  | { kind: 'backquote' }
+  | { kind: 'double' }
+  | { kind: 'single' }
+  | { kind: 'ansi' };
 
 /** Characters after which a `#` starts a comment. */
 const WORD_BREAK = /[\s;&|()<>]/;
 /** A here-document operator and its delimiter: `<<EOF`, `<<-'EOF'`, `<< "END"`, `<<\EOF`. */
-const HEREDOC = /^<<(-?)[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|\\?([^\s;&|<>()'"]+))/;
+const HEREDOC = /^<<(-?)[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|(\\?)([^\s;&|<>()'"]+))/;
 
 /** Every template of a shell text, with the place it stands in (see above). Never throws. */
 export function shellTemplates(code: string): ShellTemplateUse[] {
@@ -39,7 +56,7 @@ export function shellTemplates(code: string): ShellTemplateUse[] {
   for (const use of findTemplates(code)) starts.set(use.offset, use);
   const out: ShellTemplateUse[] = [];
   const stack: Frame[] = [{ kind: 'top' }];
-  const pending: { delimiter: string; stripTabs: boolean }[] = [];
+  const pending: { delimiter: string; stripTabs: boolean; expanded: boolean }[] = [];
   const record = (from: number, to: number, place: ShellPlace): void => {
     for (let k = from; k < to; k++) {
       const use = starts.get(k);
@@ -95,7 +112,7 @@ export function shellTemplates(code: string): ShellTemplateUse[] {
           const end = code.indexOf('\n', i);
           const stop = end === -1 ? code.length : end;
           const line = code.slice(i, stop);
-          record(i, stop, 'heredoc');
+          record(i, stop, doc.expanded ? 'heredoc-expanded' : 'heredoc');
           i = stop + 1;
           if ((doc.stripTabs ? line.replace(/^\t+/, '') : line) === doc.delimiter) break;
         }
@@ -122,7 +139,11 @@ export function shellTemplates(code: string): ShellTemplateUse[] {
     else if (ch === '<' && code[i + 1] === '<') {
       const m = HEREDOC.exec(code.slice(i));
       if (m) {
-        pending.push({ delimiter: m[2] ?? m[3] ?? m[4] ?? '', stripTabs: m[1] === '-' });
+        pending.push({
+          delimiter: m[2] ?? m[3] ?? m[5] ?? '',
+          stripTabs: m[1] === '-',
+          expanded: m[5] !== undefined && m[4] === '',
+        });
         i += m[0].length;
         continue;
       }
@@ -166,6 +187,8 @@ export function quoteForShell(value: string, place: ShellPlace): string {
       return value.replace(/'/g, `'\\''`);
     case 'ansi':
       return value.replace(/[\\']/g, '\\$&');
+    case 'heredoc-expanded':
+      return value.replace(/[\\$`]/g, '\\$&');
     case 'heredoc':
     case 'comment':
     case 'escaped':

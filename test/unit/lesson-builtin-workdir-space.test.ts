@@ -96,51 +96,66 @@ function allSteps(lesson: Lesson, workdir: string): Map<string, PlannedStep> {
   return out;
 }
 
-const unspace = (text: string): string => text.split(SPACE).join(PLAIN);
+/** Every step that uses the work directory gives its programs and files the same text from `odd` as from PLAIN. */
+function sameMeaning(lesson: Lesson, odd: string): number {
+  const back = (text: string): string => text.split(odd).join(PLAIN);
+  const spaced = allSteps(lesson, odd);
+  const plain = allSteps(lesson, PLAIN);
+  assert.deepEqual([...spaced.keys()], [...plain.keys()]);
+  let withWorkdir = 0;
+  for (const [name, step] of spaced) {
+    const other = plain.get(name)!;
+    if (!step.command.includes(odd) && !step.command.includes(odd.replace(/[\\$`]/g, '\\$&'))) {
+      assert.equal(step.command, other.command, name);
+      continue;
+    }
+    withWorkdir++;
+    const a = runStubbed(step.command, odd);
+    const b = runStubbed(other.command, PLAIN);
+    assert.equal(a.status, b.status, `${name}: exit status`);
+    assert.deepEqual(
+      a.programs.map((words) => words.map(back)),
+      b.programs,
+      `${name}: programs and arguments\n${step.command}`,
+    );
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(a.files).map(([f, text]) => [f, back(text)])),
+      b.files,
+      `${name}: files written`,
+    );
+  }
+  return withWorkdir;
+}
 
 for (const lang of ['en', 'fr']) {
   test(`built-in lesson (${lang}) from a work directory with a space: every command means the same`, () => {
     const file = `lessons/demystify-kubernetes.${lang}.md`;
     const { lesson } = parseLesson(readFileSync(join(REPO_ROOT, file), 'utf8'), file);
+    assert.ok(sameMeaning(lesson, SPACE) >= 8);
+    // Nor does a path that bash would expand (in a word, and in the body of an unquoted <<EOF).
+    assert.ok(sameMeaning(lesson, '/tmp/demystify $HOME `id` \\x') >= 8);
     const spaced = allSteps(lesson, SPACE);
-    const plain = allSteps(lesson, PLAIN);
-    assert.deepEqual([...spaced.keys()], [...plain.keys()]);
-    let withWorkdir = 0;
-    for (const [name, step] of spaced) {
-      const other = plain.get(name)!;
-      if (!step.command.includes(SPACE)) {
-        assert.equal(step.command, other.command, name);
-        continue;
-      }
-      withWorkdir++;
-      const a = runStubbed(step.command, SPACE);
-      const b = runStubbed(other.command, PLAIN);
-      assert.equal(a.status, b.status, `${name}: exit status`);
-      assert.deepEqual(
-        a.programs.map((words) => words.map(unspace)),
-        b.programs,
-        `${name}: programs and arguments\n${step.command}`,
-      );
-      assert.deepEqual(
-        Object.fromEntries(Object.entries(a.files).map(([f, text]) => [f, unspace(text)])),
-        b.files,
-        `${name}: files written`,
-      );
-      // And the space itself reaches the programs whole: no argument holds half of the path.
-      for (const words of a.programs)
+    // The space reaches the programs whole: no argument holds half of the path.
+    for (const [name, step] of spaced)
+      for (const words of runStubbed(step.command, SPACE).programs)
         for (const word of words)
-          if (/Dupont|test\/Jean|^\/tmp\/demystify$/.test(word)) assert.ok(word.includes(SPACE), `${name}: ${word}`);
-    }
-    assert.ok(withWorkdir >= 8, `${withWorkdir} steps use the work directory`);
+          if (/Dupont|test\/Jean|^\/tmp\/demystify$/.test(word))
+            assert.ok(word.includes(SPACE), `${name}: ${word}`);
 
     // What a person would check by hand.
     const fetch = runStubbed(spaced.get('fetch')!.command, SPACE);
     assert.deepEqual(fetch.programs, [['demystify', 'fetch', '--workdir', SPACE]]);
-    const kubeconfig = runStubbed(`${spaced.get('use-kubeconfig')!.command}\nprintf '%s' "$KUBECONFIG" >&3`, SPACE);
+    const kubeconfig = runStubbed(
+      `${spaced.get('use-kubeconfig')!.command}\nprintf '%s' "$KUBECONFIG" >&3`,
+      SPACE,
+    );
     assert.deepEqual(kubeconfig.programs, [[`${SPACE}/admin.conf`]]);
     const kubelet = runStubbed(spaced.get('start-kubelet')!.command, SPACE);
     assert.ok(kubelet.programs[0]?.includes(`--root-dir=${SPACE}/kubelet`), kubelet.programs[0]?.join(' | '));
     const config = runStubbed(spaced.get('write-kubelet-config')!.command, SPACE);
-    assert.match(config.files['kubelet.yaml'] ?? '', /^ {4}clientCAFile: \/tmp\/demystify test\/Jean Dupont\/certs\/ca\.pem$/m);
+    assert.match(
+      config.files['kubelet.yaml'] ?? '',
+      /^ {4}clientCAFile: \/tmp\/demystify test\/Jean Dupont\/certs\/ca\.pem$/m,
+    );
   });
 }

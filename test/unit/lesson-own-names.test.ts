@@ -87,7 +87,10 @@ echo \${vars.__proto__} \${vars.constructor} \${versions.toString} \${options.__
   const { lesson, diagnostics } = parseLesson(text, 'own.md');
   assert.deepEqual(diagnostics, []);
   assert.deepEqual(Object.keys(lesson.vars), ['__proto__', 'constructor']);
-  const plan = buildPlan(lesson, { workdir: '/w', options: JSON.parse('{"__proto__":"b"}') as Record<string, string> });
+  const plan = buildPlan(lesson, {
+    workdir: '/w',
+    options: JSON.parse('{"__proto__":"b"}') as Record<string, string>,
+  });
   assert.deepEqual(
     plan.steps.map((s) => [s.session, s.component, s.command]),
     [['ctor', 'constructor', 'echo x y 1.0 b']],

@@ -118,9 +118,27 @@ const accepted: {
     fixture: 'numeric-chapter-ids',
     ok: true,
     diagnostics: [
-      ['numeric-chapter-id', 'warning', 6, 10, /'3' names this chapter, not the chapter at position 3 \('2'\)/],
-      ['numeric-chapter-id', 'warning', 8, 8, /'1' names this chapter, not the chapter at position 1 \('3'\)/],
-      ['numeric-chapter-id', 'warning', 10, 8, /'2' names this chapter, not the chapter at position 2 \('1'\)/],
+      [
+        'numeric-chapter-id',
+        'warning',
+        6,
+        10,
+        /'3' names this chapter, not the chapter at position 3 \('2'\)/,
+      ],
+      [
+        'numeric-chapter-id',
+        'warning',
+        8,
+        8,
+        /'1' names this chapter, not the chapter at position 1 \('3'\)/,
+      ],
+      [
+        'numeric-chapter-id',
+        'warning',
+        10,
+        8,
+        /'2' names this chapter, not the chapter at position 2 \('1'\)/,
+      ],
     ],
   },
 ];

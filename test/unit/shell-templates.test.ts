@@ -28,10 +28,11 @@ const places: [string, ShellPlace[]][] = [
   [`echo it\\'s ${W}`, ['word']],
   [`ls # see ${W}`, ['comment']],
   [`echo a#b ${W}`, ['word']],
-  [`cat > f <<EOF\nroot: ${W}\nEOF\nls ${W}`, ['heredoc', 'word']],
+  [`cat > f <<EOF\nroot: ${W}\nEOF\nls ${W}`, ['heredoc-expanded', 'word']],
+  [`cat > f <<\\EOF\nroot: ${W}\nEOF`, ['heredoc']],
   [`cat > f <<'EOF'\ndir = '${W}/x'\nEOF`, ['heredoc']],
   [`cat > f <<-"END"\n\tpath "${W}"\n\tEND\necho ${W}`, ['heredoc', 'word']],
-  [`cat <<A <<B\n${W}\nA\n${W}\nB\n${W}`, ['heredoc', 'heredoc', 'word']],
+  [`cat <<A <<'B'\n${W}\nA\n${W}\nB\n${W}`, ['heredoc-expanded', 'heredoc', 'word']],
   [`grep x <<< ${W}`, ['word']],
   [`echo "${W}" '${W}' ${W}`, ['double', 'single', 'word']],
   [`echo "it's" ${W}`, ['word']],
@@ -60,6 +61,7 @@ const quoting: [string, ShellPlace, string][] = [
   ["it's", 'single', "it'\\''s"],
   ["it's \\n", 'ansi', "it\\'s \\\\n"],
   ["it's $x", 'heredoc', "it's $x"],
+  ['a$b`c\\d "e" \'f\'', 'heredoc-expanded', 'a\\$b\\`c\\\\d "e" \'f\''],
   ['a b', 'comment', 'a b'],
 ];
 for (const [value, place, written] of quoting) {
@@ -69,26 +71,46 @@ for (const [value, place, written] of quoting) {
 }
 
 test('bash reads every quoted value back as it was, at every place', () => {
-  const values = ['/tmp/x/Jean Dupont', "l'école \"vraie\"", 'a;b|c&d', '$HOME `id` \\n', '*?[x]', '~/x', ' lead'];
+  const values = [
+    '/tmp/x/Jean Dupont',
+    'l\'école "vraie"',
+    'a;b|c&d',
+    '$HOME `id` \\n',
+    '*?[x]',
+    '~/x',
+    ' lead',
+  ];
   for (const value of values) {
     const context: TemplateContext = { vars: { v: value } };
     const code = [
       'printf "%s\\n" ${vars.v}',
       'printf "%s\\n" "${vars.v}"',
       "printf '%s\\n' '${vars.v}'",
-      "printf \"%s\\n\" $'${vars.v}'",
+      'printf "%s\\n" $\'${vars.v}\'',
       'printf "%s\\n" "$(printf "%s" ${vars.v})"',
       'X=${vars.v}/end; printf "%s\\n" "$X"',
+      'cat <<EOF\n${vars.v}\nEOF',
     ].join('\n');
     const out = execFileSync('bash', ['--norc', '--noprofile', '-c', resolveShellTemplates(code, context)], {
       encoding: 'utf8',
     });
-    assert.deepEqual(out.split('\n').slice(0, -1), [value, value, value, value, value, `${value}/end`]);
+    assert.deepEqual(out.split('\n').slice(0, -1), [
+      value,
+      value,
+      value,
+      value,
+      value,
+      `${value}/end`,
+      value,
+    ]);
   }
 });
 
 test('templates the context does not know are left as written; own entries only', () => {
   const context: TemplateContext = { vars: { a: 'x y' } };
-  assert.equal(resolveShellTemplates('echo ${vars.a} ${vars.b} ${vars.constructor}', context), "echo 'x y' ${vars.b} ${vars.constructor}");
+  assert.equal(
+    resolveShellTemplates('echo ${vars.a} ${vars.b} ${vars.constructor}', context),
+    "echo 'x y' ${vars.b} ${vars.constructor}",
+  );
   assert.equal(resolveShellTemplates('echo ${constructor.name}', context), 'echo ${constructor.name}');
 });
