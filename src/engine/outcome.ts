@@ -1,4 +1,5 @@
 import type { Expectation } from '../lesson/model.js';
+import { matchOutput } from './output-match.js';
 
 /**
  * How a step ended. Pure data: a failing step is never an exception, so the headless runner, the
@@ -47,11 +48,20 @@ export function describeExpectation(expect: Expectation): string {
   return parts.join(' ') || 'exit=0';
 }
 
+/** How long an output match may take when the caller gives no time (a step gives what its timeout leaves). */
+export const DEFAULT_MATCH_MS = 10_000;
+
 /**
  * Judge a finished command against its expectation. Rules: `exit=N` wants exactly N; `fail` wants any
- * non-zero status; neither wants 0. `output=/re/` must also match what the command printed.
+ * non-zero status; neither wants 0. `output=/re/` must also match what the command printed: the match
+ * runs in a worker thread and is given `timeoutMs` (at least `MIN_MATCH_MS`), so an expression that
+ * backtracks without end fails the step, with a reason, instead of blocking the process. Never rejects.
  */
-export function judge(expect: Expectation, result: CommandResult): Verdict {
+export async function judge(
+  expect: Expectation,
+  result: CommandResult,
+  options: { timeoutMs?: number } = {},
+): Promise<Verdict> {
   const status = result.exitStatus;
   if (expect.exit !== undefined) {
     if (status !== expect.exit) {
@@ -68,10 +78,26 @@ export function judge(expect: Expectation, result: CommandResult): Verdict {
     return { ok: false, expectation: 'exit=0', reason: `exited with status ${status}` };
   }
   if (expect.output) {
-    const re = new RegExp(expect.output.pattern, expect.output.flags);
-    if (!re.test(result.output)) {
-      const expectation = `output=/${expect.output.pattern}/${expect.output.flags}`;
-      return { ok: false, expectation, reason: `its output does not match ${expectation}` };
+    const expectation = `output=/${expect.output.pattern}/${expect.output.flags}`;
+    const match = await matchOutput(
+      expect.output.pattern,
+      expect.output.flags,
+      result.output,
+      options.timeoutMs ?? DEFAULT_MATCH_MS,
+    );
+    switch (match.kind) {
+      case 'match':
+        break;
+      case 'no-match':
+        return { ok: false, expectation, reason: `its output does not match ${expectation}` };
+      case 'unfinished':
+        return {
+          ok: false,
+          expectation,
+          reason: `matching its output (${result.output.length} characters) against ${expectation} did not finish in ${(match.afterMs / 1000).toFixed(1)} s: the expression backtracks too much (nested repetition such as (a+)+); simplify it`,
+        };
+      case 'error':
+        return { ok: false, expectation, reason: `cannot match ${expectation}: ${match.message}` };
     }
   }
   return { ok: true };

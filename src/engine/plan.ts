@@ -2,6 +2,8 @@ import { UsageError } from '../errors.js';
 import type { Chapter, Expectation, Lesson, Probe } from '../lesson/model.js';
 import { whenHolds } from '../lesson/conditions.js';
 import { parseProbe } from '../lesson/probes.js';
+import { own, setOwn } from '../lesson/own.js';
+import { resolveShellTemplates } from '../lesson/shell-templates.js';
 import { resolveRegexTemplates, resolveTemplates, type TemplateContext } from '../lesson/templates.js';
 import type { Plan, PlannedStep } from './plan-model.js';
 import { resolvePins, versionsInForce, type VersionPin } from './versions.js';
@@ -36,7 +38,11 @@ export interface PlanOptions {
   checks?: boolean;
 }
 
-/** Find a chapter by id, or by 1-based number; a UsageError lists the ids when there is none. */
+/**
+ * Find a chapter by id, or by 1-based number; a UsageError lists the ids when there is none. An id wins
+ * over a number: with chapters `{#3}`, `{#1}`, `{#2}`, `--from 1` is the second chapter (lint warns about
+ * such ids, `numeric-chapter-id`).
+ */
 export function findChapterIndex(lesson: Lesson, ref: string): number {
   const byId = lesson.chapters.findIndex((c) => c.id === ref);
   if (byId !== -1) return byId;
@@ -50,9 +56,9 @@ export function findChapterIndex(lesson: Lesson, ref: string): number {
 /** The option values in force: lesson defaults overridden by the command line, each checked. */
 export function resolveOptions(lesson: Lesson, set: Record<string, string> = {}): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, option] of Object.entries(lesson.options)) out[name] = option.default;
+  for (const [name, option] of Object.entries(lesson.options)) setOwn(out, name, option.default);
   for (const [name, value] of Object.entries(set)) {
-    const option = lesson.options[name];
+    const option = own(lesson.options, name);
     if (!option)
       throw new UsageError(`lesson '${lesson.id}' has no option '${name}'`, {
         hint: `options: ${Object.keys(lesson.options).join(', ') || 'none'}`,
@@ -61,7 +67,7 @@ export function resolveOptions(lesson: Lesson, set: Record<string, string> = {})
       throw new UsageError(`option '${name}' cannot be '${value}'`, {
         hint: `values: ${option.values.join(', ')}`,
       });
-    out[name] = value;
+    setOwn(out, name, value);
   }
   return out;
 }
@@ -101,6 +107,7 @@ export function buildPlan(lesson: Lesson, opts: PlanOptions): Plan {
   const context = templateContext(lesson, opts, options, pins);
   const resolve: Resolve = {
     text: (text) => resolveTemplates(text, context),
+    shell: (code) => resolveShellTemplates(code, context),
     regex: (pattern) => resolveRegexTemplates(pattern, context),
   };
   const steps: PlannedStep[] = [];
@@ -138,9 +145,9 @@ function planChapter(
     if (step.excludeFromRunAll) continue;
     if (!whenHolds(step.when, options)) continue;
     if (step.check && opts.checks === false) continue;
-    const component = step.session === undefined ? undefined : lesson.components[step.session];
+    const component = step.session === undefined ? undefined : own(lesson.components, step.session);
     const probes = step.ready.length > 0 ? step.ready : (component?.ready ?? []);
-    const command = resolve.text(step.code);
+    const command = resolve.shell(step.code);
     const planned: PlannedStep = {
       index: steps.length,
       chapterId: chapter.id,
@@ -164,18 +171,28 @@ function planChapter(
   return indices;
 }
 
-/** How templates are filled in: as text, or inside a regular expression (values escaped). */
+/**
+ * How templates are filled in: as text, in shell code (values quoted for where they stand), or inside a
+ * regular expression (values escaped).
+ */
 interface Resolve {
   text: (text: string) => string;
+  shell: (code: string) => string;
   regex: (pattern: string) => string;
 }
 
 /**
  * Probes are parsed again once their templates are resolved (a port may be `${vars.port}`); in a
- * `log:/…/` probe the values are escaped, as they stand in a regular expression.
+ * `log:/…/` probe the values are escaped, as they stand in a regular expression; a `cmd:` probe is shell
+ * code, run by `bash -c`, and its values are quoted as a step's are.
  */
 function reparse(probe: Probe, resolve: Resolve): Probe {
-  const raw = probe.kind === 'log' ? resolve.regex(probe.raw) : resolve.text(probe.raw);
+  const raw =
+    probe.kind === 'log'
+      ? resolve.regex(probe.raw)
+      : probe.kind === 'cmd'
+        ? `cmd:${resolve.shell(probe.command)}`
+        : resolve.text(probe.raw);
   const parsed = parseProbe(raw);
   return 'error' in parsed ? probe : parsed;
 }

@@ -57,7 +57,7 @@ export async function executeStep(
         await ports.terminal.interrupt(step.session).catch(() => undefined);
         return await timedOut('the command to end');
       }
-      const verdict = judge(step.expect, result);
+      const verdict = await judge(step.expect, result, { timeoutMs: deadline - ports.now() });
       if (!verdict.ok) return await failed(verdict.expectation, verdict.reason, result.exitStatus);
       exitStatus = result.exitStatus;
     }
@@ -77,7 +77,7 @@ export async function executeStep(
         return await timedOut(`ready: ${ready.probe.raw} (last: ${ready.last.detail})`);
       if (ready.kind === 'exited') {
         const what = step.component ?? 'the command';
-        const verdict = judge(step.expect, ready.result);
+        const verdict = await judge(step.expect, ready.result, { timeoutMs: deadline - ports.now() });
         if (verdict.ok && judgesExit)
           return { kind: 'ok', durationMs: elapsed(), exitStatus: ready.result.exitStatus };
         return await failed(

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { resolveVersionTemplate } from '../lesson/front-matter-artifacts.js';
 import type { ArtifactSpec, Lesson } from '../lesson/model.js';
+import { hasOwnKey, own, setOwn } from '../lesson/own.js';
 
 /** A version a run uses instead of the lesson's: `--pin kubernetes=1.28.7` → `{ version: '1.28.7', lesson: '1.36.0' }`. */
 export interface VersionPin {
@@ -18,7 +19,7 @@ export function resolvePins(
   lesson: Pick<Lesson, 'id' | 'versions'>,
   pins: Record<string, string> = {},
 ): Record<string, VersionPin> {
-  const unknown = Object.keys(pins).filter((name) => !(name in lesson.versions));
+  const unknown = Object.keys(pins).filter((name) => !hasOwnKey(lesson.versions, name));
   if (unknown.length > 0) {
     throw new UsageError(`--pin names no version of ${lesson.id}: ${unknown.join(', ')}`, {
       hint: `versions: ${
@@ -30,8 +31,8 @@ export function resolvePins(
   }
   const out: Record<string, VersionPin> = {};
   for (const [name, version] of Object.entries(pins)) {
-    const pinned = lesson.versions[name] ?? '';
-    if (version !== pinned) out[name] = { version, lesson: pinned };
+    const pinned = own(lesson.versions, name) ?? '';
+    if (version !== pinned) setOwn(out, name, { version, lesson: pinned });
   }
   return out;
 }
@@ -42,7 +43,7 @@ export function versionsInForce(
   pins: Record<string, VersionPin> = {},
 ): Record<string, string> {
   const out = { ...lesson.versions };
-  for (const [name, pin] of Object.entries(pins)) out[name] = pin.version;
+  for (const [name, pin] of Object.entries(pins)) setOwn(out, name, pin.version);
   return out;
 }
 
@@ -58,7 +59,7 @@ export function artifactVersions(
   for (const artifact of artifacts) {
     if (!artifact.versionTemplate) continue;
     const version = resolveVersionTemplate(artifact.versionTemplate, versions);
-    if (version !== artifact.version) out[artifact.name] = version;
+    if (version !== artifact.version) setOwn(out, artifact.name, version);
   }
   return out;
 }
@@ -80,7 +81,7 @@ export function pinLesson<L extends Pick<Lesson, 'versions' | 'artifacts'>>(
     ...lesson,
     versions,
     artifacts: lesson.artifacts.map((artifact) => {
-      const version = changed[artifact.name];
+      const version = own(changed, artifact.name);
       if (version === undefined || version === artifact.version) return artifact;
       const { sha256: _dropped, ...rest } = artifact;
       return { ...rest, version };

@@ -1,4 +1,5 @@
 import type { ArtifactSpec, ImageSpec, LessonOption, OptionCondition } from './model.js';
+import { own } from './own.js';
 
 /**
  * `OPTION=VALUE` conditions: a step's `when=` attribute, and the `when:` of an artifact or image in the
@@ -22,7 +23,7 @@ export function conditionProblem(
   options: Record<string, LessonOption>,
   condition: OptionCondition,
 ): string | undefined {
-  const option = options[condition.option];
+  const option = own(options, condition.option);
   if (!option) {
     const known = Object.keys(options);
     return `no lesson option '${condition.option}' (${known.length ? `options: ${known.join(', ')}` : 'the front matter declares none'})`;
@@ -42,7 +43,7 @@ export function whenHolds(
 ): boolean {
   if (when === undefined) return true;
   const any = Array.isArray(when) ? (when as readonly OptionCondition[]) : [when as OptionCondition];
-  return any.some((c) => options[c.option] === c.value);
+  return any.some((c) => own(options, c.option) === c.value);
 }
 
 /** The text of a `when`, as the lesson writes it: `network=calico, ingress=helm`. */

@@ -31,15 +31,57 @@ export class LessonError extends DemystifyError {
   }
 }
 
-/** Build a diagnostic at a position, taking the source line from the lesson text. */
+/**
+ * A lesson's text as every position refers to it: a leading UTF-8 byte order mark removed (editors do not
+ * show it, and `---` must be the first thing a lesson holds), `\r\n` and lone `\r` line ends made `\n`.
+ */
+export function normalizeSource(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+
+/**
+ * A lesson's text with its lines split once: a diagnostic takes its source line from here in constant
+ * time (splitting the whole text for each one made lint quadratic in the number of diagnostics).
+ */
+export interface SourceText {
+  /** The normalized text (see {@link normalizeSource}). */
+  readonly text: string;
+  readonly lines: readonly string[];
+}
+
+/** Index a lesson's text (normalized first; a text already normalized is unchanged). */
+export function sourceText(text: string): SourceText {
+  const normalized = normalizeSource(text);
+  return { text: normalized, lines: normalized.split('\n') };
+}
+
+// The last text indexed for a caller that passes a plain string, so that a run of diagnostics on the same
+// text splits it once.
+let lastIndexed: SourceText | undefined;
+let lastRaw: string | undefined;
+
+function indexed(source: string | SourceText): SourceText {
+  if (typeof source !== 'string') return source;
+  if (lastRaw !== source || !lastIndexed) {
+    lastIndexed = sourceText(source);
+    lastRaw = source;
+  }
+  return lastIndexed;
+}
+
+/**
+ * Build a diagnostic at a position, taking the source line from the lesson text (a NUL shows as `␀`, so
+ * that the line prints and the caret stays under its column).
+ */
 export function diagnosticAt(
-  source: string,
+  source: string | SourceText,
   pos: SourcePos,
   code: string,
   message: string,
   options: { severity?: 'error' | 'warning'; length?: number } = {},
 ): LessonDiagnostic {
-  const sourceLine = source.split('\n')[pos.line - 1];
+  const line = indexed(source).lines[pos.line - 1];
+  const sourceLine = line?.replace(/\0/g, '\u2400');
   return {
     ...pos,
     code,
@@ -62,5 +104,8 @@ export function formatDiagnostic(d: LessonDiagnostic): string {
 
 /** Order diagnostics by file, line and column, so a report reads top to bottom. */
 export function sortDiagnostics(list: LessonDiagnostic[]): LessonDiagnostic[] {
-  return [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return [...list].sort(
+    (a, b) =>
+      (a.file === b.file ? 0 : a.file.localeCompare(b.file)) || a.line - b.line || a.column - b.column,
+  );
 }

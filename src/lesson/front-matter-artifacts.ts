@@ -1,4 +1,5 @@
 import { conditionProblem, parseCondition } from './conditions.js';
+import { own } from './own.js';
 import { isObj, str, type Obj, type Report } from './yaml-values.js';
 import type { ArtifactSpec, ImageSpec, LessonOption, OptionCondition, SourcePos } from './model.js';
 
@@ -7,7 +8,7 @@ const VERSION_TEMPLATE = /\$\{versions\.([A-Za-z0-9_-]+)\}/g;
 
 /** An artifact's version with `${versions.NAME}` filled in; an unknown name is left as written. */
 export function resolveVersionTemplate(template: string, versions: Record<string, string>): string {
-  return template.replace(VERSION_TEMPLATE, (m, k: string) => versions[k] ?? m);
+  return template.replace(VERSION_TEMPLATE, (m, k: string) => own(versions, k) ?? m);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { load } from 'js-yaml';
-import { diagnosticAt, type LessonDiagnostic } from './diagnostics.js';
+import { setOwn } from './own.js';
+import { diagnosticAt, sourceText, type LessonDiagnostic, type SourceText } from './diagnostics.js';
 import { artifacts, images } from './front-matter-artifacts.js';
 import { isObj, str, type Report } from './yaml-values.js';
 import type { Component, Leftovers, Lesson, LessonOption, Probe, SourcePos } from './model.js';
@@ -40,13 +41,15 @@ const KNOWN_KEYS = new Set([
 
 /** Parse and validate the front matter. Never throws: problems become diagnostics. */
 export function parseFrontMatter(
-  text: string,
+  source: string | SourceText,
   file: string,
 ): { header: LessonHeader; diagnostics: LessonDiagnostic[]; bodyOffset: number } {
+  const text = typeof source === 'string' ? sourceText(source) : source;
   const diagnostics: LessonDiagnostic[] = [];
-  const { yaml, yamlOffset, bodyOffset } = splitFrontMatter(text);
-  const yamlLine = text.slice(0, yamlOffset).split('\n').length;
-  const keyPos = (path: string): SourcePos => locateKey(yaml ?? '', path, file, yamlLine);
+  const { yaml, yamlOffset, bodyOffset } = splitFrontMatter(text.text);
+  const yamlLine = text.text.slice(0, yamlOffset).split('\n').length;
+  const yamlLines = (yaml ?? '').split('\n');
+  const keyPos = (path: string): SourcePos => locateKey(yamlLines, path, file, yamlLine);
   const report: Report = (path, message, code = 'front-matter') => {
     diagnostics.push(diagnosticAt(text, keyPos(path), code, message));
   };
@@ -147,7 +150,7 @@ function stringMap(value: unknown, path: string, report: Report): Record<string,
   for (const [k, v] of Object.entries(value)) {
     const s = str(v);
     if (s === undefined) report(`${path}.${k}`, `'${path}.${k}' must be a string or a number`);
-    else out[k] = s;
+    else setOwn(out, k, s);
   }
   return out;
 }
@@ -179,13 +182,13 @@ function components(
       if ('error' in probe) report(`components.${name}.ready`, probe.error);
       else ready.push(probe);
     }
-    out[name] = {
+    setOwn(out, name, {
       name,
       session: str(spec.session) ?? name,
       ready,
       ...(str(spec.description) ? { description: str(spec.description) } : {}),
       pos: { ...keyPos(`components.${name}`), file },
-    };
+    });
   }
   return out;
 }
@@ -204,12 +207,12 @@ function options(value: unknown, report: Report): Record<string, LessonOption> {
     if (values.length === 0) report(`options.${name}`, `option '${name}' needs a list of 'values'`);
     else if (!values.includes(def))
       report(`options.${name}.default`, `option '${name}' default '${def}' is not one of its values`);
-    out[name] = {
+    setOwn(out, name, {
       name,
       values,
       default: def,
       ...(str(spec.description) ? { description: str(spec.description) } : {}),
-    };
+    });
   }
   return out;
 }
@@ -219,8 +222,7 @@ function options(value: unknown, report: Report): Record<string, LessonOption> {
  * of each path segment, searched in order; a number is the index of an item of the block list that
  * follows (`artifacts.3.when`). Falls back to the last segment found, else the front matter's first line.
  */
-function locateKey(yaml: string, path: string, file: string, firstLine: number): SourcePos {
-  const lines = yaml.split('\n');
+function locateKey(lines: readonly string[], path: string, file: string, firstLine: number): SourcePos {
   let from = 0;
   let found: SourcePos = { file, line: firstLine, column: 1 };
   for (const [depth, segment] of (path ? path.split('.') : []).entries()) {
@@ -245,7 +247,7 @@ function locateKey(yaml: string, path: string, file: string, firstLine: number):
 }
 
 /** The line of the `index`-th item (0-based) of the block list starting at or after line `from`. */
-function listItemLine(lines: string[], from: number, index: number): number | undefined {
+function listItemLine(lines: readonly string[], from: number, index: number): number | undefined {
   let itemIndent: number | undefined;
   let count = -1;
   for (let i = from; i < lines.length; i++) {

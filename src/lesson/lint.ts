@@ -1,4 +1,4 @@
-import { diagnosticAt, sortDiagnostics, type LessonDiagnostic } from './diagnostics.js';
+import { diagnosticAt, sortDiagnostics, sourceText, type LessonDiagnostic } from './diagnostics.js';
 import type { Lesson, SourcePos, Step } from './model.js';
 import { resolveTemplates, type TemplateContext } from './templates.js';
 
@@ -26,8 +26,14 @@ export interface LintRule {
   check: (context: LintContext) => LessonDiagnostic[];
 }
 
-/** Run rules over a parsed lesson; their diagnostics come sorted by place. */
-export function lintLesson(lesson: Lesson, source: string, rules: readonly LintRule[]): LessonDiagnostic[] {
+/**
+ * Run rules over a parsed lesson; their diagnostics come sorted by place. `text` is the lesson's text as
+ * read (a byte order mark and `\r\n` are dropped here, as the parser does); a rule that throws is
+ * reported as a diagnostic of its own, not thrown.
+ */
+export function lintLesson(lesson: Lesson, text: string, rules: readonly LintRule[]): LessonDiagnostic[] {
+  const indexed = sourceText(text);
+  const source = indexed.text;
   const options = Object.fromEntries(Object.values(lesson.options).map((o) => [o.name, o.default]));
   const context: TemplateContext = {
     versions: lesson.versions,
@@ -52,9 +58,21 @@ export function lintLesson(lesson: Lesson, source: string, rules: readonly LintR
       source,
       resolve: (text) => resolveTemplates(text, context),
       steps,
-      report: (pos, message, options = {}) => diagnosticAt(source, pos, rule.id, message, options),
+      report: (pos, message, options = {}) => diagnosticAt(indexed, pos, rule.id, message, options),
     };
-    out.push(...rule.check(lintContext));
+    try {
+      out.push(...rule.check(lintContext));
+    } catch (error) {
+      out.push(
+        diagnosticAt(
+          indexed,
+          { file: lesson.file, line: 1, column: 1 },
+          rule.id,
+          `lint rule '${rule.id}' failed on this lesson: ${error instanceof Error ? error.message : String(error)} (a bug in demystify: please report it)`,
+          { severity: 'warning' },
+        ),
+      );
+    }
   }
   return sortDiagnostics(out);
 }

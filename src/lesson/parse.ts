@@ -1,6 +1,6 @@
 import { Lexer, type Token } from 'marked';
 import { parseInfoString } from './attributes.js';
-import { diagnosticAt, sortDiagnostics, type LessonDiagnostic } from './diagnostics.js';
+import { diagnosticAt, sortDiagnostics, sourceText, type LessonDiagnostic } from './diagnostics.js';
 import { parseFrontMatter } from './front-matter.js';
 import { parseHeading } from './heading-attributes.js';
 import type { Chapter, ChapterBlock, Lesson, SourcePos, Step } from './model.js';
@@ -17,13 +17,19 @@ export interface ParseResult {
 
 /**
  * Parse a lesson's text. Pure: no file system, no process. Every problem is collected as a diagnostic
- * with file:line:column; nothing is thrown for any input.
+ * with file:line:column; nothing is thrown for any input. Positions are those of the text as an editor
+ * shows it: a leading byte order mark is dropped, line ends are `\n` (see `normalizeSource`).
  */
 export function parseLesson(text: string, file: string): ParseResult {
-  const source = text.replace(/\r\n?/g, '\n');
-  const { header, diagnostics, bodyOffset } = parseFrontMatter(source, file);
-  const lineStarts = [0];
-  for (let i = 0; i < source.length; i++) if (source[i] === '\n') lineStarts.push(i + 1);
+  const indexed = sourceText(text);
+  const source = indexed.text;
+  const { header, diagnostics, bodyOffset } = parseFrontMatter(indexed, file);
+  const lineStarts: number[] = [];
+  let start = 0;
+  for (const line of indexed.lines) {
+    lineStarts.push(start);
+    start += line.length + 1;
+  }
   const posOf = (offset: number): SourcePos => {
     let lo = 0;
     let hi = lineStarts.length - 1;
@@ -35,8 +41,9 @@ export function parseLesson(text: string, file: string): ParseResult {
     return { file, line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
   };
   const report = (pos: SourcePos, code: string, message: string, length?: number): void => {
-    diagnostics.push(diagnosticAt(source, pos, code, message, length === undefined ? {} : { length }));
+    diagnostics.push(diagnosticAt(indexed, pos, code, message, length === undefined ? {} : { length }));
   };
+  nulBytes(indexed.lines, file, report);
 
   const body = source.slice(bodyOffset);
   let tokens: Token[] = [];
@@ -89,6 +96,29 @@ export function parseLesson(text: string, file: string): ParseResult {
       const info = fence?.[3] ?? '';
       const infoColumn = (fence?.[1]?.length ?? 0) + (fence?.[2]?.length ?? 0);
       const parsed = parseInfoString(info);
+      // A Markdown sample may show headings and fences: only a sample never closed is reported.
+      const sample = !parsed.hasAttributes && /^(markdown|md)$/i.test(parsed.lang);
+      const open = openFence(raw, fence?.[2] ?? '```', header.chapterLevel, sample);
+      if (open) {
+        if (open.heading !== undefined) {
+          const line = pos.line + open.heading.line;
+          report(
+            { file, line, column: open.heading.column },
+            'unclosed-fence',
+            `the code block opened at line ${pos.line} is still open at this heading: the heading and what follows it would be ${parsed.hasAttributes ? 'typed into the shell as part of the step' : 'shown as code'}; close the block (${fence?.[2] ?? '```'}) before the heading`,
+          );
+        } else {
+          diagnostics.push(
+            diagnosticAt(
+              indexed,
+              pos,
+              'unclosed-fence',
+              `this code block is never closed: it runs to the end of the file; close it with ${fence?.[2] ?? '```'}`,
+              { severity: 'warning', length: fence?.[2]?.length ?? 3 },
+            ),
+          );
+        }
+      }
       if (parsed.hasAttributes) {
         const at = (offsetInInfo: number): SourcePos => ({
           ...pos,
@@ -143,9 +173,57 @@ export function parseLesson(text: string, file: string): ParseResult {
     if (last?.kind === 'narration' && last.markdown.trim() === '') c.blocks.pop();
   }
   const lesson: Lesson = { ...header, file, chapters, ...(intro.trim() ? { intro: intro.trim() } : {}) };
-  diagnostics.push(...validateLesson(lesson, source));
+  diagnostics.push(...validateLesson(lesson, indexed));
   const sorted = sortDiagnostics(diagnostics);
   return { lesson, diagnostics: sorted, ok: !sorted.some((d) => d.severity === 'error') };
+}
+
+/**
+ * What is wrong with a fenced code block's extent, from its raw text: `heading` when a fence left open
+ * swallowed the next chapter (the block holds a chapter heading, and either runs to the end of the file or
+ * holds a later fence with an info string, the next step's, whose closing fence closed it by chance);
+ * `{}` when it is never closed but holds no heading; undefined when it is fine. `heading` is the 0-based
+ * line in the block and the 1-based column of the heading. A `## comment` in a closed block is no heading,
+ * and a closed Markdown `sample` may hold anything.
+ */
+export function openFence(
+  raw: string,
+  opener: string,
+  chapterLevel: number,
+  sample = false,
+): { heading?: { line: number; column: number } } | undefined {
+  const lines = raw.replace(/\n+$/, '').split('\n');
+  const last = lines.length > 1 ? (lines[lines.length - 1] ?? '') : '';
+  const closing = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(last)?.[1] ?? '';
+  const closed = closing[0] === opener[0] && closing.length >= opener.length;
+  const headingLine = new RegExp(`^( {0,3})#{${chapterLevel}}(?:[ \t]|$)`);
+  let lastOpener = -1;
+  lines.forEach((l, i) => {
+    if (i > 0 && /^ {0,3}(`{3,}|~{3,})[ \t]*[^`~\s]/.test(l)) lastOpener = i;
+  });
+  for (let i = 1; i < lines.length; i++) {
+    const m = headingLine.exec(lines[i] ?? '');
+    if (m && (!closed || (i < lastOpener && !sample)))
+      return { heading: { line: i, column: (m[1]?.length ?? 0) + 1 } };
+  }
+  return closed ? undefined : {};
+}
+
+/** A NUL byte in a lesson: a terminal cuts a command there, silently. Reported once per line. */
+function nulBytes(
+  lines: readonly string[],
+  file: string,
+  report: (pos: SourcePos, code: string, message: string) => void,
+): void {
+  lines.forEach((line, i) => {
+    const at = line.indexOf('\0');
+    if (at !== -1)
+      report(
+        { file, line: i + 1, column: at + 1 },
+        'nul-byte',
+        'a NUL byte (\\0) here: a terminal would cut the command at it and drop the rest; remove it',
+      );
+  });
 }
 
 /** A heading's display title and its explicit `{#id}`, if any (heading-attributes.ts reads the rest). */

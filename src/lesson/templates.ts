@@ -1,3 +1,5 @@
+import { own } from './own.js';
+
 /**
  * Lesson templates are always namespaced — `${versions.NAME}`, `${vars.NAME}`, `${options.NAME}`,
  * `${lesson.workdir}`, `${node.ip}` — so the shell's own `$VAR` and `${VAR}` pass through untouched.
@@ -35,9 +37,18 @@ export function findTemplates(text: string): TemplateUse[] {
   }));
 }
 
+/**
+ * The value of `${ns.key}` in a context, or undefined. Own entries only: `${vars.constructor}` resolves to
+ * nothing, not to `function Object()`.
+ */
+export function templateValue(context: TemplateContext, ns: string, key: string): string | undefined {
+  const values = own(context, ns);
+  return values === undefined ? undefined : own(values, key);
+}
+
 /** Substitute every template that the context knows; unknown ones are left as written (lint reports them). */
 export function resolveTemplates(text: string, context: TemplateContext): string {
-  return text.replace(TEMPLATE, (raw, ns: string, key: string) => context[ns]?.[key] ?? raw);
+  return text.replace(TEMPLATE, (raw, ns: string, key: string) => templateValue(context, ns, key) ?? raw);
 }
 
 /** A text with every regular expression metacharacter escaped, so that it matches itself. */
@@ -51,7 +62,7 @@ export function escapeRegex(text: string): string {
  */
 export function resolveRegexTemplates(pattern: string, context: TemplateContext): string {
   return pattern.replace(TEMPLATE, (raw, ns: string, key: string) => {
-    const value = context[ns]?.[key];
+    const value = templateValue(context, ns, key);
     return value === undefined ? raw : escapeRegex(value);
   });
 }

@@ -206,3 +206,19 @@ test('the loop turns a terminal error into a failed step, not an exception', asy
   const outcome = engine.getState().steps[0]?.outcome;
   assert.equal(outcome?.kind === 'failed' && outcome.reason, "session 'shell' is still running a command");
 });
+
+test('a step whose output match cannot finish fails at its timeout, with the reason', async () => {
+  const f = fakePorts({ result: { exitStatus: 0, output: `${'a'.repeat(40)}b` } });
+  const step = plannedStep(0, {
+    command: 'printf aaaa',
+    timeoutMs: 1500,
+    expect: { output: { pattern: '^(a+)+$', flags: '' } },
+  });
+  const start = Date.now();
+  const outcome = await executeStep(step, { fast: false }, f.ports);
+  assert.ok(Date.now() - start < 5000);
+  assert.equal(outcome.kind, 'failed');
+  assert.equal(outcome.kind === 'failed' && outcome.expectation, 'output=/^(a+)+$/');
+  assert.match(outcome.kind === 'failed' ? outcome.reason : '', /did not finish in 1\.\d s/);
+  assert.deepEqual(outcome.kind === 'failed' && outcome.logTail, ['last line']);
+});

@@ -54,7 +54,7 @@ test('the pins lesson is valid: a template inside an expectation, even with the 
   assert.deepEqual(parsed.diagnostics, []);
 });
 
-test('plan --pin kubernetes=1.28.7: commands, expectations and probes follow, escaped in regular expressions', () => {
+test('plan --pin kubernetes=1.28.7: commands, expectations and probes follow, escaped in regular expressions', async () => {
   const lesson = parsed.lesson;
   const plain = buildPlan(lesson, { workdir: '/w', asRoot: true });
   const pinned = buildPlan(lesson, { workdir: '/w', asRoot: true, pins: { kubernetes: '1.28.7' } });
@@ -70,10 +70,10 @@ test('plan --pin kubernetes=1.28.7: commands, expectations and probes follow, es
   });
   const expect = step(pinned, 'kubectl-version').expect;
   assert.deepEqual(expect.output, { pattern: 'Client Version: v1\\.28\\.7\\b', flags: '' });
-  assert.deepEqual(judge(expect, { exitStatus: 0, output: 'Client Version: v1.28.7\n' }), { ok: true });
+  assert.deepEqual(await judge(expect, { exitStatus: 0, output: 'Client Version: v1.28.7\n' }), { ok: true });
   // Escaped: the dots of the version match only dots, and the pinned version no longer matches.
-  assert.equal(judge(expect, { exitStatus: 0, output: 'Client Version: v1x28x7\n' }).ok, false);
-  assert.equal(judge(expect, { exitStatus: 0, output: 'Client Version: v1.36.0\n' }).ok, false);
+  assert.equal((await judge(expect, { exitStatus: 0, output: 'Client Version: v1x28x7\n' })).ok, false);
+  assert.equal((await judge(expect, { exitStatus: 0, output: 'Client Version: v1.36.0\n' })).ok, false);
   assert.deepEqual(step(pinned, 'unicode').expect.output, {
     pattern: '^etcd Version: 3\\.6\\.9$',
     flags: 'mu',

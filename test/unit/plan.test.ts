@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLesson } from '../../src/lesson/parse.js';
-import { buildPlan } from '../../src/engine/plan.js';
+import { buildPlan, findChapterIndex } from '../../src/engine/plan.js';
 import { UsageError } from '../../src/errors.js';
 import { main } from '../../src/cli/main.js';
 import { FIXTURES, matchSnapshot } from '../helpers/snapshot.js';
@@ -87,4 +87,32 @@ test('plan --json snapshot of the minimal fixture', async () => {
   assert.equal(json.schema, 'demystify.plan/v1');
   json.lessonFile = 'minimal.md';
   matchSnapshot('plan-minimal.json', `${JSON.stringify(json, null, 2)}\n`);
+});
+
+test('chapter ids that are numbers: an id wins over a position, and lint warns', () => {
+  const text =
+    '---\nid: n\ntitle: N\n---\n## Three {#3}\n```bash { name=c }\nc\n```\n## One {#1}\n```bash { name=a }\na\n```\n## Two {#2}\n```bash { name=b }\nb\n```\n## Four\n```bash { name=d }\nd\n```\n';
+  const { lesson, diagnostics, ok } = parseLesson(text, 'n.md');
+  assert.ok(ok);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.severity, d.line]),
+    [
+      ['numeric-chapter-id', 'warning', 5],
+      ['numeric-chapter-id', 'warning', 9],
+      ['numeric-chapter-id', 'warning', 13],
+    ],
+  );
+  const names = (from?: string, to?: string): string[] =>
+    buildPlan(lesson, {
+      workdir: '/w',
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+    }).steps.map((s) => s.name);
+  assert.deepEqual(findChapterIndex(lesson, '1'), 1);
+  assert.deepEqual(names('1'), ['a', 'b', 'd']);
+  assert.deepEqual(names('2', '2'), ['b']);
+  assert.deepEqual(names(undefined, '3'), ['c']);
+  // No chapter has the id '4': the number is a position.
+  assert.deepEqual(names('4'), ['d']);
+  assert.deepEqual(findChapterIndex(lesson, 'four'), 3);
 });

@@ -1,4 +1,5 @@
 import type { LessonDiagnostic } from '../diagnostics.js';
+import { own } from '../own.js';
 import type { LintContext, LintRule } from '../lint.js';
 import { contains, overlaps, parseCidr, type Cidr } from '../../ip-address.js';
 import { flagsOf } from './shell-command.js';
@@ -52,7 +53,7 @@ export function collectCidrs(context: LintContext): CidrUse[] {
     const file = step.pos.file;
     for (const command of scanStep(step).commands) {
       for (const use of flagsOf(command)) {
-        const role = FLAG_ROLES[use.name];
+        const role = own(FLAG_ROLES, use.name);
         if (!role || use.value === undefined) continue;
         for (const part of context.resolve(use.value).split(',')) {
           const cidr = parseCidr(part);
@@ -73,7 +74,7 @@ export function collectCidrs(context: LintContext): CidrUse[] {
     step.code.split('\n').forEach((raw, i) => {
       const text = context.resolve(raw);
       for (const m of text.matchAll(KEY_VALUE)) {
-        const role = KEY_ROLES[m[2] ?? ''];
+        const role = own(KEY_ROLES, m[2] ?? '');
         const cidr = parseCidr(m[3] ?? '');
         // Columns are those of the written line; a template before the match may shift them a little.
         const column = raw.indexOf(m[2] ?? '') + 1 || (m.index ?? 0) + 1;

@@ -1,4 +1,5 @@
 import type { LessonDiagnostic } from '../diagnostics.js';
+import { own } from '../own.js';
 import type { LintRule } from '../lint.js';
 import type { Step } from '../model.js';
 import { argumentsOf, flagsOf, programName } from './shell-command.js';
@@ -31,7 +32,7 @@ export const CLIENTS: Record<string, Client> = {
 
 /** Whether a client command can run without its server (a `--help`, `kubectl version --client`, ...). */
 export function needsServer(program: string, command: ShellCommand): boolean {
-  const client = CLIENTS[program];
+  const client = own(CLIENTS, program);
   if (!client) return false;
   const flags = flagsOf(command).map((f) => f.name);
   if (flags.includes('--help') || command.words.some((w) => w.text === '-h')) return false;
@@ -77,7 +78,7 @@ export const usedBeforeStartedRule: LintRule = {
         for (const command of commands) {
           const program = programName(command);
           if (!program || !needsServer(program, command)) continue;
-          const server = CLIENTS[program]?.server ?? '';
+          const server = own(CLIENTS, program)?.server ?? '';
           const start = startedAt.get(server);
           if (!start || running.has(server)) continue;
           const word = command.words.find((w) => w.text.endsWith(program));
