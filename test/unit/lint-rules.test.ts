@@ -298,20 +298,29 @@ function lintText(source: string): ReturnType<typeof lintLesson> {
 
 test('service-before-proxy: helm waits (ready= or --wait) unless given the API server address; nothing after kube-proxy', () => {
   const lesson = (install: string, proxyFirst = false): string => {
-    const proxy = '## kube-proxy {#proxy}\n\n```bash { name=proxy session=proxy }\nkube-proxy --kubeconfig admin.conf\n```\n';
+    const proxy =
+      '## kube-proxy {#proxy}\n\n```bash { name=proxy session=proxy }\nkube-proxy --kubeconfig admin.conf\n```\n';
     const calico = `## Calico {#calico}\n\n\`\`\`bash { name=calico }\n${install}\n\`\`\`\n`;
     return `---\nid: x\ntitle: x\ncomponents:\n  proxy: { session: proxy }\n---\n\n${proxyFirst ? proxy + '\n' + calico : calico + '\n' + proxy}`;
   };
   const codes = (text: string): string[] => lintText(text).map((d) => d.code);
-  assert.deepEqual(codes(lesson('helm install calico projectcalico/tigera-operator --wait')), ['service-before-proxy']);
+  assert.deepEqual(codes(lesson('helm install calico projectcalico/tigera-operator --wait')), [
+    'service-before-proxy',
+  ]);
   assert.deepEqual(codes(lesson('helm install calico projectcalico/tigera-operator')), []);
   assert.deepEqual(
-    codes(lesson('helm install calico projectcalico/tigera-operator --wait --set kubernetesServiceEndpoint.host=10.200.0.2')),
+    codes(
+      lesson(
+        'helm install calico projectcalico/tigera-operator --wait --set kubernetesServiceEndpoint.host=10.200.0.2',
+      ),
+    ),
     [],
   );
   assert.deepEqual(codes(lesson('helm install calico projectcalico/tigera-operator --wait', true)), []);
   assert.deepEqual(codes(lesson('helm repo add projectcalico https://docs.tigera.io/calico/charts')), []);
-  assert.deepEqual(codes(lesson('curl --silent http://kubernetes.default.svc.cluster.local/')), ['service-before-proxy']);
+  assert.deepEqual(codes(lesson('curl --silent http://kubernetes.default.svc.cluster.local/')), [
+    'service-before-proxy',
+  ]);
   // The address in a certificate check is not a connection.
   assert.deepEqual(codes(lesson('openssl x509 -in certs/admin.pem -noout -text | grep 10.0.0.1')), []);
 });

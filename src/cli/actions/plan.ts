@@ -50,7 +50,9 @@ export async function plannedNode(
   }
   const address = opts.address ?? lesson.isolate?.address;
   const ip =
-    address !== undefined ? parseNodeAddress(address).node : defaultAddress(candidateSlots(root)[0] ?? 1).node;
+    address !== undefined
+      ? parseNodeAddress(address).node
+      : defaultAddress(candidateSlots(root)[0] ?? 1).node;
   return { ip, name: 'node', source: 'planned' };
 }
 
@@ -83,7 +85,9 @@ export function formatPlan(plan: Plan): string {
   lines.push(nodeLine(plan.node));
   // Steps by hand are listed where the lesson has them: after the planned step they follow.
   const byHand = (chapterId: string, after?: number): void => {
-    const here = plan.excluded.filter((e) => e.chapterId === chapterId && (after === undefined || e.after === after));
+    const here = plan.excluded.filter(
+      (e) => e.chapterId === chapterId && (after === undefined || e.after === after),
+    );
     for (const step of here) {
       lines.push(`  -. ${step.name} (by hand: never run by run${step.sudo ? ', sudo' : ''})`);
       for (const line of step.command.split('\n')) lines.push(`       $ ${line}`);

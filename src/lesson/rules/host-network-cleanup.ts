@@ -7,7 +7,11 @@ import { scanStep, type ShellCommand, type Word } from './shell-scan.js';
 const IP_DELETES: { object: RegExp; action: RegExp; what: string }[] = [
   { object: /^l(i(n(k)?)?)?$/, action: /^d(e(l(e(t(e)?)?)?)?)?$/, what: 'ip link delete' },
   { object: /^netns$/, action: /^d(e(l(e(t(e)?)?)?)?)?$/, what: 'ip netns delete' },
-  { object: /^(r(o(u(t(e)?)?)?)?|a(d(d(r(e(s(s)?)?)?)?)?)?)$/, action: /^f(l(u(s(h)?)?)?)?$/, what: 'ip flush' },
+  {
+    object: /^(r(o(u(t(e)?)?)?)?|a(d(d(r(e(s(s)?)?)?)?)?)?)$/,
+    action: /^f(l(u(s(h)?)?)?)?$/,
+    what: 'ip flush',
+  },
 ];
 
 /** iptables' options that flush or delete whole chains. */
@@ -20,7 +24,9 @@ export function hostNetworkWord(command: ShellCommand): { word: Word; what: stri
   const programWord = command.words[programIndex(command)];
   if (program === 'ip') {
     const [object, action] = argumentsOf(command);
-    const found = IP_DELETES.find((d) => object && action && d.object.test(object.text) && d.action.test(action.text));
+    const found = IP_DELETES.find(
+      (d) => object && action && d.object.test(object.text) && d.action.test(action.text),
+    );
     return found && programWord ? { word: programWord, what: found.what } : undefined;
   }
   if (/^ip6?tables(-legacy|-nft)?$/.test(program)) {

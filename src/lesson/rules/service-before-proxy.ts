@@ -29,11 +29,15 @@ function kubernetesService(context: LintContext): ServiceNames {
       if (programName(command) !== 'kube-apiserver') continue;
       const flag = flagsOf(command).find((f) => f.name === '--service-cluster-ip-range');
       const cidr = parseCidr(context.resolve(flag?.value ?? '').split(',')[0] ?? '');
-      if (flag && cidr) return { ip: firstAddress(cidr), origin: `--service-cluster-ip-range, line ${flag.word.line}` };
+      if (flag && cidr)
+        return { ip: firstAddress(cidr), origin: `--service-cluster-ip-range, line ${flag.word.line}` };
     }
   }
   const cidr = parseCidr(DEFAULT_SERVICE_CIDR);
-  return { ip: cidr ? firstAddress(cidr) : '10.0.0.1', origin: `kube-apiserver's default range ${DEFAULT_SERVICE_CIDR}` };
+  return {
+    ip: cidr ? firstAddress(cidr) : '10.0.0.1',
+    origin: `kube-apiserver's default range ${DEFAULT_SERVICE_CIDR}`,
+  };
 }
 
 /** Whether a host (of a URL, `host:port`, or a bare word) is the `kubernetes` Service. */
@@ -50,7 +54,11 @@ function hostOf(text: string): string {
 }
 
 /** The first word of a command that connects to the `kubernetes` Service, if any. */
-function serviceWord(command: ShellCommand, names: ServiceNames, resolve: (t: string) => string): Word | undefined {
+function serviceWord(
+  command: ShellCommand,
+  names: ServiceNames,
+  resolve: (t: string) => string,
+): Word | undefined {
   const program = programName(command) ?? '';
   return command.words.find((word) => {
     const text = resolve(word.text);
