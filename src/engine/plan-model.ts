@@ -25,6 +25,24 @@ export interface PlannedStep {
   expectedOutput?: string;
 }
 
+/** A step a run leaves out because the lesson marks it `excludeFromRunAll`: it is typed by hand. */
+export interface ExcludedStep {
+  chapterId: string;
+  name: string;
+  /** The command, templates resolved, `sudo ` added when not root, as a person would type it. */
+  command: string;
+  sudo: boolean;
+  /** The index of the planned step it comes after in the lesson (-1: before every planned step). */
+  after: number;
+}
+
+/**
+ * Where the plan's `${node.ip}` comes from: `loopback` (127.0.0.1, a run without isolation), `namespace`
+ * (the work directory's isolated namespace, which exists), `planned` (the address an isolated run of this
+ * work directory takes first, not created yet), `given` (by the caller).
+ */
+export type NodeSource = 'loopback' | 'namespace' | 'planned' | 'given';
+
 /** The plan of a run: every step in order, with what the runner needs to know. */
 export interface Plan {
   lessonId: string;
@@ -38,6 +56,10 @@ export interface Plan {
   options: Record<string, string>;
   /** Versions that differ from the lesson's (`--pin`): what `${versions.NAME}` resolved to instead. */
   pins?: Record<string, VersionPin>;
+  /** `${node.ip}` and `${node.name}` as resolved in the commands, and where the address comes from. */
+  node: { ip: string; name: string; source: NodeSource };
   chapters: { id: string; title: string; steps: number[] }[];
   steps: PlannedStep[];
+  /** Steps of the planned chapters and options that only a person runs (`excludeFromRunAll`). */
+  excluded: ExcludedStep[];
 }

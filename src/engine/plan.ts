@@ -5,7 +5,7 @@ import { parseProbe } from '../lesson/probes.js';
 import { own, setOwn } from '../lesson/own.js';
 import { resolveShellTemplates } from '../lesson/shell-templates.js';
 import { resolveRegexTemplates, resolveTemplates, type TemplateContext } from '../lesson/templates.js';
-import type { Plan, PlannedStep } from './plan-model.js';
+import type { ExcludedStep, NodeSource, Plan, PlannedStep } from './plan-model.js';
 import { resolvePins, versionsInForce, type VersionPin } from './versions.js';
 
 /** Name of the lesson's shell session, where steps without `session` are typed. */
@@ -32,8 +32,8 @@ export interface PlanOptions {
   pins?: Record<string, string>;
   /** Running as root: `sudo` steps are typed without `sudo`. */
   asRoot?: boolean;
-  /** Node address and name for `${node.ip}` and `${node.name}`. */
-  node?: { ip: string; name: string };
+  /** Node address and name for `${node.ip}` and `${node.name}` (source: `given` unless said). */
+  node?: { ip: string; name: string; source?: NodeSource };
   /** Include checks (default true). */
   checks?: boolean;
 }
@@ -111,12 +111,13 @@ export function buildPlan(lesson: Lesson, opts: PlanOptions): Plan {
     regex: (pattern) => resolveRegexTemplates(pattern, context),
   };
   const steps: PlannedStep[] = [];
+  const excluded: ExcludedStep[] = [];
   const chapters: Plan['chapters'] = [];
   for (const chapter of lesson.chapters.slice(first, last + 1)) {
     chapters.push({
       id: chapter.id,
       title: chapter.title,
-      steps: planChapter(lesson, chapter, opts, options, resolve, steps),
+      steps: planChapter(lesson, chapter, opts, options, resolve, steps, excluded),
     });
   }
   return {
@@ -127,8 +128,14 @@ export function buildPlan(lesson: Lesson, opts: PlanOptions): Plan {
     shellSession: SHELL_SESSION,
     options,
     ...(Object.keys(pins).length > 0 ? { pins } : {}),
+    node: {
+      ip: opts.node?.ip ?? '127.0.0.1',
+      name: opts.node?.name ?? 'node',
+      source: opts.node ? (opts.node.source ?? 'given') : 'loopback',
+    },
     chapters,
     steps,
+    excluded,
   };
 }
 
@@ -139,11 +146,22 @@ function planChapter(
   options: Record<string, string>,
   resolve: Resolve,
   steps: PlannedStep[],
+  excluded: ExcludedStep[],
 ): number[] {
   const indices: number[] = [];
   for (const step of chapter.steps) {
-    if (step.excludeFromRunAll) continue;
     if (!whenHolds(step.when, options)) continue;
+    if (step.excludeFromRunAll) {
+      const command = resolve.text(step.code);
+      excluded.push({
+        chapterId: chapter.id,
+        name: step.name,
+        command: step.sudo && !opts.asRoot ? `${SUDO_PREFIX}${command}` : command,
+        sudo: step.sudo,
+        after: steps.length - 1,
+      });
+      continue;
+    }
     if (step.check && opts.checks === false) continue;
     const component = step.session === undefined ? undefined : own(lesson.components, step.session);
     const probes = step.ready.length > 0 ? step.ready : (component?.ready ?? []);

@@ -44,7 +44,9 @@ export function handPlan(sizes: number[], overrides: Record<number, Partial<Plan
     workdir: '/tmp/hand',
     shellSession: 'shell',
     options: {},
+    node: { ip: '127.0.0.1', name: 'node', source: 'loopback' },
     chapters,
     steps,
+    excluded: [],
   };
 }

@@ -11,6 +11,7 @@ import { scanShell } from '../../src/lesson/rules/shell-scan.js';
 import { argumentsOf, flagsOf, programName } from '../../src/lesson/rules/shell-command.js';
 import { needsServer } from '../../src/lesson/rules/used-before-started.js';
 import { locateResetEntries, resetPathProblem } from '../../src/lesson/rules/reset-outside-lesson.js';
+import { hostNetworkWord } from '../../src/lesson/rules/host-network-cleanup.js';
 import { FIXTURES } from '../helpers/snapshot.js';
 
 /** Lint a fixture under test/fixtures/lint: the parser must accept it, the rules then speak. */
@@ -90,6 +91,37 @@ const table: {
     line: 8,
     column: 6,
     message: /reset path 'certs\/\.\.\/\.\.\/cni' leaves the work directory/,
+  },
+  {
+    fixture: 'service-before-proxy',
+    code: 'service-before-proxy',
+    line: 25,
+    column: 6,
+    message:
+      /'helm install' waits for Pods that reach the API server through the kubernetes Service \(10\.0\.0\.1, --service-cluster-ip-range, line 12\), but kube-proxy, .* starts only later \(step 'proxy', line 36\): give the chart the API server's real address \(Calico: kubernetesServiceEndpoint\.host, port\)/,
+  },
+  {
+    fixture: 'service-before-proxy-probe',
+    code: 'service-before-proxy',
+    line: 22,
+    column: 43,
+    message:
+      /ready probe 'https:\/\/kubernetes\.default\.svc\/readyz' waits on the kubernetes Service \(10\.0\.0\.1, kube-apiserver's default range 10\.0\.0\.0\/24\)/,
+  },
+  {
+    fixture: 'host-network-cleanup',
+    code: 'host-network-cleanup',
+    line: 25,
+    column: 6,
+    message:
+      /'ip link delete' in a lesson that isolates itself: .* which demystify cleanup deletes with everything in it; typed in a terminal outside that namespace, this command removes the machine's own/,
+  },
+  {
+    fixture: 'host-network-cleanup-flush',
+    code: 'host-network-cleanup',
+    line: 10,
+    column: 1,
+    message: /'kube-proxy --cleanup' in a lesson that isolates itself/,
   },
 ];
 
@@ -208,11 +240,13 @@ test("the original tutorial's traps are all reported, in file order", () => {
     diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`),
     [
       '5:9 reset-outside-lesson',
-      '15:11 service-ip-in-cert',
-      '21:1 used-before-started',
-      '21:17 removed-flag',
-      '33:49 overlapping-cidrs',
-      '39:9 removed-flag',
+      '17:11 service-ip-in-cert',
+      '23:1 used-before-started',
+      '23:17 removed-flag',
+      '35:49 overlapping-cidrs',
+      '41:9 removed-flag',
+      '47:6 service-before-proxy',
+      '59:6 host-network-cleanup',
     ],
   );
 });
@@ -254,3 +288,62 @@ test('reset entries are found in flow and block style, in order, repeated text i
     ['4:5', '6:5', '3:1'],
   );
 });
+
+/** Lint a lesson given as text (the rules only, the parser must accept it). */
+function lintText(source: string): ReturnType<typeof lintLesson> {
+  const { lesson, ok, diagnostics } = parseLesson(source, 'inline.md');
+  assert.ok(ok, diagnostics.map((d) => d.message).join('\n'));
+  return lintLesson(lesson, source, LINT_RULES);
+}
+
+test('service-before-proxy: helm waits (ready= or --wait) unless given the API server address; nothing after kube-proxy', () => {
+  const lesson = (install: string, proxyFirst = false): string => {
+    const proxy =
+      '## kube-proxy {#proxy}\n\n```bash { name=proxy session=proxy }\nkube-proxy --kubeconfig admin.conf\n```\n';
+    const calico = `## Calico {#calico}\n\n\`\`\`bash { name=calico }\n${install}\n\`\`\`\n`;
+    return `---\nid: x\ntitle: x\ncomponents:\n  proxy: { session: proxy }\n---\n\n${proxyFirst ? proxy + '\n' + calico : calico + '\n' + proxy}`;
+  };
+  const codes = (text: string): string[] => lintText(text).map((d) => d.code);
+  assert.deepEqual(codes(lesson('helm install calico projectcalico/tigera-operator --wait')), [
+    'service-before-proxy',
+  ]);
+  assert.deepEqual(codes(lesson('helm install calico projectcalico/tigera-operator')), []);
+  assert.deepEqual(
+    codes(
+      lesson(
+        'helm install calico projectcalico/tigera-operator --wait --set kubernetesServiceEndpoint.host=10.200.0.2',
+      ),
+    ),
+    [],
+  );
+  assert.deepEqual(codes(lesson('helm install calico projectcalico/tigera-operator --wait', true)), []);
+  assert.deepEqual(codes(lesson('helm repo add projectcalico https://docs.tigera.io/calico/charts')), []);
+  assert.deepEqual(codes(lesson('curl --silent http://kubernetes.default.svc.cluster.local/')), [
+    'service-before-proxy',
+  ]);
+  // The address in a certificate check is not a connection.
+  assert.deepEqual(codes(lesson('openssl x509 -in certs/admin.pem -noout -text | grep 10.0.0.1')), []);
+});
+
+for (const [code, verdict] of [
+  ['ip link delete cni0', 'ip link delete'],
+  ['sudo ip l d cni0', 'ip link delete'],
+  ['ip -n demo link del veth1', 'ip link delete'],
+  ['ip link show cni0', undefined],
+  ['ip netns delete cni-1234', 'ip netns delete'],
+  ['ip route flush table main', 'ip flush'],
+  ['iptables -t nat -F', 'iptables -F'],
+  ['iptables -t nat --flush KUBE-SERVICES', 'iptables --flush'],
+  ['ip6tables -X', 'ip6tables -X'],
+  ['iptables -t nat -S', undefined],
+  ['iptables -L -n', undefined],
+  ['kube-proxy --cleanup', 'kube-proxy --cleanup'],
+  ['kube-proxy --cleanup=false --kubeconfig admin.conf', undefined],
+  ['ipvsadm --clear', 'ipvsadm --clear'],
+] as const) {
+  test(`host-network-cleanup: '${code}' ${verdict ? `is '${verdict}'` : 'is fine'}`, () => {
+    const command = scanShell(code, 1).commands[0];
+    assert.ok(command);
+    assert.equal(hostNetworkWord(command)?.what, verdict);
+  });
+}

@@ -34,6 +34,8 @@ function plan(): Plan {
     workdir: '/w',
     shellSession: 'shell',
     options: {},
+    node: { ip: '127.0.0.1', name: 'node', source: 'loopback' },
+    excluded: [],
     chapters: [
       { id: 'etcd', title: 'The store', steps: [0, 1] },
       { id: 'notes', title: 'Only narration', steps: [] },

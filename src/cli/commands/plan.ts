@@ -17,6 +17,9 @@ export const definePlan: CommandDefinition = (program, io, setExit) => {
       collect,
     )
     .option('--workdir <dir>', 'work directory the plan is resolved for')
+    .option('--isolate', "plan an isolated run (${node.ip}: the namespace's address), as the lesson may ask")
+    .option('--no-isolate', 'plan a run without isolation (${node.ip}: 127.0.0.1), whatever the lesson says')
+    .option('--address <ip>', 'node address an isolated run would be given (run --address)')
     .option('--json', 'print the plan as JSON (schema: docs/plan-schema.md)')
     .action(async (lesson: string | undefined, opts: PlanCommandOptions) => {
       const { runPlan } = await import('../actions/plan.js');
@@ -33,4 +36,6 @@ export interface PlanCommandOptions {
   pin?: string[];
   workdir?: string;
   json?: boolean;
+  isolate?: boolean;
+  address?: string;
 }

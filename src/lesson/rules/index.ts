@@ -1,7 +1,9 @@
 import type { LintRule } from '../lint.js';
+import { hostNetworkCleanupRule } from './host-network-cleanup.js';
 import { overlappingCidrsRule } from './overlapping-cidrs.js';
 import { removedFlagRule } from './removed-flag.js';
 import { resetOutsideLessonRule } from './reset-outside-lesson.js';
+import { serviceBeforeProxyRule } from './service-before-proxy.js';
 import { serviceIpInCertRule } from './service-ip-in-cert.js';
 import { usedBeforeStartedRule } from './used-before-started.js';
 
@@ -12,4 +14,6 @@ export const LINT_RULES: LintRule[] = [
   serviceIpInCertRule,
   usedBeforeStartedRule,
   resetOutsideLessonRule,
+  serviceBeforeProxyRule,
+  hostNetworkCleanupRule,
 ];
