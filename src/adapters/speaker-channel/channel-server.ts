@@ -1,6 +1,6 @@
-import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DemystifyError, messageOf } from '../../errors.js';
 import { splitLines } from './ndjson.js';
 
@@ -18,8 +18,8 @@ export class SpeakerChannelServer {
   private readonly server: Server;
   private readonly followers = new Set<Socket>();
   private last: string | undefined;
-  /** The socket file's inode once listening: close removes that file only, not a newer presenter's. */
-  private inode: number | undefined;
+  /** The socket file's identity once listening: close removes that file only, not a newer presenter's. */
+  private identity: string | undefined;
 
   private constructor(path: string, server: Server) {
     this.path = path;
@@ -28,27 +28,32 @@ export class SpeakerChannelServer {
 
   /**
    * Listen on `path`. A socket file left there (a presenter that crashed, or one still open on the same
-   * work directory) is replaced: the newest presenter is the one followed.
+   * work directory) is replaced: the newest presenter is the one followed. The socket is bound under a
+   * name of its own in the same folder, then renamed over `path` in one step: followers never see the
+   * path missing, and closing (which unlinks the name the socket was bound to) never removes another
+   * presenter's socket.
    */
   static async listen(path: string, onMessage: (message: unknown) => void): Promise<SpeakerChannelServer> {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const stale = await lstat(path).catch(() => undefined);
-    if (stale?.isSocket()) await rm(path, { force: true });
+    const bound = join(dirname(path), `sp-${process.pid}.tmp`);
+    await rm(bound, { force: true });
     const server = createServer();
     const channel = new SpeakerChannelServer(path, server);
     server.on('connection', (socket) => channel.follow(socket, onMessage));
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(path, () => {
+        server.listen(bound, () => {
           server.off('error', reject);
           resolve();
         });
       });
-      await chmod(path, 0o600);
-      channel.inode = (await lstat(path)).ino;
+      await chmod(bound, 0o600);
+      await rename(bound, path);
+      channel.identity = await identityOf(path);
     } catch (error) {
       server.close();
+      await rm(bound, { force: true });
       throw new DemystifyError(
         'SPEAKER_LISTEN',
         `cannot open the speaker channel ${path}: ${messageOf(error)}`,
@@ -80,8 +85,8 @@ export class SpeakerChannelServer {
     this.followers.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     // Only our own file: another presenter may have replaced it since.
-    const now = await lstat(this.path).catch(() => undefined);
-    if (now && now.ino === this.inode) await rm(this.path, { force: true }).catch(() => undefined);
+    if ((await identityOf(this.path)) === this.identity)
+      await rm(this.path, { force: true }).catch(() => undefined);
   }
 
   private follow(socket: Socket, onMessage: (message: unknown) => void): void {
@@ -112,4 +117,10 @@ export class SpeakerChannelServer {
     }
     socket.write(line);
   }
+}
+
+/** A file's inode and change time in nanoseconds: an inode freed and reused gets another time. */
+async function identityOf(path: string): Promise<string | undefined> {
+  const stat = await lstat(path, { bigint: true }).catch(() => undefined);
+  return stat ? `${stat.ino}:${stat.ctimeNs}` : undefined;
 }

@@ -11,6 +11,7 @@ import { workdirLayout } from '../workdir.js';
  */
 export function speakerSocketPath(root: string): string {
   const path = join(engineDir(root), 'speaker.sock');
+  // The socket is first bound as `sp-<pid>.tmp` beside it (see channel-server.ts): two bytes more.
   if (Buffer.byteLength(path) <= MAX_SOCKET_PATH) return path;
   const hash = createHash('sha256').update(workdirLayout(root).root).digest('hex').slice(0, 16);
   return join('/tmp', `demystify-${hash}`, 'speaker.sock');

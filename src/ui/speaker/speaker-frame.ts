@@ -2,7 +2,7 @@ import { chapterElapsedMs, talkElapsedMs } from '../../engine/talk-clock.js';
 import { wrapPlain } from '../ansi-wrap.js';
 import { fitAnsi, visibleWidth } from '../ansi.js';
 import type { Theme } from '../theme.js';
-import { budgetRow, componentRows, stepBadge, titledRule } from './speaker-rows.js';
+import { budgetRow, componentRows, outlineRows, stepBadge, titledRule } from './speaker-rows.js';
 import type { SpeakerSnapshot } from './speaker-snapshot.js';
 
 /** What one frame of the speaker view is drawn from. */
@@ -35,9 +35,7 @@ export function renderSpeakerFrame(input: SpeakerFrameInput): string[] {
   const w = Math.max(20, width);
   const status = input.live
     ? theme.ok('● following the presenter')
-    : theme.running(
-        snapshot ? '◌ waiting for the presenter (the clock runs on)' : '◌ waiting for the presenter',
-      );
+    : theme.running('◌ waiting for the presenter');
   const title = snapshot ? `${snapshot.lesson.title} · speaker view` : 'demystify · speaker view';
   const top = bar(` ${title}`, status, w, theme);
   const steps = snapshot ? `steps done ${snapshot.steps.done}/${snapshot.steps.total}` : '';
@@ -61,7 +59,7 @@ export function renderSpeakerFrame(input: SpeakerFrameInput): string[] {
     const badge = stepBadge(current, theme, now);
     nowLines.push(
       line(
-        ` ${theme.strong('NOW')}   ${theme.strong(`${current.index + 1}. ${current.name}`)}  ${badge.style(badge.text)}`,
+        ` ${theme.strong('NOW')}   ${theme.strong(`${current.index + 1}. ${current.name}`)}  ${badge.style(badge.text)}${chapterOf(current, theme)}`,
         w,
       ),
     );
@@ -77,8 +75,8 @@ export function renderSpeakerFrame(input: SpeakerFrameInput): string[] {
   const next = snapshot.next;
   const nextHead = next
     ? ` ${theme.strong('NEXT')}  ${theme.strong(`${next.index + 1}. ${next.name}`)}  ${theme.dim(
-        `${next.shell ? 'in the shell' : `in ${next.session}`}${next.laterChapter ? ` · chapter ${next.laterChapter}` : ''}`,
-      )}`
+        next.shell ? 'in the shell' : `in ${next.session}`,
+      )}${chapterOf(next, theme)}`
     : ` ${theme.strong('NEXT')}  ${theme.dim('nothing: the lesson is done')}`;
   const commandLines = next
     ? next.command
@@ -90,6 +88,9 @@ export function renderSpeakerFrame(input: SpeakerFrameInput): string[] {
   const room = Math.max(0, height - head.length - tail.length - 1);
   const commandRoom = Math.min(commandLines.length, Math.max(1, Math.floor(room / 3)));
   const notesRoom = Math.max(0, room - 1 - commandRoom);
+  // The chapter's steps, when there is room for them under the notes.
+  const outline = outlineRows(snapshot, w, theme);
+  if (outline.length > 0 && nowLines.length + 1 + outline.length <= notesRoom) nowLines.push('', ...outline);
   const nowPart = clip(nowLines, notesRoom, w, theme);
   const middle = [
     ...nowPart,
@@ -124,6 +125,11 @@ function waiting(top: string, bottom: string, input: SpeakerFrameInput, w: numbe
   return [top, ...rows, bottom].map((l) => fitAnsi(l, w));
 }
 
+/** `  · chapter Start etcd` for a step of another chapter than the one on screen. */
+function chapterOf(step: { otherChapter?: string }, theme: Theme): string {
+  return step.otherChapter ? theme.dim(` · chapter ${step.otherChapter}`) : '';
+}
+
 function bar(left: string, right: string, w: number, theme: Theme): string {
   const room = Math.max(0, w - visibleWidth(right) - 1);
   return fitAnsi(`${theme.bar(fitAnsi(left, room))}${theme.bar(' ')}${right}`, w);
@@ -137,16 +143,19 @@ function center(text: string, w: number): string {
   return `${' '.repeat(Math.max(0, Math.floor((w - visibleWidth(text)) / 2)))}${text}`;
 }
 
-/** Notes as wrapped, indented lines, each note a bullet; `empty` when there are none. */
+/**
+ * Notes as wrapped, indented lines, each note a bullet; `empty` when there are none. As in Markdown,
+ * a line break inside a note is a space, and a blank line starts a paragraph.
+ */
 function notes(texts: string[], w: number, theme: Theme, empty: string): string[] {
   if (texts.length === 0) return empty ? [line(`      ${theme.dim(empty)}`, w)] : [];
   return texts.flatMap((text) => {
-    const lines = text
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '');
-    return lines.flatMap((l, i) =>
-      wrapPlain(l, w - 8).map((part, j) => `   ${i === 0 && j === 0 ? '•' : ' '}  ${part}`),
+    const paragraphs = text
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s+/g, ' ').trim())
+      .filter((p) => p !== '');
+    return paragraphs.flatMap((p, i) =>
+      wrapPlain(p, w - 8).map((part, j) => `   ${i === 0 && j === 0 ? '•' : ' '}  ${part}`),
     );
   });
 }

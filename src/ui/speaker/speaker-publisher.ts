@@ -25,6 +25,9 @@ export interface SpeakerPublisherParts {
   socketPath?: string;
 }
 
+/** Engine events by which the presenter moves elsewhere. */
+const MOVES = new Set(['next', 'previous', 'jump-to-chapter', 'replay-chapter', 'run', 'reset-finished']);
+
 /** A message a speaker view may send: restart the talk's clock (`T` in the view). */
 export interface RestartClockMessage {
   type: 'restart-clock';
@@ -43,6 +46,7 @@ export class SpeakerPublisher {
   private unsubscribe: (() => void) | undefined;
   private pending: ReturnType<typeof setImmediate> | undefined;
   private lastSent = '';
+  private finished: number | undefined;
   private stopped = false;
   private readonly now: () => number;
 
@@ -66,7 +70,12 @@ export class SpeakerPublisher {
     } catch {
       // No speaker view then; the presenter goes on.
     }
-    publisher.unsubscribe = parts.engine.subscribe(() => publisher.publish());
+    publisher.unsubscribe = parts.engine.subscribe((_state, event) => {
+      // The step that just ended stays the speaker's "now" (with its notes) until the presenter moves.
+      if (event.type === 'step-finished') publisher.finished = event.step;
+      else if (event.type === 'step-started' || MOVES.has(event.type)) publisher.finished = undefined;
+      publisher.publish();
+    });
     publisher.send();
     return publisher;
   }
@@ -114,6 +123,7 @@ export class SpeakerPublisher {
       engine: state,
       components: componentViews(this.parts.lesson, state, this.parts.monitor.current),
       clock: this.clock,
+      ...(this.finished === undefined ? {} : { finished: this.finished }),
       now: this.now(),
     });
     const { sentAt: _sentAt, ...content } = snapshot;

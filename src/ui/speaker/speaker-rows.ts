@@ -74,6 +74,23 @@ export function stepBadge(
   return { text: `${symbol} ${words}${time}`, style };
 }
 
+/** The chapter's steps, one a row: `   ✓ 1. start-etcd`, the next one `r` runs marked `▶`. */
+export function outlineRows(snapshot: SpeakerSnapshot, width: number, theme: Theme): string[] {
+  const steps = snapshot.chapter.outline;
+  if (steps.length === 0) return [];
+  const rows = steps.map((s) => {
+    const { text, style } = stepBadge({ ...s, notes: [] }, theme, 0);
+    const symbol = text.split(' ')[0] ?? '';
+    const next = snapshot.next?.index === s.index;
+    const name = `${s.index + 1}. ${s.name}`;
+    return fitAnsi(
+      `   ${next ? theme.current('▶') : ' '} ${style(symbol)} ${next ? theme.strong(name) : name}`,
+      width,
+    );
+  });
+  return [fitAnsi(` ${theme.strong('STEPS OF THE CHAPTER')}`, width), ...rows];
+}
+
 /** The components, as many to a row as fit: `● etcd up  ◐ kube-apiserver starting  ✖ kubelet down 12s`. */
 export function componentRows(snapshot: SpeakerSnapshot, width: number, theme: Theme, now: number): string[] {
   if (snapshot.components.length === 0) return [fitAnsi(theme.dim(' no components'), width)];

@@ -18,6 +18,8 @@ export interface SpeakerStep {
   durationMs?: number;
   /** Its speaker notes (the `<!-- notes: -->` right after it). */
   notes: string[];
+  /** The chapter it belongs to, when it is not the one on screen. */
+  otherChapter?: string;
 }
 
 /** The step `r` runs next: what will be typed, and where. */
@@ -27,8 +29,6 @@ export interface SpeakerNextStep extends SpeakerStep {
   session: string;
   /** The lesson's shell session (not a component's). */
   shell: boolean;
-  /** The chapter it belongs to, when it is not the one on screen. */
-  laterChapter?: string;
 }
 
 /**
@@ -40,8 +40,21 @@ export interface SpeakerSnapshot {
   kind: 'snapshot';
   version: typeof SNAPSHOT_VERSION;
   lesson: { id: string; title: string };
-  chapter: { index: number; count: number; id: string; title: string; budgetMs?: number; notes: string[] };
-  /** The step running, else the one just before the presenter's cursor in this chapter (none at its start). */
+  chapter: {
+    index: number;
+    count: number;
+    id: string;
+    title: string;
+    budgetMs?: number;
+    /** The chapter's own notes (under its heading, not after a step). */
+    notes: string[];
+    /** Its steps, in order, with where each stands. */
+    outline: { index: number; name: string; status: StepStatus }[];
+  };
+  /**
+   * The step running; else the one that just finished (until the presenter moves), which may be the last
+   * of the chapter before; else the one just before the presenter's cursor in this chapter.
+   */
   current: SpeakerStep | null;
   next: SpeakerNextStep | null;
   steps: { done: number; total: number };
@@ -59,6 +72,8 @@ export interface SnapshotInput {
   engine: EngineState;
   components: ComponentView[];
   clock: TalkClock;
+  /** The step that finished last, while the presenter has not moved since (see SpeakerPublisher). */
+  finished?: number;
   now: number;
 }
 
@@ -85,12 +100,15 @@ export function buildSnapshot(input: SnapshotInput): SpeakerSnapshot {
       ...(state.status === 'running' && state.startedAt !== undefined ? { startedAt: state.startedAt } : {}),
       ...(outcome && 'durationMs' in outcome ? { durationMs: outcome.durationMs } : {}),
       notes: notesOf(step.name),
+      ...(step.chapterId !== planned?.id ? { otherChapter: step.chapterTitle } : {}),
     };
   };
   const running = engine.activity.kind === 'step' ? engine.activity.step : undefined;
   const before = engine.cursor - 1;
   const currentIndex =
-    running ?? (before >= 0 && plan.steps[before]?.chapterId === planned?.id ? before : undefined);
+    running ??
+    input.finished ??
+    (before >= 0 && plan.steps[before]?.chapterId === planned?.id ? before : undefined);
   const nextIndex = running === undefined ? engine.cursor : running + 1;
   const nextStep = plan.steps[nextIndex];
   const nextBase = stepAt(nextIndex);
@@ -101,7 +119,6 @@ export function buildSnapshot(input: SnapshotInput): SpeakerSnapshot {
           command: nextStep.command,
           session: nextStep.session,
           shell: nextStep.session === plan.shellSession,
-          ...(nextStep.chapterId !== planned?.id ? { laterChapter: nextStep.chapterTitle } : {}),
         }
       : null;
   const budget = talkBudgetMs(lesson);
@@ -116,6 +133,11 @@ export function buildSnapshot(input: SnapshotInput): SpeakerSnapshot {
       title: planned?.title ?? '',
       ...(chapter?.budgetMs !== undefined ? { budgetMs: chapter.budgetMs } : {}),
       notes: chapterNotes,
+      outline: (planned?.steps ?? []).map((index) => ({
+        index,
+        name: plan.steps[index]?.name ?? '',
+        status: engine.steps[index]?.status ?? 'pending',
+      })),
     },
     current: currentIndex === undefined ? null : stepAt(currentIndex),
     next,
