@@ -102,8 +102,12 @@ export function parseFrontMatter(
   for (const key of ['description', 'credits'] as const)
     if (data[key] !== undefined) header[key] = str(data[key]) ?? '';
   if (data.budget !== undefined) {
-    const ms = typeof data.budget === 'string' || typeof data.budget === 'number' ? parseBudget(String(data.budget)) : undefined;
-    if (ms === undefined) report('budget', `budget '${String(data.budget)}' must be a duration like 45m, 1h or 1h15m`);
+    const ms =
+      typeof data.budget === 'string' || typeof data.budget === 'number'
+        ? parseBudget(String(data.budget))
+        : undefined;
+    if (ms === undefined)
+      report('budget', `budget '${String(data.budget)}' must be a duration like 45m, 1h or 1h15m`);
     else header.budgetMs = ms;
   }
   header.versions = stringMap(data.versions, 'versions', report);
