@@ -33,6 +33,8 @@ export interface LessonEngine {
   engine: Engine;
   machine: LessonMachine;
   plan: Plan;
+  /** The machine state.json describes still runs (its tmux server): its progress and talk go on. */
+  resumed: boolean;
 }
 
 /**
@@ -66,16 +68,16 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
     },
     options.deps ?? {},
   );
-  const saved = await liveProgress(machine);
+  const resumed = await machineRuns(machine);
+  const saved: SavedProgress | undefined = resumed ? machine.current().progress : undefined;
   const engine = createEngine(plan, machine.ports(options.typing), saved);
-  return { engine, machine, plan };
+  return { engine, machine, plan, resumed };
 }
 
-/** The saved progress, if the machine it describes is still running. */
-async function liveProgress(machine: LessonMachine): Promise<SavedProgress | undefined> {
+/** Whether the machine state.json describes is still running (its tmux server is alive). */
+async function machineRuns(machine: LessonMachine): Promise<boolean> {
   const state = machine.current();
-  if (!state.progress) return undefined;
-  const table = await processTable();
   const server = state.processes.find((p) => p.role === 'tmux-server');
-  return server && isAlive(server, table) ? state.progress : undefined;
+  if (!server) return false;
+  return isAlive(server, await processTable());
 }

@@ -269,6 +269,7 @@ export class LessonMachine {
         s.processes = [];
         s.components = {};
         delete s.progress;
+        delete s.talk;
       });
     }
     return { ended, survivors, server, leftovers, ...mounts };

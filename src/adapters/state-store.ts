@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { DemystifyError } from '../errors.js';
 import { writeFileSafely } from './files/write-file-safely.js';
 import type { SavedProgress } from '../engine/machine.js';
+import type { TalkClock } from '../engine/talk-clock.js';
 import type { VersionPin } from '../engine/versions.js';
 import type { Leftovers, Probe } from '../lesson/model.js';
 import type { ProcessRecord } from './process-tree.js';
@@ -52,6 +53,8 @@ export interface WorkdirState {
   absentAtStart?: string[];
   tls?: { ca: string; cert?: string; key?: string };
   progress?: SavedProgress;
+  /** The talk's clock (see talk-clock.ts): kept by the presenter, so it survives a restart. */
+  talk?: TalkClock;
   updatedAt: string;
 }
 

@@ -4,6 +4,7 @@ import { diagnosticAt, sourceText, type LessonDiagnostic, type SourceText } from
 import { artifacts, images } from './front-matter-artifacts.js';
 import { isObj, str, type Report } from './yaml-values.js';
 import type { Component, Leftovers, Lesson, LessonOption, Probe, SourcePos } from './model.js';
+import { parseBudget } from './heading-attributes.js';
 import { parseProbe } from './probes.js';
 
 /** The lesson's header: everything the front matter declares. */
@@ -26,6 +27,7 @@ const KNOWN_KEYS = new Set([
   'lang',
   'description',
   'credits',
+  'budget',
   'versions',
   'vars',
   'components',
@@ -102,6 +104,15 @@ export function parseFrontMatter(
   header.lang = str(data.lang) ?? 'en';
   for (const key of ['description', 'credits'] as const)
     if (data[key] !== undefined) header[key] = str(data[key]) ?? '';
+  if (data.budget !== undefined) {
+    const ms =
+      typeof data.budget === 'string' || typeof data.budget === 'number'
+        ? parseBudget(String(data.budget))
+        : undefined;
+    if (ms === undefined)
+      report('budget', `budget '${String(data.budget)}' must be a duration like 45m, 1h or 1h15m`);
+    else header.budgetMs = ms;
+  }
   header.versions = stringMap(data.versions, 'versions', report);
   header.vars = stringMap(data.vars, 'vars', report);
   const level = isObj(data.chapters) ? data.chapters.level : data.chapters;

@@ -71,6 +71,8 @@ export interface Step {
   when?: OptionCondition[];
   /** The attribute-less code block right after the step: its expected output. */
   expectedOutput?: string;
+  /** Speaker notes (`<!-- notes: ... -->`) right after the step (or after its expected output). */
+  notes?: string[];
   /** Every attribute as written, for tools (Runme) and the JSON plan. */
   attributes: Record<string, string>;
   pos: SourcePos;
@@ -81,7 +83,8 @@ export type ChapterBlock =
   | { kind: 'narration'; markdown: string; pos: SourcePos }
   | { kind: 'step'; step: string; pos: SourcePos }
   | { kind: 'output'; step: string; text: string; pos: SourcePos }
-  | { kind: 'notes'; text: string; pos: SourcePos };
+  /** Speaker notes; `step` names the step they follow directly (absent: the chapter's own notes). */
+  | { kind: 'notes'; text: string; step?: string; pos: SourcePos };
 
 /** A chapter: a heading at the lesson's chapter level and everything up to the next one. */
 export interface Chapter {
@@ -89,7 +92,7 @@ export interface Chapter {
   title: string;
   blocks: ChapterBlock[];
   steps: Step[];
-  /** Speaker notes (`<!-- notes: ... -->`) of the chapter, in order. */
+  /** Every speaker note (`<!-- notes: ... -->`) in the chapter, in order, its steps' included. */
   notes: string[];
   /** Time budget of the chapter (heading `{#id budget=3m}`), in milliseconds: rehearsals compare with it. */
   budgetMs?: number;
@@ -143,6 +146,8 @@ export interface Lesson {
   lang: string;
   description?: string;
   credits?: string;
+  /** The whole talk's time budget (front matter `budget: 45m`), in milliseconds. */
+  budgetMs?: number;
   versions: Record<string, string>;
   vars: Record<string, string>;
   components: Record<string, Component>;

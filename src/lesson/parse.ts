@@ -56,6 +56,8 @@ export function parseLesson(text: string, file: string): ParseResult {
   let chapter: Chapter | undefined;
   let intro = '';
   let lastWasStep: Step | undefined;
+  // The step that speaker notes coming now belong to: set by a step or its expected output.
+  let notesOwner: Step | undefined;
   let cursor = 0;
   const pushBlock = (block: ChapterBlock): void => {
     if (!chapter) return;
@@ -87,10 +89,13 @@ export function parseLesson(text: string, file: string): ParseResult {
         report(pos, 'chapter-id', `chapter '${title}' has no usable id: add {#some-id} to its heading`);
       chapters.push(chapter);
       lastWasStep = undefined;
+      notesOwner = undefined;
       continue;
     }
     const step = lastWasStep;
+    const owner = notesOwner;
     lastWasStep = undefined;
+    notesOwner = undefined;
     if (token.type === 'code' && /^\s{0,3}(`{3,}|~{3,})/.test(raw)) {
       const fence = /^(\s*)(`{3,}|~{3,})([^\n]*)/.exec(raw);
       const info = fence?.[3] ?? '';
@@ -145,21 +150,26 @@ export function parseLesson(text: string, file: string): ParseResult {
         };
         chapter.steps.push(created);
         pushBlock({ kind: 'step', step: created.name, pos });
-        lastWasStep = created;
+        lastWasStep = notesOwner = created;
         continue;
       }
       if (step && info.trim() === '' && step.expectedOutput === undefined) {
         step.expectedOutput = token.text;
         pushBlock({ kind: 'output', step: step.name, text: token.text, pos });
+        notesOwner = step;
         continue;
       }
     }
     if (token.type === 'html') {
       const note = /^\s*<!--\s*notes:\s*([\s\S]*?)\s*-->\s*$/.exec(raw);
       if (note) {
+        const text = note[1] ?? '';
         if (chapter) {
-          chapter.notes.push(note[1] ?? '');
-          pushBlock({ kind: 'notes', text: note[1] ?? '', pos });
+          chapter.notes.push(text);
+          // Right after a step (or its expected output, or its other notes): that step's notes.
+          if (owner) (owner.notes ??= []).push(text);
+          notesOwner = owner;
+          pushBlock({ kind: 'notes', text, ...(owner ? { step: owner.name } : {}), pos });
         }
         continue;
       }

@@ -10,6 +10,7 @@ import { PresenterScreen, type ScreenStreams } from './screen.js';
 import { PANES_FORMAT, SessionMonitor } from './session-monitor.js';
 import { sessionsOf } from './ui-state.js';
 import { recordSessions } from './presenter-recording.js';
+import { SpeakerPublisher } from './speaker/speaker-publisher.js';
 
 /** How to open the presenter on a lesson. */
 export interface PresentLessonOptions {
@@ -41,7 +42,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   const keymap = options.keysFile
     ? await loadKeymap(options.keysFile, undefined, { required: true })
     : await loadKeymap();
-  const { engine, machine } = await openLessonEngine(lesson, {
+  const { engine, machine, resumed } = await openLessonEngine(lesson, {
     workdir: options.workdir,
     options: options.options,
     ...(options.pins ? { pins: options.pins } : {}),
@@ -63,7 +64,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
 
   // The screen, the terminal and the monitor call the presenter, which needs them first. A bug in one
   // of those calls ends the presenter through `crashed`, so the terminal is always given back sane.
-  const ref: { presenter?: Presenter } = {};
+  const ref: { presenter?: Presenter; speaker?: SpeakerPublisher } = {};
   let crash: (error: unknown) => void = () => undefined;
   const crashed = new Promise<never>((_, reject) => (crash = reject));
   const guard =
@@ -94,7 +95,10 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
       listPanes: () => tmux(['list-panes', '-a', '-F', PANES_FORMAT]),
       now: Date.now,
     },
-    guard(() => ref.presenter?.onSessions()),
+    guard(() => {
+      ref.presenter?.onSessions();
+      ref.speaker?.publish();
+    }),
   );
   const presenter = new Presenter({ lesson, engine, keymap, screen, terminal, monitor, tmux });
   ref.presenter = presenter;
@@ -103,6 +107,8 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   let exit: PresenterExit = 'quit';
   let recorded = '';
   try {
+    // The speaker view's feed (demystify speaker): the talk's clock and a snapshot on every change.
+    ref.speaker = await SpeakerPublisher.start({ lesson, engine, machine, resumed, monitor });
     monitor.start();
     const ended = presenter.run();
     // A closed terminal or a kill: quit as `q` does (progress saved, components left running).
@@ -114,6 +120,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   } finally {
     if (onSignal) for (const s of signals) process.off(s, onSignal);
     presenter.stop();
+    await ref.speaker?.stop();
     monitor.stop();
     terminal.close();
     screen.destroy();

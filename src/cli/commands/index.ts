@@ -14,11 +14,13 @@ import { definePresent } from './present.js';
 import { defineRehearse } from './rehearse.js';
 import { defineReplay } from './replay.js';
 import { defineRun } from './run.js';
+import { defineSpeaker } from './speaker.js';
 import { defineStatus } from './status.js';
 
 /** Every subcommand, in the order `--help` lists them. Each module is light: it loads its work lazily. */
 export const commandDefinitions: CommandDefinition[] = [
   definePresent,
+  defineSpeaker,
   defineLint,
   definePlan,
   defineDoctor,
