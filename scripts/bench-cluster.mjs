@@ -25,6 +25,25 @@ function stepSeconds(events, step) {
   return e?.outcome?.durationMs ? e.outcome.durationMs / 1000 : 0;
 }
 
+// The lesson's checks (steps marked `check`): what a hand-made run leaves out, shown apart.
+const plan = JSON.parse(
+  spawnSync(
+    process.execPath,
+    [
+      'dist/src/cli/bin.js',
+      'plan',
+      'lessons/demystify-kubernetes.en.md',
+      '--json',
+      '--set',
+      'runtime=system',
+      '--set',
+      'ingress=none',
+    ],
+    { cwd: root, encoding: 'utf8' },
+  ).stdout,
+);
+const checkSteps = plan.steps.filter((s) => s.check).map((s) => s.name);
+
 const rows = [];
 for (let i = 0; i < runs; i++) {
   const file = join(dir, `timings-${i}.json`);
@@ -62,7 +81,16 @@ for (let i = 0; i < runs; i++) {
   };
   const between =
     gaps(first, 'start-etcd', 'curl-service') + gaps(timings.rest, 'kube-services', 'scaled-rollout');
+  const within = (events, from, to) =>
+    events.slice(
+      events.findIndex((e) => e.step === from),
+      events.findLastIndex((e) => e.step === to) + 1,
+    );
+  const checks =
+    seconds(within(first, 'start-etcd', 'curl-service'), checkSteps) +
+    seconds(within(timings.rest, 'kube-services', 'scaled-rollout'), checkSteps);
   rows.push({
+    checks,
     between,
     toService,
     floorToService: components + clusterToService,
@@ -91,7 +119,11 @@ for (const [i, r] of rows.entries()) {
   );
 }
 for (const [i, r] of rows.entries())
-  console.log(`run ${i + 1}: between steps (the engine's own time) ${r.between.toFixed(2)} s in all`);
+  console.log(
+    `run ${i + 1}: between steps (the engine's own time) ${r.between.toFixed(2)} s in all; the lesson's ` +
+      `checks ${r.checks.toFixed(1)} s; without them, to four replicas ${(r.lesson - r.checks).toFixed(1)} s ` +
+      `(ratio ${((r.lesson - r.checks) / r.floor).toFixed(2)})`,
+  );
 const ratios = (key, floor) => median(rows.map((r) => r[key] / r[floor])).toFixed(2);
 console.log(
   `median over ${runs} run(s): to the Service ${ratios('toService', 'floorToService')}, ` +
