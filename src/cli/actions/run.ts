@@ -11,6 +11,7 @@ import type { RunCommandOptions } from '../commands/run.js';
 import { driveEngine, reportPins, workdirRootFor } from './engine-common.js';
 import type { EngineEvent } from '../../engine/machine.js';
 import { prepareIsolation } from './isolation.js';
+import { lockForCommand } from './workdir-lock.js';
 
 /** Check a `--typing` value. */
 export function parseTyping(value: string | undefined): Typing {
@@ -36,20 +37,26 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
   const pins = parsePins(opts.pin);
   resolveOptions(lesson, options);
   resolvePins(lesson, pins);
-  await prepareIsolation(lesson, workdir, opts, io);
-  const { engine, plan } = await openLessonEngine(lesson, {
-    workdir,
-    ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
-    options,
-    pins,
-    typing,
-  });
-  reportPins(plan, io, { json: opts.json === true });
-  const event: EngineEvent = {
-    type: 'run',
-    ...(from === undefined ? {} : { from }),
-    ...(to === undefined ? {} : { to }),
-    headless: true,
-  };
-  return driveEngine(engine, event, io, { json: opts.json === true });
+  // One command at a time in a work directory (docs/reliability.md).
+  const lock = await lockForCommand(workdir, 'run', opts, io);
+  try {
+    await prepareIsolation(lesson, workdir, opts, io);
+    const { engine, plan, machine } = await openLessonEngine(lesson, {
+      workdir,
+      ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
+      options,
+      pins,
+      typing,
+    });
+    reportPins(plan, io, { json: opts.json === true });
+    const event: EngineEvent = {
+      type: 'run',
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+      headless: true,
+    };
+    return await driveEngine(engine, event, io, { json: opts.json === true, machine });
+  } finally {
+    await lock.release();
+  }
 }

@@ -24,6 +24,7 @@ export const definePresent: CommandDefinition = (program, io, setExit) => {
     .option('--no-isolate', "do not isolate, even when the lesson's front matter says so")
     .option('--address <ip>', 'node address in the namespace (default: a free 10.200.X.2/30)')
     .option('--outbound', 'let the isolated node reach the outside through NAT on the host (off by default)')
+    .option('--wait', 'when another command uses the work directory, wait for it instead of refusing')
     .action(async (lesson: string | undefined, opts: PresentCommandOptions) => {
       // Loaded only now: `demystify --help` and the other commands never load blessed or node-pty.
       const { runPresent } = await import('../actions/present.js');
@@ -43,4 +44,5 @@ export interface PresentCommandOptions {
   isolate?: boolean;
   address?: string;
   outbound?: boolean;
+  wait?: boolean;
 }

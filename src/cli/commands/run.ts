@@ -28,6 +28,7 @@ export const defineRun: CommandDefinition = (program, io, setExit) => {
     .option('--no-isolate', "do not isolate, even when the lesson's front matter says so")
     .option('--address <ip>', 'node address in the namespace (default: a free 10.200.X.2/30)')
     .option('--outbound', 'let the isolated node reach the outside through NAT on the host (off by default)')
+    .option('--wait', 'when another command uses the work directory, wait for it instead of refusing')
     .action(async (lesson: string | undefined, opts: RunCommandOptions) => {
       const { runRun } = await import('../actions/run.js');
       setExit(await runRun(lesson, opts, io));
@@ -49,4 +50,5 @@ export interface RunCommandOptions {
   isolate?: boolean;
   address?: string;
   outbound?: boolean;
+  wait?: boolean;
 }
