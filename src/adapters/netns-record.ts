@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DemystifyError, messageOf } from '../errors.js';
 import { writeFileSafely } from './files/write-file-safely.js';
-import type { NodeAddress } from './netns-address.js';
+import { namespaceName, type NodeAddress } from './netns-address.js';
 import type { NatRecord } from './netns-nat.js';
 
 /**
@@ -57,7 +57,7 @@ export async function readIsolation(workdirRoot: string): Promise<IsolationRecor
   try {
     record = JSON.parse(text) as Partial<IsolationRecord>;
   } catch (error) {
-    throw badRecord(file, 'it is not valid JSON', error);
+    throw badRecord(workdirRoot, 'it is not valid JSON', error);
   }
   if (
     typeof record !== 'object' ||
@@ -67,14 +67,15 @@ export async function readIsolation(workdirRoot: string): Promise<IsolationRecor
     typeof record.netnsPath !== 'string' ||
     typeof record.nodeInterface !== 'string'
   )
-    throw badRecord(file, 'it is not an isolation record (schema, namespace, netnsPath, nodeInterface)');
+    throw badRecord(workdirRoot, 'it is not an isolation record (schema, namespace, netnsPath, nodeInterface)');
   return record as IsolationRecord;
 }
 
-function badRecord(file: string, why: string, cause?: unknown): DemystifyError {
-  return new DemystifyError('ISOLATE_RECORD', `${file} is damaged: ${why}`, {
+function badRecord(workdirRoot: string, why: string, cause?: unknown): DemystifyError {
+  const name = namespaceName(workdirRoot);
+  return new DemystifyError('ISOLATE_RECORD', `${isolationFile(workdirRoot)} is damaged: ${why}`, {
     ...(cause === undefined ? {} : { cause }),
-    hint: 'the lesson may still run in its namespace: end it by hand (ip netns list, then ip netns pids NAME and ip netns delete NAME), then remove the file',
+    hint: `the lesson may still run in its namespace (${name}): see ip netns pids ${name}; end those, ip netns delete ${name}, then remove the file`,
   });
 }
 

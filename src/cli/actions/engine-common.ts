@@ -141,7 +141,7 @@ export function reportEnd(engine: Engine, io: CliIo, options: { json: boolean })
 
 function componentExitText(exit: ComponentExit, stepName: string): string {
   const tail = exit.logTail.map((l) => `    ${l}`).join('\n');
-  return `demystify: component ${exit.name} ${exit.how} before step '${stepName}' failed\n  last lines of logs/${exit.session}.log:\n${tail}\n`;
+  return `demystify: component ${exit.name} ${exit.how}, which is likely why step '${stepName}' failed\n  last lines of logs/${exit.session}.log:\n${tail}\n`;
 }
 
 function isInterrupted(outcome: StepOutcome): boolean {
@@ -205,7 +205,7 @@ export async function driveEngine(
   }
   const code = reportEnd(engine, io, options);
   if (signalled === undefined) return code;
-  await reportStopped(engine, io, options.machine);
+  await reportStopped(engine, io, options.machine, signalled);
   return signalled === 'SIGINT' ? INTERRUPTED_EXIT : 128 + (signalled === 'SIGTERM' ? 15 : 1);
 }
 
@@ -216,7 +216,12 @@ function runningStep(engine: Engine): { name: string; chapterId: string } | unde
 }
 
 /** Where an interrupted run stopped, what still runs, and how to go on or end it. */
-async function reportStopped(engine: Engine, io: CliIo, machine: LessonMachine | undefined): Promise<void> {
+async function reportStopped(
+  engine: Engine,
+  io: CliIo,
+  machine: LessonMachine | undefined,
+  signal: NodeJS.Signals,
+): Promise<void> {
   const state = engine.getState();
   const result = state.lastRun;
   const index = result && !result.ok ? result.failedStep : undefined;
@@ -224,7 +229,7 @@ async function reportStopped(engine: Engine, io: CliIo, machine: LessonMachine |
   const where = step
     ? `step '${step.name}' (chapter ${step.chapterId}) was interrupted: the run stopped there`
     : 'the run stopped before its next step';
-  io.stderr(`demystify: interrupted: ${where}\n`);
+  io.stderr(`demystify: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: ${where}\n`);
   const running = machine ? await machine.running().catch(() => []) : [];
   const root = machine?.files.layout.root;
   if (running.length > 0) {
