@@ -185,7 +185,8 @@ export class LessonMachine {
       state = await new StateStore(files.layout.stateFile).read();
       if (!state) recovered = { source: 'missing' };
     } catch (error) {
-      if (!(error instanceof DemystifyError && error.code === 'STATE_INVALID')) throw error;
+      const unusable = error instanceof DemystifyError && ['STATE_INVALID', 'STATE_READ'].includes(error.code);
+      if (!unusable) throw error;
       recovered = { source: 'invalid', problem: error.message };
     }
     const fileMarker = await readMarker(files).catch(() => undefined);
@@ -466,7 +467,9 @@ export class LessonMachine {
     };
     const result = await stopOwned(spec, this.deps.kill ?? defaultKillDeps);
     if (result.survivors.length > 0) {
-      throw new DemystifyError('STOP_FAILED', `could not end processes ${result.survivors.join(', ')}`, {
+      const table = await processTable();
+      const named = result.survivors.map((pid) => `${pid} (${table.get(pid)?.comm ?? 'gone'})`);
+      throw new DemystifyError('STOP_FAILED', `could not end processes ${named.join(', ')}`, {
         hint: 'they may belong to another user: end them by hand',
       });
     }

@@ -150,12 +150,17 @@ function isInterrupted(outcome: StepOutcome): boolean {
 
 function failureText(name: string, chapter: string, session: string, outcome: StepOutcome): string {
   if (outcome.kind === 'ok' || outcome.kind === 'skipped') return '';
+  // `run`: the step could not be run (an error of the machine, not an expectation of the lesson).
   const why =
     outcome.kind === 'failed'
-      ? `${outcome.reason} (expected ${outcome.expectation})`
+      ? outcome.expectation === 'run'
+        ? outcome.reason
+        : `${outcome.reason} (expected ${outcome.expectation})`
       : `timed out waiting for ${outcome.waitingFor}`;
+  const head = `demystify: step '${name}' (chapter ${chapter}) failed: ${why}\n`;
+  if (outcome.logTail.length === 0) return head;
   const tail = outcome.logTail.map((l) => `    ${l}`).join('\n');
-  return `demystify: step '${name}' (chapter ${chapter}) failed: ${why}\n  last lines of logs/${session}.log:\n${tail}\n`;
+  return `${head}  last lines of logs/${session}.log:\n${tail}\n`;
 }
 
 /** The session of a component (a session's own name, e.g. `shell`, is accepted too). */
