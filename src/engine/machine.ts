@@ -110,7 +110,8 @@ export function update(state: EngineState, event: EngineEvent): Transition {
     case 'persist-failed': {
       const next: EngineState = { ...state, persistError: event.error };
       if (!state.run) return same(next);
-      const run = { ...state.run, stopped: true, error: state.run.error ?? event.error };
+      const error = `progress could not be saved, so the run stopped: ${event.error}`;
+      const run = { ...state.run, stopped: true, error: state.run.error ?? error };
       if (state.activity.kind !== 'idle') return same({ ...next, run });
       return endRun(next, { ok: false, stopped: true, error: run.error }, []);
     }
