@@ -64,7 +64,10 @@ export interface CleanupResult {
    * How the work directory's state was found: `state.json`, or without it (`missing`, or `invalid` with
    * why), in which case processes were found by the marker file, the tmux socket and their working folder.
    */
-  state: { source: 'state.json' } | { source: 'missing' } | { source: 'invalid'; problem: string; movedTo?: string };
+  state:
+    | { source: 'state.json' }
+    | { source: 'missing' }
+    | { source: 'invalid'; problem: string; movedTo?: string };
 }
 
 /** Injectable parts: the namespace prefix (isolation), process signalling and mounts (tests). */
@@ -185,7 +188,8 @@ export class LessonMachine {
       state = await new StateStore(files.layout.stateFile).read();
       if (!state) recovered = { source: 'missing' };
     } catch (error) {
-      const unusable = error instanceof DemystifyError && ['STATE_INVALID', 'STATE_READ'].includes(error.code);
+      const unusable =
+        error instanceof DemystifyError && ['STATE_INVALID', 'STATE_READ'].includes(error.code);
       if (!unusable) throw error;
       recovered = { source: 'invalid', problem: error.message };
     }
@@ -401,10 +405,14 @@ export class LessonMachine {
       // Kept for a look, out of the way: the next run starts afresh instead of refusing.
       const movedTo = `${this.files.layout.stateFile}.damaged`;
       await rename(this.files.layout.stateFile, movedTo).catch((error: unknown) => {
-        throw new DemystifyError('STATE_INVALID', `cannot move ${this.files.layout.stateFile} aside: ${messageOf(error)}`, {
-          cause: error,
-          hint: `remove it by hand (rm ${this.files.layout.stateFile})`,
-        });
+        throw new DemystifyError(
+          'STATE_INVALID',
+          `cannot move ${this.files.layout.stateFile} aside: ${messageOf(error)}`,
+          {
+            cause: error,
+            hint: `remove it by hand (rm ${this.files.layout.stateFile})`,
+          },
+        );
       });
       state = { ...state, movedTo };
     } else if (state.source === 'state.json') {
@@ -454,7 +462,10 @@ export class LessonMachine {
     return this.state.reset.map((path) => this.safePath(path));
   }
 
-  private async stop(keep: number[], roots: number[] = []): Promise<{ ended: number[]; survivors: number[] }> {
+  private async stop(
+    keep: number[],
+    roots: number[] = [],
+  ): Promise<{ ended: number[]; survivors: number[] }> {
     // Another process (a replay, a presenter) may have started sessions since this one read the state.
     await this.refresh();
     const spec = {

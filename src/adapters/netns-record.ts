@@ -67,7 +67,10 @@ export async function readIsolation(workdirRoot: string): Promise<IsolationRecor
     typeof record.netnsPath !== 'string' ||
     typeof record.nodeInterface !== 'string'
   )
-    throw badRecord(workdirRoot, 'it is not an isolation record (schema, namespace, netnsPath, nodeInterface)');
+    throw badRecord(
+      workdirRoot,
+      'it is not an isolation record (schema, namespace, netnsPath, nodeInterface)',
+    );
   return record as IsolationRecord;
 }
 

@@ -111,7 +111,11 @@ export async function findOwned(spec: StopSpec, deps: KillDeps = defaultKillDeps
   const extra = (spec.roots ?? []).filter((pid) => table.has(pid));
   let working: number[] = [];
   if (spec.workdir !== undefined) {
-    const mine = new Set([process.pid, ...ancestors(table, process.pid), ...descendants(table, [process.pid])]);
+    const mine = new Set([
+      process.pid,
+      ...ancestors(table, process.pid),
+      ...descendants(table, [process.pid]),
+    ]);
     working = (await daemonsWorkingIn(table, spec.workdir)).filter((pid) => !mine.has(pid));
   }
   const keep = new Set([...(spec.keep ?? []), process.pid]);

@@ -87,7 +87,11 @@ export async function readState(file: string): Promise<WorkdirState | undefined>
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw invalidState(file, text.trim() === '' ? 'it is empty' : `it is not JSON (${messageOf(error)})`, error);
+    throw invalidState(
+      file,
+      text.trim() === '' ? 'it is empty' : `it is not JSON (${messageOf(error)})`,
+      error,
+    );
   }
   const problem = stateProblem(value);
   if (problem) throw invalidState(file, problem);
@@ -112,7 +116,8 @@ export function stateProblem(value: unknown): string | undefined {
   if (!isObject(value)) return 'it is not an object';
   if (value.version !== 1) return `unknown version ${JSON.stringify(value.version)}`;
   const strings = ['lessonId', 'lessonFile', 'marker', 'tmuxSocket'] as const;
-  for (const key of strings) if (typeof value[key] !== 'string' || value[key] === '') return missing(key, 'a string');
+  for (const key of strings)
+    if (typeof value[key] !== 'string' || value[key] === '') return missing(key, 'a string');
   if (!isObject(value.options)) return missing('options', 'an object');
   if (!Array.isArray(value.reset) || !value.reset.every((p) => typeof p === 'string'))
     return missing('reset', 'a list of paths');
@@ -122,19 +127,32 @@ export function stateProblem(value: unknown): string | undefined {
   for (const [name, c] of Object.entries(value.components)) {
     if (!isObject(c) || typeof c.session !== 'string' || !Array.isArray(c.ready))
       return missing(`components.${name}`, 'a component record');
-    if (c.process !== undefined && !isProcessRecord(c.process)) return missing(`components.${name}.process`, 'a process');
+    if (c.process !== undefined && !isProcessRecord(c.process))
+      return missing(`components.${name}.process`, 'a process');
   }
   for (const key of ['pins', 'leftovers', 'tls'] as const)
     if (value[key] !== undefined && !isObject(value[key])) return missing(key, 'an object');
   for (const key of ['kubeletPods', 'absentAtStart'] as const)
-    if (value[key] !== undefined && !(Array.isArray(value[key]) && value[key].every((p) => typeof p === 'string')))
+    if (
+      value[key] !== undefined &&
+      !(Array.isArray(value[key]) && value[key].every((p) => typeof p === 'string'))
+    )
       return missing(key, 'a list of strings');
   if (value.binDir !== undefined && typeof value.binDir !== 'string') return missing('binDir', 'a string');
   if (value.progress !== undefined) {
     const p = value.progress;
-    if (!isObject(p) || typeof p.cursor !== 'number' || typeof p.chapter !== 'number' || !Array.isArray(p.steps))
+    if (
+      !isObject(p) ||
+      typeof p.cursor !== 'number' ||
+      typeof p.chapter !== 'number' ||
+      !Array.isArray(p.steps)
+    )
       return missing('progress', 'a progress record');
-    if (!p.steps.every((step) => isObject(step) && typeof step.name === 'string' && typeof step.status === 'string'))
+    if (
+      !p.steps.every(
+        (step) => isObject(step) && typeof step.name === 'string' && typeof step.status === 'string',
+      )
+    )
       return missing('progress.steps', 'a list of {name, status}');
   }
   return undefined;

@@ -77,7 +77,17 @@ export class TmuxTerminal implements Terminal {
     await privateFolder(this.options.logsDir);
     await privateLog(logFile);
     const target = `=${session}:`;
-    await this.options.tmux.run(['pipe-pane', '-t', target, ';', 'pipe-pane', '-t', target, '-o', pipeCommand(logFile)]);
+    await this.options.tmux.run([
+      'pipe-pane',
+      '-t',
+      target,
+      ';',
+      'pipe-pane',
+      '-t',
+      target,
+      '-o',
+      pipeCommand(logFile),
+    ]);
   }
 
   async type(

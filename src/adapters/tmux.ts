@@ -66,7 +66,10 @@ export class Tmux {
     });
     if (result.errorCode === 'ENOENT') {
       // The program that could not be found: tmux itself, or the prefix entering a namespace (nsenter).
-      const hint = file === 'tmux' ? 'install it: apt-get install tmux' : `install it (${file === 'nsenter' ? 'nsenter comes with util-linux: apt-get install util-linux' : `apt-get install ${file}`})`;
+      const hint =
+        file === 'tmux'
+          ? 'install it: apt-get install tmux'
+          : `install it (${file === 'nsenter' ? 'nsenter comes with util-linux: apt-get install util-linux' : `apt-get install ${file}`})`;
       throw new DemystifyError('TMUX_MISSING', `${file} is not installed (or not on PATH)`, { hint });
     }
     if (result.exitCode !== 0) {
@@ -244,7 +247,9 @@ function absenceCode(message: string): string | undefined {
 
 /** Whether an error of {@link Tmux.run} says the server or the session is not there. */
 export function isAbsent(error: unknown): boolean {
-  return error instanceof DemystifyError && (error.code === 'TMUX_NO_SERVER' || error.code === 'TMUX_NO_SESSION');
+  return (
+    error instanceof DemystifyError && (error.code === 'TMUX_NO_SERVER' || error.code === 'TMUX_NO_SESSION')
+  );
 }
 
 /** The pipe-pane command appending a session's output to its log, created owner-only if missing. */

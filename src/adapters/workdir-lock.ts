@@ -60,7 +60,9 @@ export interface LockOptions {
 
 /** The command line of this process, as a person typed it. */
 function ownArgv(): string {
-  const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+  const args = process.argv
+    .slice(2)
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
   return ['demystify', ...args].join(' ');
 }
 
@@ -89,11 +91,15 @@ export async function lockWorkdir(root: string, options: LockOptions): Promise<W
       continue;
     }
     if (!options.wait) {
-      throw new DemystifyError('WORKDIR_BUSY', `the work directory ${root} is in use by ${describeHolder(found.holder)}`, {
-        hint:
-          options.hint?.(found.holder) ??
-          'wait for it to end (or add --wait to wait for it); demystify cleanup --force ends it and what it started',
-      });
+      throw new DemystifyError(
+        'WORKDIR_BUSY',
+        `the work directory ${root} is in use by ${describeHolder(found.holder)}`,
+        {
+          hint:
+            options.hint?.(found.holder) ??
+            'wait for it to end (or add --wait to wait for it); demystify cleanup --force ends it and what it started',
+        },
+      );
     }
     if (!told) {
       told = true;
@@ -135,7 +141,9 @@ export async function lockHolder(root: string): Promise<LockHolder | undefined> 
 
 /** `pid 1234 (demystify run lesson.md --headless, since 12:00:01)`. */
 export function describeHolder(holder: LockHolder): string {
-  const since = Number.isNaN(Date.parse(holder.since)) ? '' : `, since ${new Date(holder.since).toLocaleTimeString()}`;
+  const since = Number.isNaN(Date.parse(holder.since))
+    ? ''
+    : `, since ${new Date(holder.since).toLocaleTimeString()}`;
   return `pid ${holder.pid} (${holder.argv}${since})`;
 }
 
@@ -154,11 +162,15 @@ async function tryCreate(file: string, me: LockHolder): Promise<boolean> {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new DemystifyError('WORKDIR_INVALID', `cannot lock the work directory: ${file}: ${osReason(error)}`, {
-      exitCode: 2,
-      cause: error,
-      hint: 'give --workdir a folder you can write to',
-    });
+    throw new DemystifyError(
+      'WORKDIR_INVALID',
+      `cannot lock the work directory: ${file}: ${osReason(error)}`,
+      {
+        exitCode: 2,
+        cause: error,
+        hint: 'give --workdir a folder you can write to',
+      },
+    );
   } finally {
     await unlink(temp).catch(() => undefined);
   }

@@ -32,7 +32,10 @@ export async function ensureWorkdir(root: string): Promise<void> {
     try {
       await mkdir(path, { mode: WORKDIR_MODE });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (await statOrUndefined(path, abs))?.isDirectory())
+      if (
+        (error as NodeJS.ErrnoException).code === 'EEXIST' &&
+        (await statOrUndefined(path, abs))?.isDirectory()
+      )
         continue;
       throw cannotCreate(abs, path, error);
     }
@@ -46,7 +49,10 @@ export async function ensureWorkdir(root: string): Promise<void> {
   }
 }
 
-async function statOrUndefined(path: string, root: string): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
+async function statOrUndefined(
+  path: string,
+  root: string,
+): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
   try {
     return await stat(path);
   } catch (error) {
@@ -58,18 +64,26 @@ async function statOrUndefined(path: string, root: string): Promise<Awaited<Retu
 }
 
 function notAFolder(root: string, path: string): DemystifyError {
-  return new DemystifyError('WORKDIR_INVALID', `the work directory ${root} cannot be used: ${path} is not a folder`, {
-    exitCode: 2,
-    hint: 'give --workdir a folder (or a path where one can be created)',
-  });
+  return new DemystifyError(
+    'WORKDIR_INVALID',
+    `the work directory ${root} cannot be used: ${path} is not a folder`,
+    {
+      exitCode: 2,
+      hint: 'give --workdir a folder (or a path where one can be created)',
+    },
+  );
 }
 
 function cannotCreate(root: string, path: string, error: unknown): DemystifyError {
-  return new DemystifyError('WORKDIR_INVALID', `the work directory ${root} cannot be used: ${path}: ${osReason(error)}`, {
-    exitCode: 2,
-    cause: error,
-    hint: 'give --workdir a folder you can write to',
-  });
+  return new DemystifyError(
+    'WORKDIR_INVALID',
+    `the work directory ${root} cannot be used: ${path}: ${osReason(error)}`,
+    {
+      exitCode: 2,
+      cause: error,
+      hint: 'give --workdir a folder you can write to',
+    },
+  );
 }
 
 /** `no such file or directory` out of `ENOENT: no such file or directory, mkdir '/proc/x'`. */

@@ -103,7 +103,10 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       const stopped: EngineState = { ...state, run: { ...state.run, stopped: true } };
       const { activity } = state;
       if (activity.kind === 'step' && event.interrupt)
-        return { state: stopped, effects: [{ type: 'interrupt-step', step: activity.step, interrupt: event.interrupt }] };
+        return {
+          state: stopped,
+          effects: [{ type: 'interrupt-step', step: activity.step, interrupt: event.interrupt }],
+        };
       if (activity.kind !== 'idle') return same(stopped);
       return endRun(state, { ok: false, stopped: true }, []);
     }
@@ -131,7 +134,11 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       if (!state.run) return { state: next, effects: [{ type: 'persist' }] };
       const cursor = Math.max(state.cursor, event.step + 1);
       if (!isSuccess(event.outcome))
-        return endRun({ ...next, cursor }, { ok: false, failedStep: event.step, ...stopReason(state.run) }, []);
+        return endRun(
+          { ...next, cursor },
+          { ok: false, failedStep: event.step, ...stopReason(state.run) },
+          [],
+        );
       return advance({ ...next, cursor, run: { ...state.run, next: event.step + 1 } }, [{ type: 'persist' }]);
     }
     case 'reset-finished': {

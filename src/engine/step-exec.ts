@@ -69,7 +69,12 @@ export async function executeStep(
     let exitStatus: number | undefined;
     if (ended && !interruption.hard.aborted) {
       const grace = Math.min(deadline, ports.now() + INTERRUPT_GRACE_MS);
-      const result = await until(ended.catch(() => TIMEOUT), grace, ports, interruption.hard);
+      const result = await until(
+        ended.catch(() => TIMEOUT),
+        grace,
+        ports,
+        interruption.hard,
+      );
       if (typeof result === 'object') exitStatus = result.exitStatus;
     }
     return {

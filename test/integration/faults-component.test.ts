@@ -34,7 +34,10 @@ test('a component killed with kill -9 is named, with its signal and the tail of 
     run.stderr,
     /^demystify: component etcd exited \(signal 9\), which is likely why step 'put' failed\n {2}last lines of logs\/etcd\.log:\n(?: {4}.*\n)*? {4}.*(serving|ready to serve)/m,
   );
-  assert.match(run.stderr, /^demystify: step 'put' \(chapter use\) failed: exited with status 1 \(expected exit=0\)$/m);
+  assert.match(
+    run.stderr,
+    /^demystify: step 'put' \(chapter use\) failed: exited with status 1 \(expected exit=0\)$/m,
+  );
   assert.ok(
     run.stderr.indexOf('component etcd exited') < run.stderr.indexOf("step 'put' (chapter use) failed"),
     'the cause comes first',
@@ -47,7 +50,10 @@ test('a component killed with kill -9 is named, with its signal and the tail of 
   process.kill((await processMatching(workdir, /^etcd --name faults/))!, 'SIGKILL');
   const json = await cli(['run', file, '--headless', '--workdir', workdir, '--from', 'use', '--json']);
   assert.equal(json.code, 1, json.stderr);
-  type Event = { event: string; outcome?: { componentExits?: { name: string; how: string; logTail: string[] }[] } };
+  type Event = {
+    event: string;
+    outcome?: { componentExits?: { name: string; how: string; logTail: string[] }[] };
+  };
   const events = json.stdout
     .trim()
     .split('\n')

@@ -71,7 +71,10 @@ test('a failed write of state.json stops the run and says why', async (t) => {
   const run = await cli(['run', lesson, '--headless', '--workdir', workdir]);
   assertNoInternalError(run);
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /^demystify: progress could not be saved, so the run stopped: cannot read .*\/state\.json: EISDIR/m);
+  assert.match(
+    run.stderr,
+    /^demystify: progress could not be saved, so the run stopped: cannot read .*\/state\.json: EISDIR/m,
+  );
   // The write after `sabotage` fails while `after` runs: nothing starts after it.
   assert.match(run.stdout, /^one\s+sabotage\s+\S+\s+ok$/m);
   assert.ok(!run.stdout.includes('never'), run.stdout);
@@ -91,7 +94,10 @@ test('a missing tmux is said as such, not "not started"; cleanup still ends ever
   const status = await cli(['status', '--workdir', workdir], { PATH: empty });
   assertNoInternalError(status);
   assert.equal(status.code, 1);
-  assert.match(status.stderr, /^demystify: tmux is not installed \(or not on PATH\)\n {2}hint: install it: apt-get install tmux$/m);
+  assert.match(
+    status.stderr,
+    /^demystify: tmux is not installed \(or not on PATH\)\n {2}hint: install it: apt-get install tmux$/m,
+  );
   assert.ok(!status.stdout.includes('not started'), status.stdout);
   const cleanup = await cli(['cleanup', '--workdir', workdir], { PATH: empty });
   assertNoInternalError(cleanup);

@@ -71,7 +71,11 @@ test('a work directory that cannot be one is refused at once, with exit 2', asyn
     ['/proc', ['run', lesson, '--headless', '--workdir', '/proc/x'], /\/proc\/x: no such file or directory/],
     ['a file', ['run', lesson, '--headless', '--workdir', file], /a-file is not a folder/],
     ['below a file', ['run', lesson, '--headless', '--workdir', join(file, 'w')], /a-file is not a folder/],
-    ['/proc (replay)', ['replay', 'one', '--lesson', lesson, '--workdir', '/proc/x'], /no such file or directory/],
+    [
+      '/proc (replay)',
+      ['replay', 'one', '--lesson', lesson, '--workdir', '/proc/x'],
+      /no such file or directory/,
+    ],
   ];
   for (const [what, args, why] of cases) {
     const started = Date.now();
@@ -87,7 +91,23 @@ test('a work directory that cannot be one is refused at once, with exit 2', asyn
   for (const workdir of [readOnly, join(readOnly, 'w')]) {
     const result = await execa(
       'unshare',
-      ['-m', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs -o ro tmpfs "$1" && shift && exec "$@"', 'sh', readOnly, process.execPath, BIN, 'run', lesson, '--headless', '--workdir', workdir],
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount -t tmpfs -o ro tmpfs "$1" && shift && exec "$@"',
+        'sh',
+        readOnly,
+        process.execPath,
+        BIN,
+        'run',
+        lesson,
+        '--headless',
+        '--workdir',
+        workdir,
+      ],
       { reject: false, env: { DEMYSTIFY_HOME: '/nonexistent' } },
     );
     assert.equal(result.exitCode, 2, String(result.stderr));
@@ -106,7 +126,10 @@ test('logs takes a component or session name, never a path', async (t) => {
     assertNoInternalError(result);
     assert.equal(result.code, 2, `${name}: ${result.stderr}`);
     assert.equal(result.stdout, '', `${name}: nothing read`);
-    assert.match(result.stderr, new RegExp(`'${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' is not a component`));
+    assert.match(
+      result.stderr,
+      new RegExp(`'${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' is not a component`),
+    );
     assert.match(result.stderr, /hint: one of: shell, web$/m);
   }
   // A link planted in logs/ is not followed either.
@@ -132,10 +155,19 @@ test('the work directory and what demystify writes in it are owner-only (0700, 0
   await writeFile(join(workdir, 'logs', 'shell.log'), 'an old log\n', { mode: 0o644 });
   const run = await cli(['run', lesson, '--headless', '--workdir', workdir]);
   assert.equal(run.code, 0, run.stderr);
-  const mode = async (path: string): Promise<string> => ((await stat(join(workdir, path))).mode & 0o777).toString(8);
+  const mode = async (path: string): Promise<string> =>
+    ((await stat(join(workdir, path))).mode & 0o777).toString(8);
   assert.equal(await mode('.'), '700');
-  for (const folder of ['logs', '.demystify', '.demystify/bin']) assert.equal(await mode(folder), '700', folder);
-  for (const file of ['state.json', 'logs/shell.log', 'logs/web.log', '.demystify/marker', '.demystify/tmux.conf', '.demystify/shell-rc.bash'])
+  for (const folder of ['logs', '.demystify', '.demystify/bin'])
+    assert.equal(await mode(folder), '700', folder);
+  for (const file of [
+    'state.json',
+    'logs/shell.log',
+    'logs/web.log',
+    '.demystify/marker',
+    '.demystify/tmux.conf',
+    '.demystify/shell-rc.bash',
+  ])
     assert.equal(await mode(file), '600', file);
   assert.equal(await mode('.demystify/bin/demystify'), '700');
   // A fresh one, several folders deep, is created owner-only at every level demystify makes.

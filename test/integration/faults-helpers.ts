@@ -111,9 +111,9 @@ export async function assertNothingRuns(dir: string): Promise<void> {
  * whatever the engine started there is ended by its cleanup, which needs no state.json, then the folder
  * goes.
  */
-export async function faultDir(
-  t: { after: (fn: () => Promise<void>) => void },
-): Promise<{ dir: string; workdir: string }> {
+export async function faultDir(t: {
+  after: (fn: () => Promise<void>) => void;
+}): Promise<{ dir: string; workdir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'dm-faults-'));
   const workdir = join(dir, 'work');
   t.after(async () => {

@@ -33,12 +33,21 @@ test('the first Ctrl-C interrupts the step, and the run says where it stopped an
   run.signal('SIGINT');
   const result = await run.done;
   assertNoInternalError(result);
-  assert.ok(Date.now() - sent < 10_000, `ended ${Date.now() - sent} ms after Ctrl-C, not at the step's timeout`);
+  assert.ok(
+    Date.now() - sent < 10_000,
+    `ended ${Date.now() - sent} ms after Ctrl-C, not at the step's timeout`,
+  );
   assert.equal(result.code, 130);
   assert.match(result.stdout, /^one\s+nap\s+\S+\s+interrupted$/m);
   assert.ok(!result.stdout.includes('after'), 'no further step ran');
-  assert.match(result.stderr, /^demystify: interrupting step 'nap'; Ctrl-C again to stop without waiting for it$/m);
-  assert.match(result.stderr, /^demystify: interrupted: step 'nap' \(chapter one\) was interrupted: the run stopped there$/m);
+  assert.match(
+    result.stderr,
+    /^demystify: interrupting step 'nap'; Ctrl-C again to stop without waiting for it$/m,
+  );
+  assert.match(
+    result.stderr,
+    /^demystify: interrupted: step 'nap' \(chapter one\) was interrupted: the run stopped there$/m,
+  );
   assert.match(result.stderr, new RegExp(`^ {2}still running: web \\(sleep, pid ${web}\\)$`, 'm'));
   assert.match(result.stderr, new RegExp(`hint: demystify run --from one --workdir ${workdir} goes on`));
   // The step's command got Ctrl-C and ended; the component keeps running, as documented.

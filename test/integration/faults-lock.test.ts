@@ -24,9 +24,11 @@ import {
 
 test('a second run on a busy work directory is refused and changes nothing; --wait waits its turn', async (t) => {
   const { dir, workdir } = await faultDir(t);
-  const lesson = await shellLesson(dir, { nap: "sleep 8" });
+  const lesson = await shellLesson(dir, { nap: 'sleep 8' });
   const a = startCli(t, ['run', lesson, '--headless', '--workdir', workdir]);
-  const nap = await waitFor('the first run to be in its sleep 8', () => processMatching(workdir, /^sleep 8 ?$/));
+  const nap = await waitFor('the first run to be in its sleep 8', () =>
+    processMatching(workdir, /^sleep 8 ?$/),
+  );
   const web = await processMatching(workdir, /^sleep 1000/);
   assert.ok(web, "the first run's component runs");
 
@@ -40,9 +42,14 @@ test('a second run on a busy work directory is refused and changes nothing; --wa
     assert.equal(b.code, 1, `${args[0]}: ${b.stderr}`);
     assert.match(
       b.stderr,
-      new RegExp(`^demystify: the work directory ${workdir} is in use by pid ${a.pid} \\(demystify run \\S+ --headless --workdir ${workdir}, since `),
+      new RegExp(
+        `^demystify: the work directory ${workdir} is in use by pid ${a.pid} \\(demystify run \\S+ --headless --workdir ${workdir}, since `,
+      ),
     );
-    assert.match(b.stderr, args[0] === 'cleanup' ? /hint: .*cleanup --force ends it first/ : /hint: .*--wait/);
+    assert.match(
+      b.stderr,
+      args[0] === 'cleanup' ? /hint: .*cleanup --force ends it first/ : /hint: .*--wait/,
+    );
     assert.equal(b.stdout, '', `${args[0]} printed nothing on stdout`);
   }
   // Nothing of the first run was touched: its component and its step's command are the same processes.
@@ -57,7 +64,13 @@ test('a second run on a busy work directory is refused and changes nothing; --wa
   assert.ok(napLine && Number(napLine[1]) >= 7.9, first.stdout);
   const waited = await c.done;
   assert.equal(waited.code, 0, waited.stderr);
-  assert.match(waited.stderr, new RegExp(`^demystify: waiting for pid ${a.pid} \\(demystify run .*\\) to be done with ${workdir}$`, 'm'));
+  assert.match(
+    waited.stderr,
+    new RegExp(
+      `^demystify: waiting for pid ${a.pid} \\(demystify run .*\\) to be done with ${workdir}$`,
+      'm',
+    ),
+  );
   assert.match(waited.stdout, /^reset: machine back to a clean start$/m);
   assert.deepEqual(await savedSteps(workdir), ['web:ok', 'hello:ok', 'nap:ok', 'after:ok', 'again:ok']);
   assert.equal(existsSync(join(workdir, 'demystify.lock')), false, 'the lock is released');
@@ -74,7 +87,10 @@ test('cleanup --force ends the run that holds the work directory, then everythin
   const cleanup = await cli(['cleanup', '--workdir', workdir, '--force']);
   assertNoInternalError(cleanup);
   assert.equal(cleanup.code, 0, cleanup.stderr);
-  assert.match(cleanup.stderr, new RegExp(`^demystify: ending pid ${a.pid} \\(demystify run .*\\), which holds ${workdir}$`, 'm'));
+  assert.match(
+    cleanup.stderr,
+    new RegExp(`^demystify: ending pid ${a.pid} \\(demystify run .*\\), which holds ${workdir}$`, 'm'),
+  );
   assert.match(cleanup.stdout, /^ended \d+ processes and the tmux server of /m);
   const run = await a.done;
   assert.equal(run.code, 143, 'the run ended on SIGTERM, cleanly');
@@ -95,11 +111,20 @@ test('a lock left by a process that is gone is taken over', async (t) => {
   const gonePid = child.pid!;
   await child;
   for (const holder of [
-    { pid: gonePid, startTime: 1, command: 'run', argv: 'demystify run crashed.md', since: new Date().toISOString() },
+    {
+      pid: gonePid,
+      startTime: 1,
+      command: 'run',
+      argv: 'demystify run crashed.md',
+      since: new Date().toISOString(),
+    },
     { pid: process.pid, startTime: 1, command: 'run', argv: 'demystify run reused-pid.md', since: '' },
     'garbage',
   ]) {
-    await writeFile(join(workdir, 'demystify.lock'), typeof holder === 'string' ? holder : JSON.stringify(holder));
+    await writeFile(
+      join(workdir, 'demystify.lock'),
+      typeof holder === 'string' ? holder : JSON.stringify(holder),
+    );
     const run = await cli(['run', lesson, '--headless', '--workdir', workdir, '--from', 'two']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^two\s+again\s+\S+\s+ok$/m);

@@ -40,7 +40,11 @@ async function allEnded(workdir: string, port: number): Promise<void> {
 for (const [what, damage, problem] of [
   ['truncated', (text: string) => text.slice(0, 100), /is not a demystify state file: it is not JSON/],
   ['garbage', () => '\u0000\u0001garbage', /is not a demystify state file: it is not JSON/],
-  ['{"version":1}', () => '{"version":1}', /is not a demystify state file: lessonId is missing or not a string/],
+  [
+    '{"version":1}',
+    () => '{"version":1}',
+    /is not a demystify state file: lessonId is missing or not a string/,
+  ],
 ] as const) {
   test(`a ${what} state.json: status and replay say so and name cleanup, which ends everything`, async (t) => {
     const { dir, workdir } = await faultDir(t);
@@ -57,7 +61,11 @@ for (const [what, damage, problem] of [
       assertNoInternalError(result);
       assert.equal(result.code, 1, `${args[0]}: ${result.stderr}`);
       assert.match(result.stderr, problem, args[0]);
-      assert.match(result.stderr, new RegExp(`hint: demystify cleanup --workdir ${workdir} ends what`), args[0]);
+      assert.match(
+        result.stderr,
+        new RegExp(`hint: demystify cleanup --workdir ${workdir} ends what`),
+        args[0],
+      );
     }
     assert.ok(await listening(port), 'nothing was ended by the commands that refused');
 
@@ -65,7 +73,10 @@ for (const [what, damage, problem] of [
     assertNoInternalError(cleanup);
     assert.equal(cleanup.code, 0, cleanup.stderr);
     assert.match(cleanup.stdout, problem);
-    assert.match(cleanup.stdout, /looked for what .* started by its marker file, its tmux socket and the daemons working in it/);
+    assert.match(
+      cleanup.stdout,
+      /looked for what .* started by its marker file, its tmux socket and the daemons working in it/,
+    );
     assert.match(cleanup.stdout, /^moved the damaged state file to .*state\.json\.damaged$/m);
     assert.match(cleanup.stdout, /^ended \d+ processes and the tmux server of /m);
     await allEnded(workdir, port);

@@ -62,7 +62,9 @@ export async function runCleanup(
 
 /** Whether a clean-up without state.json found anything to do. */
 function somethingDone(result: CleanupResult): boolean {
-  return result.ended.length > 0 || result.server || result.unmounted.length > 0 || result.leftovers.length > 0;
+  return (
+    result.ended.length > 0 || result.server || result.unmounted.length > 0 || result.leftovers.length > 0
+  );
 }
 
 /** What a clean-up did, in a few lines. */
@@ -75,7 +77,8 @@ function describe(root: string, result: CleanupResult, purge: boolean): string {
     lines.push(
       `${why}: looked for what ${root} started by its marker file, its tmux socket and the daemons working in it`,
     );
-    if (state.source === 'invalid' && state.movedTo) lines.push(`moved the damaged state file to ${state.movedTo}`);
+    if (state.source === 'invalid' && state.movedTo)
+      lines.push(`moved the damaged state file to ${state.movedTo}`);
   }
   if (result.ended.length > 0) {
     const server = result.server ? ' and the tmux server' : '';
@@ -95,6 +98,8 @@ function describe(root: string, result: CleanupResult, purge: boolean): string {
   if (purge && state.source === 'state.json')
     lines.push(`removed the reset paths and the generated state of ${root}`);
   else if (purge)
-    lines.push(`removed the generated state of ${root} (without state.json, the lesson's reset paths are unknown)`);
+    lines.push(
+      `removed the generated state of ${root} (without state.json, the lesson's reset paths are unknown)`,
+    );
   return lines.map((line) => `${line}\n`).join('');
 }

@@ -26,7 +26,8 @@ export async function lockForCommand(
   return lockWorkdir(root, {
     command,
     wait: opts.wait === true,
-    onWait: (holder) => io.stderr(`demystify: waiting for ${describeHolder(holder)} to be done with ${root}\n`),
+    onWait: (holder) =>
+      io.stderr(`demystify: waiting for ${describeHolder(holder)} to be done with ${root}\n`),
   });
 }
 
@@ -53,7 +54,8 @@ export async function lockForCleanup(
   return lockWorkdir(root, {
     command: 'cleanup',
     wait: opts.wait === true,
-    onWait: (holder) => io.stderr(`demystify: waiting for ${describeHolder(holder)} to be done with ${root}\n`),
+    onWait: (holder) =>
+      io.stderr(`demystify: waiting for ${describeHolder(holder)} to be done with ${root}\n`),
     hint: () =>
       'wait for it to end (or add --wait); demystify cleanup --force ends it first, then everything the work directory started',
   });
