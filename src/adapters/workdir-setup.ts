@@ -15,6 +15,12 @@ export const PRIVATE_FILE_MODE = 0o600;
  */
 export async function ensureWorkdir(root: string): Promise<void> {
   const abs = resolve(root);
+  // Cleanup ends the daemons working in it and unmounts what is below it: never the whole machine.
+  if (abs === '/')
+    throw new DemystifyError('WORKDIR_INVALID', 'the work directory cannot be /', {
+      exitCode: 2,
+      hint: 'give --workdir a folder of its own',
+    });
   const missing: string[] = [];
   let existing = abs;
   for (;;) {
