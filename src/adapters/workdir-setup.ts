@@ -36,7 +36,8 @@ export async function ensureWorkdir(root: string): Promise<void> {
   }
   for (const path of missing) {
     try {
-      await mkdir(path, { mode: WORKDIR_MODE });
+      // The folders above it are ordinary ones (`~/.local/share/demystify` holds every lesson's).
+      await mkdir(path, { mode: path === abs ? WORKDIR_MODE : 0o777 });
     } catch (error) {
       if (
         (error as NodeJS.ErrnoException).code === 'EEXIST' &&

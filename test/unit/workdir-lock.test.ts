@@ -72,7 +72,7 @@ test('a stale lock (dead pid, reused pid, garbage) is taken over; many takers at
   assert.deepEqual(await readdir(dir), []);
 });
 
-test('ensureWorkdir creates owner-only folders, refuses a file and /proc at once (exit 2)', async (t) => {
+test('ensureWorkdir creates the work directory owner-only, refuses a file and /proc at once (exit 2)', async (t) => {
   const dir = await temp(t);
   await ensureWorkdir(join(dir, 'a', 'b'));
   assert.equal((await stat(join(dir, 'a', 'b'))).mode & 0o777, 0o700);
