@@ -175,7 +175,10 @@ test('the work directory and what demystify writes in it are owner-only (0700, 0
   const fresh = await cli(['run', lesson, '--headless', '--workdir', deep, '--to', 'one']);
   assert.equal(fresh.code, 0, fresh.stderr);
   assert.equal(((await stat(deep)).mode & 0o777).toString(8), '700');
-  assert.equal(((await stat(join(dir, 'a', 'b'))).mode & 0o777).toString(8), (0o777 & ~process.umask()).toString(8));
+  assert.equal(
+    ((await stat(join(dir, 'a', 'b'))).mode & 0o777).toString(8),
+    (0o777 & ~process.umask()).toString(8),
+  );
   for (const root of [workdir, deep]) assert.equal((await cli(['cleanup', '--workdir', root])).code, 0);
   await assertNothingRuns(dir);
 });
