@@ -9,6 +9,7 @@ import {
   listening,
   processMatching,
   savedSteps,
+  waitFor,
 } from './faults-helpers.js';
 
 /**
@@ -24,6 +25,10 @@ test('a component killed with kill -9 is named, with its signal and the tail of 
   const etcd = await processMatching(workdir, /^etcd --name faults/);
   assert.ok(etcd, 'etcd runs');
   process.kill(etcd, 'SIGKILL');
+  // status says how it ended, too.
+  await waitFor('status to see etcd gone', async () =>
+    /^etcd\s+yes\s+-\s+no\s+exited \(signal 9\)$/m.test((await cli(['status', '--workdir', workdir])).stdout),
+  );
 
   const run = await cli(['run', file, '--headless', '--workdir', workdir, '--from', 'use']);
   assertNoInternalError(run);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { ensureWorkdir } from '../../adapters/workdir-setup.js';
 import {
   describeHolder,
@@ -43,7 +43,13 @@ export async function lockForCleanup(
   io: CliIo,
   graceMs = 10_000,
 ): Promise<WorkdirLock | undefined> {
-  if (!existsSync(root)) return undefined;
+  const info = statSync(root, { throwIfNoEntry: false });
+  if (!info) return undefined;
+  if (!info.isDirectory())
+    throw new DemystifyError('WORKDIR_INVALID', `${root} is not a work directory: it is not a folder`, {
+      exitCode: 2,
+      hint: 'give --workdir the folder the lesson ran in',
+    });
   if (opts.force) {
     const holder = await lockHolder(root);
     if (holder) {
