@@ -100,7 +100,8 @@ export interface StopSpec {
 
 /**
  * Everything the engine started, found again: recorded processes still alive, processes carrying the
- * marker, and all their descendants. Pids in `keep` (and this process) are left out, not their children.
+ * marker, the extra roots, the daemons working in the work directory, and all their descendants. Pids in
+ * `keep` are left out, not their children; this process and its own children always are.
  */
 export async function findOwned(spec: StopSpec, deps: KillDeps = defaultKillDeps): Promise<ProcInfo[]> {
   const table = await deps.table();
@@ -109,16 +110,15 @@ export async function findOwned(spec: StopSpec, deps: KillDeps = defaultKillDeps
   const marked: number[] = [];
   for (const marker of new Set(markers)) marked.push(...(await processesWithEnv(table, MARKER_ENV, marker)));
   const extra = (spec.roots ?? []).filter((pid) => table.has(pid));
+  // This process's own children (its tmux clients carry the marker too, a probe agent) are never the
+  // lesson's: the lesson's processes live below the tmux server, which left this process's tree.
+  const children = descendants(table, [process.pid]);
   let working: number[] = [];
   if (spec.workdir !== undefined) {
-    const mine = new Set([
-      process.pid,
-      ...ancestors(table, process.pid),
-      ...descendants(table, [process.pid]),
-    ]);
+    const mine = new Set([...ancestors(table, process.pid), ...children]);
     working = (await daemonsWorkingIn(table, spec.workdir)).filter((pid) => !mine.has(pid));
   }
-  const keep = new Set([...(spec.keep ?? []), process.pid]);
+  const keep = new Set([...(spec.keep ?? []), process.pid, ...children]);
   return descendants(table, [...roots, ...marked, ...extra, ...working])
     .filter((pid) => !keep.has(pid))
     .map((pid) => table.get(pid)!)
