@@ -1,8 +1,10 @@
-import { lstat, rm } from 'node:fs/promises';
+import { lstat, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DemystifyError, messageOf } from '../errors.js';
 import type { SavedProgress } from '../engine/machine.js';
 import type { PlannedStep } from '../engine/plan-model.js';
+import { exitDescription, type ComponentExit } from '../engine/outcome.js';
+import { LOG_TAIL_LINES } from '../engine/step-exec.js';
 import type { VersionPin } from '../engine/versions.js';
 import type { Leftovers } from '../lesson/model.js';
 import type { EnginePorts, Typing } from '../engine/ports.js';
@@ -12,16 +14,26 @@ import {
   removeEmptyFolders,
   removeHostLeftovers,
 } from './leftovers/host-leftovers.js';
-import { engineFiles, prepareEngineFiles, sessionPath, type EngineFiles } from './machine-paths.js';
+import {
+  engineFiles,
+  prepareEngineFiles,
+  readMarker,
+  sessionPath,
+  writeMarker,
+  type EngineFiles,
+} from './machine-paths.js';
 import { defaultMountOps, isAtOrBelow, unmountBelow, type MountOps, type UnmountResult } from './mounts.js';
 import { isolationPrefix } from './netns-record.js';
 import { MARKER_ENV, stopOwned, defaultKillDeps, type KillDeps } from './process-kill.js';
-import { processTable, recordProcess } from './process-tree.js';
+import { isAlive, processTable, recordProcess } from './process-tree.js';
+import { logSize, logTail, readLogFrom } from './session-log.js';
+import { scanMarks } from './shell-marks.js';
 import { createProber } from './probes.js';
 import { writeShellRc } from './shell-rc.js';
 import { newWorkdirState, StateStore, type WorkdirState } from './state-store.js';
 import { Tmux } from './tmux.js';
 import { TmuxTerminal } from './tmux-terminal.js';
+import { ensureWorkdir } from './workdir-setup.js';
 
 /** What a run records about its lesson when it first sets up a work directory. */
 export interface MachineInit {
@@ -48,6 +60,14 @@ export interface CleanupResult {
   detached: string[];
   /** Files and folders the components left on the machine, removed (Pod logs, shim sockets...). */
   leftovers: string[];
+  /**
+   * How the work directory's state was found: `state.json`, or without it (`missing`, or `invalid` with
+   * why), in which case processes were found by the marker file, the tmux socket and their working folder.
+   */
+  state:
+    | { source: 'state.json' }
+    | { source: 'missing' }
+    | { source: 'invalid'; problem: string; movedTo?: string };
 }
 
 /** Injectable parts: the namespace prefix (isolation), process signalling and mounts (tests). */
@@ -73,11 +93,23 @@ export class LessonMachine {
   readonly terminal: TmuxTerminal;
   private state: WorkdirState;
   private readonly deps: MachineDeps;
+  /** Opened without a usable state.json (openForCleanup): nothing is read or written there. */
+  private readonly recovered: CleanupResult['state'] | undefined;
+  /** The marker in `.demystify/marker`, when it differs from state.json's (or there is no state.json). */
+  private readonly fileMarker: string | undefined;
 
-  private constructor(files: EngineFiles, state: WorkdirState, deps: MachineDeps) {
+  private constructor(
+    files: EngineFiles,
+    state: WorkdirState,
+    deps: MachineDeps,
+    recovered?: CleanupResult['state'],
+    fileMarker?: string,
+  ) {
     this.files = files;
     this.state = state;
     this.deps = deps;
+    this.recovered = recovered;
+    this.fileMarker = fileMarker;
     this.store = new StateStore(files.layout.stateFile);
     this.tmux = new Tmux({
       socket: state.tmuxSocket,
@@ -100,13 +132,24 @@ export class LessonMachine {
     const files = engineFiles(root);
     const store = new StateStore(files.layout.stateFile);
     let state = await store.read();
+    const existing = state !== undefined;
     if (!state && !init) {
+      // state.json deleted while the lesson runs: say so, rather than "nothing has run".
+      const orphan = await new Tmux({ socket: files.socket }).serverPid().catch(() => undefined);
+      if (orphan !== undefined) {
+        throw new DemystifyError(
+          'NO_STATE',
+          `${files.layout.stateFile} is missing, but the lesson's tmux server (pid ${orphan}) still runs`,
+          { hint: `demystify cleanup --workdir ${files.layout.root} ends it and everything it started` },
+        );
+      }
       throw new DemystifyError('NO_STATE', `nothing has run in ${files.layout.root} yet`, {
         hint: 'start with demystify run, or give the work directory with --workdir',
       });
     }
     if (init) {
       // A run (re)writes the engine's files; status, logs and cleanup only read.
+      await ensureWorkdir(files.layout.root);
       const fields = { ...init, pins: init.pins ?? {} };
       state = state
         ? { ...state, ...fields, tmuxSocket: state.tmuxSocket }
@@ -115,13 +158,48 @@ export class LessonMachine {
             tmuxSocket: files.socket,
             absentAtStart: await absentFolders(init.reset, init.leftovers),
           });
+      // A state.json deleted under a machine that still runs: its processes carry the marker kept in
+      // `.demystify/marker`, so the new state takes it over and the run's reset finds them.
+      const kept = existing ? undefined : await readMarker(files).catch(() => undefined);
+      if (kept) state = { ...state, marker: kept };
       await prepareEngineFiles(files);
       await writeShellRc(files.rcFile, { historyFile: files.historyFile });
+      // Where cleanup finds the marker when state.json is gone or damaged.
+      await writeMarker(files, state.marker);
       await store.write(state);
     }
     // An isolated work directory (isolation.json): its tmux server and probes live in its namespace.
     const prefix = deps.prefix ?? (await isolationPrefix(files.layout.root));
     return new LessonMachine(files, state!, prefix ? { ...deps, prefix } : deps);
+  }
+
+  /**
+   * Open a work directory for `cleanup`, with or without a usable state.json. Cleanup must always be able
+   * to end what the work directory started: without state.json (deleted, truncated, hand-edited), the
+   * marker is read from `.demystify/marker`, the tmux server is the one answering on the work directory's
+   * socket, and daemons working in the folder are found by their cwd (see stop()). The namespace prefix is
+   * never needed to end things, so a damaged isolation.json is left to removeIsolation to report.
+   */
+  static async openForCleanup(root: string, deps: MachineDeps = {}): Promise<LessonMachine> {
+    const files = engineFiles(root);
+    let state: WorkdirState | undefined;
+    let recovered: CleanupResult['state'] | undefined;
+    try {
+      state = await new StateStore(files.layout.stateFile).read();
+      if (!state) recovered = { source: 'missing' };
+    } catch (error) {
+      const unusable =
+        error instanceof DemystifyError && ['STATE_INVALID', 'STATE_READ'].includes(error.code);
+      if (!unusable) throw error;
+      recovered = { source: 'invalid', problem: error.message };
+    }
+    const fileMarker = await readMarker(files).catch(() => undefined);
+    const usable = state ?? {
+      ...newWorkdirState({ lessonId: '', lessonFile: '', options: {}, reset: [], tmuxSocket: files.socket }),
+      marker: fileMarker ?? '',
+    };
+    const extra = fileMarker !== undefined && fileMarker !== usable.marker ? fileMarker : undefined;
+    return new LessonMachine(files, usable, { ...deps, prefix: deps.prefix ?? [] }, recovered, extra);
   }
 
   /** The command prefix entering the lesson's network namespace, when it is isolated. */
@@ -141,6 +219,7 @@ export class LessonMachine {
 
   /** Read state.json again. */
   async refresh(): Promise<WorkdirState> {
+    if (this.recovered) return this.state;
     this.state = (await this.store.read()) ?? this.state;
     return this.state;
   }
@@ -191,6 +270,7 @@ export class LessonMachine {
         });
       },
       componentReady: (step, readyAt) => this.recordComponent(step, readyAt),
+      componentExits: () => this.componentExits(),
       typing,
       now: () => Date.now(),
       sleep: abortableSleep,
@@ -202,6 +282,7 @@ export class LessonMachine {
     const table = await processTable();
     const child = [...table.values()].find((p) => p.ppid === panePid);
     const process = child ? await recordProcess(child.pid, 'component', step.session) : undefined;
+    const logOffset = await logSize(this.terminal.logFile(step.session));
     const name = step.component ?? step.session;
     await this.change((s) => {
       s.components[name] = {
@@ -210,8 +291,47 @@ export class LessonMachine {
         ready: step.ready,
         readyAt,
         ...(process ? { process } : {}),
+        logOffset,
       };
     });
+  }
+
+  /**
+   * Components that exited since they were ready (their recorded process is gone), each with how (the
+   * status its shell printed after it, `exited (signal 9)` for a kill -9) and the tail of its own log.
+   */
+  async componentExits(): Promise<ComponentExit[]> {
+    const table = await processTable();
+    const out: ComponentExit[] = [];
+    for (const [name, component] of Object.entries(this.state.components)) {
+      if (!component.process || isAlive(component.process, table)) continue;
+      const file = this.terminal.logFile(component.session);
+      const since = await readLogFrom(file, component.logOffset ?? 0, 256 * 1024).catch(() => '');
+      const end = scanMarks(since).find((mark) => mark.kind === 'command-end');
+      out.push({
+        name,
+        session: component.session,
+        how: exitDescription(end?.status),
+        logTail: await logTail(file, LOG_TAIL_LINES).catch(() => []),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * What runs in the sessions now (each session shell's commands), for "still running" after a run stops:
+   * the component a session belongs to, its pid and program.
+   */
+  async running(): Promise<{ name: string; session: string; pid: number; comm: string }[]> {
+    const table = await processTable();
+    const names = new Map(Object.entries(this.state.components).map(([name, c]) => [c.session, name]));
+    const out: { name: string; session: string; pid: number; comm: string }[] = [];
+    for (const session of await this.tmux.sessions()) {
+      const pane = await this.tmux.panePid(session);
+      for (const child of [...table.values()].filter((p) => p.ppid === pane))
+        out.push({ name: names.get(session) ?? session, session, pid: child.pid, comm: child.comm });
+    }
+    return out;
   }
 
   /**
@@ -222,7 +342,10 @@ export class LessonMachine {
   async reset(): Promise<void> {
     const paths = this.resetPaths();
     const serverPid = await this.tmux.serverPid();
-    await this.stop(serverPid === undefined ? [] : [serverPid]);
+    // Every session of the private server is the lesson's, recorded or not (a state.json deleted
+    // meanwhile): the server stays, everything below it goes.
+    const server = serverPid === undefined ? [] : [serverPid];
+    await this.stop(server, server);
     for (const path of paths) await this.unmount(path, true);
     await removeHostLeftovers(this.state, this.files.layout.root);
     for (const path of paths) await this.remove(path);
@@ -239,10 +362,23 @@ export class LessonMachine {
    * twice: what is already gone is skipped.
    */
   async cleanup(options: { purge?: boolean } = {}): Promise<CleanupResult> {
-    const server = (await this.tmux.serverPid()) !== undefined;
-    const { ended, survivors } = await this.stop([]);
-    await this.tmux.killServer();
-    await rm(this.state.tmuxSocket, { force: true });
+    // The server answering on the work directory's socket (the recorded one, and the one its path gives:
+    // without state.json only that one is known) is ended with everything below it.
+    const sockets = [...new Set([this.state.tmuxSocket, this.files.socket])];
+    const servers = sockets.map((socket) => (socket === this.tmux.socket ? this.tmux : this.tmuxAt(socket)));
+    const serverPids: number[] = [];
+    // Without tmux (uninstalled meanwhile) no server can answer: its processes carry the marker anyway.
+    const noTmux = (error: unknown): undefined => {
+      if (error instanceof DemystifyError && error.code === 'TMUX_MISSING') return undefined;
+      throw error;
+    };
+    for (const tmux of servers) {
+      const pid = await tmux.serverPid().catch(noTmux);
+      if (pid !== undefined) serverPids.push(pid);
+    }
+    const { ended, survivors } = await this.stop([], serverPids);
+    for (const tmux of servers) await tmux.killServer().catch(noTmux);
+    for (const socket of sockets) await rm(socket, { force: true });
     // Checked once the processes are ended: a lesson with a bad reset path still gets those stopped.
     const paths = this.resetPaths();
     const mounts: UnmountResult = { unmounted: [], detached: [] };
@@ -255,16 +391,31 @@ export class LessonMachine {
       mounts.detached.push(...done.detached);
     }
     const leftovers = await removeHostLeftovers(this.state, this.files.layout.root);
+    let state: CleanupResult['state'] = this.recovered ?? { source: 'state.json' };
     if (options.purge) {
       for (const path of paths) await this.remove(path);
       leftovers.push(...(await removeEmptyFolders(this.state.absentAtStart ?? [])));
       await this.remove(this.files.layout.logs);
       await this.remove(this.files.dir);
-      if (this.state.tmuxSocket !== this.files.layout.tmuxSocket)
-        await this.remove(join(this.state.tmuxSocket, '..'));
+      for (const socket of sockets)
+        if (socket !== this.files.layout.tmuxSocket) await this.remove(join(socket, '..'));
       // Last: a purge that failed halfway still knows the reset paths the next attempt must remove.
       await this.remove(this.files.layout.stateFile);
-    } else {
+    } else if (state.source === 'invalid') {
+      // Kept for a look, out of the way: the next run starts afresh instead of refusing.
+      const movedTo = `${this.files.layout.stateFile}.damaged`;
+      await rename(this.files.layout.stateFile, movedTo).catch((error: unknown) => {
+        throw new DemystifyError(
+          'STATE_INVALID',
+          `cannot move ${this.files.layout.stateFile} aside: ${messageOf(error)}`,
+          {
+            cause: error,
+            hint: `remove it by hand (rm ${this.files.layout.stateFile})`,
+          },
+        );
+      });
+      state = { ...state, movedTo };
+    } else if (state.source === 'state.json') {
       await this.change((s) => {
         s.processes = [];
         s.components = {};
@@ -272,7 +423,12 @@ export class LessonMachine {
         delete s.talk;
       });
     }
-    return { ended, survivors, server, leftovers, ...mounts };
+    return { ended, survivors, server: serverPids.length > 0, leftovers, state, ...mounts };
+  }
+
+  /** A client of the tmux server at another socket of this work directory (to end it). */
+  private tmuxAt(socket: string): Tmux {
+    return new Tmux({ socket, configFile: this.files.tmuxConf });
   }
 
   /**
@@ -307,18 +463,25 @@ export class LessonMachine {
     return this.state.reset.map((path) => this.safePath(path));
   }
 
-  private async stop(keep: number[]): Promise<{ ended: number[]; survivors: number[] }> {
+  private async stop(
+    keep: number[],
+    roots: number[] = [],
+  ): Promise<{ ended: number[]; survivors: number[] }> {
     // Another process (a replay, a presenter) may have started sessions since this one read the state.
     await this.refresh();
     const spec = {
       records: this.state.processes,
-      marker: this.state.marker,
+      marker: [this.state.marker, ...(this.fileMarker ? [this.fileMarker] : [])],
+      roots,
+      workdir: this.files.layout.root,
       keep,
       graceMs: this.deps.graceMs ?? 5000,
     };
     const result = await stopOwned(spec, this.deps.kill ?? defaultKillDeps);
     if (result.survivors.length > 0) {
-      throw new DemystifyError('STOP_FAILED', `could not end processes ${result.survivors.join(', ')}`, {
+      const table = await processTable();
+      const named = result.survivors.map((pid) => `${pid} (${table.get(pid)?.comm ?? 'gone'})`);
+      throw new DemystifyError('STOP_FAILED', `could not end processes ${named.join(', ')}`, {
         hint: 'they may belong to another user: end them by hand',
       });
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileSafely } from './files/write-file-safely.js';
@@ -64,18 +64,48 @@ set -g status-right 'demystify'
 
 /**
  * Write the tmux configuration and the `demystify` launcher (this very installation, run by this Node),
- * and create the socket's folder.
+ * and create the socket's folder. Everything is the owner's only (0700 folders, 0600 files): the logs
+ * record whatever a learner types and reads, keys included. The work directory itself exists already
+ * (ensureWorkdir).
  */
 export async function prepareEngineFiles(files: EngineFiles): Promise<void> {
-  await mkdir(files.selfBin, { recursive: true });
-  await mkdir(files.layout.logs, { recursive: true });
-  await mkdir(join(files.socket, '..'), { recursive: true, mode: 0o700 });
-  await writeFileSafely(files.tmuxConf, TMUX_CONF, { mode: 0o644 });
+  for (const dir of [files.dir, files.selfBin, files.layout.logs, join(files.socket, '..')])
+    await privateFolder(dir);
+  await writeFileSafely(files.tmuxConf, TMUX_CONF, { mode: 0o600 });
   const cli = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
   const launcher = join(files.selfBin, 'demystify');
   await writeFileSafely(launcher, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(cli)} "$@"\n`, {
-    mode: 0o755,
+    mode: 0o700,
   });
+}
+
+/** Create a folder owner-only, or make an existing one so (when it is ours). */
+export async function privateFolder(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const info = await stat(dir);
+  if ((info.mode & 0o077) !== 0 && info.uid === process.geteuid?.()) await chmod(dir, 0o700);
+}
+
+/** The marker file: the work directory's process marker, kept where cleanup finds it without state.json. */
+export function markerFile(files: EngineFiles): string {
+  return join(files.dir, 'marker');
+}
+
+/** Keep the marker in `.demystify/marker` (0600), unless it already says so. */
+export async function writeMarker(files: EngineFiles, marker: string): Promise<void> {
+  if ((await readMarker(files)) === marker) return;
+  await writeFileSafely(markerFile(files), `${marker}\n`, { mode: 0o600, parents: true });
+}
+
+/** The marker `.demystify/marker` keeps, if any (a damaged file counts as none). */
+export async function readMarker(files: EngineFiles): Promise<string | undefined> {
+  try {
+    const text = (await readFile(markerFile(files), 'utf8')).trim();
+    return /^[0-9a-f]{8,64}$/.test(text) ? text : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /** PATH of the sessions: the lesson's binaries, then demystify itself, then the user's PATH. */

@@ -39,6 +39,7 @@ export async function machineStatus(machine: LessonMachine): Promise<ComponentSt
   for (const [name, c] of Object.entries(state.components))
     declared.set(name, { session: c.session, ready: c.ready });
   const sessions = new Set(await machine.tmux.sessions());
+  const exits = await machine.componentExits();
   const table = await processTable();
   const prober = createProber({
     workdir: machine.files.layout.root,
@@ -61,7 +62,10 @@ export async function machineStatus(machine: LessonMachine): Promise<ComponentSt
       alive: child !== undefined,
     };
     if (!child) {
-      out.push({ ...base, ready: false, detail: present ? 'no process in its session' : 'not started' });
+      // A component that was ready and is gone says how it ended (`exited (signal 9)`).
+      const exit = exits.find((e) => e.name === name);
+      const detail = exit ? exit.how : present ? 'no process in its session' : 'not started';
+      out.push({ ...base, ready: false, detail });
       continue;
     }
     const answers: string[] = [];

@@ -1,5 +1,7 @@
 import { runFile } from './run-file.js';
 import {
+  ancestors,
+  daemonsWorkingIn,
   descendants,
   isAlive,
   processesWithEnv,
@@ -77,8 +79,19 @@ export async function waitGone(
 /** What to end: the recorded processes, the run's marker, pids never to touch. */
 export interface StopSpec {
   records: ProcessRecord[];
-  /** The run's marker value (MARKER_ENV); processes carrying it are the engine's even if re-parented. */
-  marker?: string;
+  /**
+   * The run's marker value (MARKER_ENV), or several (state.json's and `.demystify/marker`); processes
+   * carrying one are the engine's even if re-parented.
+   */
+  marker?: string | string[];
+  /** Live pids found otherwise (the tmux server answering on the work directory's socket), trees included. */
+  roots?: number[];
+  /**
+   * The work directory: daemons working in it (no terminal, cwd inside, see daemonsWorkingIn) are the
+   * engine's too, so one that left its tree and its marker (`env -i setsid`) is still found. This process,
+   * its ancestors and its children never are.
+   */
+  workdir?: string;
   /** Pids kept alive in this pass (the tmux server during a reset), with their whole trees otherwise ended. */
   keep?: number[];
   /** Grace between SIGTERM and SIGKILL (default 5 s). */
@@ -87,14 +100,26 @@ export interface StopSpec {
 
 /**
  * Everything the engine started, found again: recorded processes still alive, processes carrying the
- * marker, and all their descendants. Pids in `keep` (and this process) are left out, not their children.
+ * marker, the extra roots, the daemons working in the work directory, and all their descendants. Pids in
+ * `keep` are left out, not their children; this process and its own children always are.
  */
 export async function findOwned(spec: StopSpec, deps: KillDeps = defaultKillDeps): Promise<ProcInfo[]> {
   const table = await deps.table();
   const roots = spec.records.filter((r) => isAlive(r, table)).map((r) => r.pid);
-  const marked = spec.marker ? await processesWithEnv(table, MARKER_ENV, spec.marker) : [];
-  const keep = new Set([...(spec.keep ?? []), process.pid]);
-  return descendants(table, [...roots, ...marked])
+  const markers = [spec.marker ?? []].flat().filter((m) => m !== '');
+  const marked: number[] = [];
+  for (const marker of new Set(markers)) marked.push(...(await processesWithEnv(table, MARKER_ENV, marker)));
+  const extra = (spec.roots ?? []).filter((pid) => table.has(pid));
+  // This process's own children (its tmux clients carry the marker too, a probe agent) are never the
+  // lesson's: the lesson's processes live below the tmux server, which left this process's tree.
+  const children = descendants(table, [process.pid]);
+  let working: number[] = [];
+  if (spec.workdir !== undefined) {
+    const mine = new Set([...ancestors(table, process.pid), ...children]);
+    working = (await daemonsWorkingIn(table, spec.workdir)).filter((pid) => !mine.has(pid));
+  }
+  const keep = new Set([...(spec.keep ?? []), process.pid, ...children]);
+  return descendants(table, [...roots, ...marked, ...extra, ...working])
     .filter((pid) => !keep.has(pid))
     .map((pid) => table.get(pid)!)
     .filter(Boolean);

@@ -16,6 +16,8 @@ export interface ProcInfo {
   comm: string;
   /** One-letter state; `Z` (zombie) and `X` (dead) count as ended. */
   state: string;
+  /** Controlling terminal (field 7, tty_nr); 0 for a daemon that has none. */
+  tty?: number;
 }
 
 /** A process the engine recorded when it started it. */
@@ -37,8 +39,16 @@ export function parseStat(text: string): ProcInfo | undefined {
   // fields[0] is the state (field 3): ppid is field 4, starttime field 22.
   const ppid = Number(fields[1]);
   const startTime = Number(fields[19]);
+  const tty = Number(fields[4]);
   if (!Number.isInteger(pid) || !Number.isInteger(ppid)) return undefined;
-  return { pid, ppid, startTime, comm: text.slice(open + 1, close), state: fields[0] ?? '?' };
+  return {
+    pid,
+    ppid,
+    startTime,
+    comm: text.slice(open + 1, close),
+    state: fields[0] ?? '?',
+    ...(Number.isInteger(tty) ? { tty } : {}),
+  };
 }
 
 /** Every process of the machine (the ones that vanish while being read are skipped). */
@@ -128,6 +138,36 @@ export async function processesWithEnv(
     }),
   );
   return found;
+}
+
+/**
+ * Daemons working in a folder: processes with no controlling terminal whose working directory is `dir` or
+ * below (also when the folder was removed meanwhile: `/proc/PID/cwd` then ends in ` (deleted)`). This finds
+ * what a lesson started and that left both its tree and its marker (`env -i setsid prog &`); a person's shell
+ * sitting in the folder has a terminal and is never one of them.
+ */
+export async function daemonsWorkingIn(table: Map<number, ProcInfo>, dir: string): Promise<number[]> {
+  const found: number[] = [];
+  await Promise.all(
+    [...table.values()].map(async (info) => {
+      if (info.tty !== 0 || info.pid === 1) return;
+      try {
+        const cwd = (await readlink(`/proc/${info.pid}/cwd`)).replace(/ \(deleted\)$/, '');
+        if (cwd === dir || cwd.startsWith(`${dir}/`)) found.push(info.pid);
+      } catch {
+        // Gone, or a kernel thread.
+      }
+    }),
+  );
+  return found;
+}
+
+/** This process's ancestors (its parent, grandparent... up to init, excluded). */
+export function ancestors(table: Map<number, ProcInfo>, pid: number): number[] {
+  const out: number[] = [];
+  for (let p = table.get(pid)?.ppid; p !== undefined && p > 1 && !out.includes(p); p = table.get(p)?.ppid)
+    out.push(p);
+  return out;
 }
 
 /** Pids whose working directory or command line points into `dir` (what tests assert is empty). */

@@ -1,6 +1,24 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { DemystifyError } from '../errors.js';
 import { stripEscapes } from './shell-marks.js';
+
+/** LOG_GONE: a session's log was removed while the engine followed it. */
+export function logGone(file: string): DemystifyError {
+  return new DemystifyError('LOG_GONE', `${file} was removed while the engine was reading it`, {
+    hint: "leave the work directory's logs/ alone while a lesson runs; the next run or replay starts a new log",
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
 
 /** Size of a log in bytes (0 when it does not exist yet). */
 export async function logSize(file: string): Promise<number> {
@@ -68,6 +86,9 @@ export function waitForLog<T>(
       else resolve(value as T);
     };
     const onAbort = (): void => finish(signal?.reason ?? new Error('aborted'));
+    // A log that existed and is gone (`rm -rf logs/`) will never say anything again: tmux keeps writing
+    // to the removed file. Waiting for it would last the step's whole timeout.
+    let seen = offset > 0;
     const check = async (): Promise<void> => {
       if (done) return;
       if (checking) {
@@ -78,6 +99,8 @@ export function waitForLog<T>(
       try {
         do {
           again = false;
+          if (await exists(file)) seen = true;
+          else if (seen) return finish(logGone(file));
           const found = test(await readLogFrom(file, offset));
           if (found !== undefined) return finish(undefined, found);
         } while (again && !done);

@@ -32,7 +32,7 @@ PS2='\\[\\033]133;A;k=s\\007\\]> '
 
 /** Write the start-up file (its folder is created). */
 export async function writeShellRc(file: string, options: { historyFile: string }): Promise<void> {
-  await writeFileSafely(file, shellRcText(options), { mode: 0o644, parents: true });
+  await writeFileSafely(file, shellRcText(options), { mode: 0o600, parents: true });
 }
 
 /** Quote a word for sh/bash: single quotes, with embedded single quotes escaped. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { DemystifyError } from '../errors.js';
+import { dirname } from 'node:path';
+import { DemystifyError, messageOf } from '../errors.js';
 import { writeFileSafely } from './files/write-file-safely.js';
 import type { SavedProgress } from '../engine/machine.js';
 import type { TalkClock } from '../engine/talk-clock.js';
@@ -19,6 +20,8 @@ export interface ComponentRecord {
   readyAt?: number;
   /** Its process (the session shell's child) when it got ready. */
   process?: ProcessRecord;
+  /** Size of its session's log when it got ready: how it ended, if it does, is written after that. */
+  logOffset?: number;
 }
 
 /**
@@ -72,7 +75,7 @@ export function newWorkdirState(
   };
 }
 
-/** Read state.json (undefined when there is none). */
+/** Read state.json (undefined when there is none). A file that is not a whole state is STATE_INVALID. */
 export async function readState(file: string): Promise<WorkdirState | undefined> {
   let text: string;
   try {
@@ -83,20 +86,96 @@ export async function readState(file: string): Promise<WorkdirState | undefined>
       cause: error,
     });
   }
+  let value: unknown;
   try {
-    const state = JSON.parse(text) as WorkdirState;
-    if (state.version !== 1) throw new Error(`unknown version ${String(state.version)}`);
-    return state;
+    value = JSON.parse(text);
   } catch (error) {
-    throw new DemystifyError(
-      'STATE_INVALID',
-      `${file} is not a demystify state file: ${(error as Error).message}`,
-      {
-        cause: error,
-        hint: 'move it away, or run demystify cleanup --purge',
-      },
+    throw invalidState(
+      file,
+      text.trim() === '' ? 'it is empty' : `it is not JSON (${messageOf(error)})`,
+      error,
     );
   }
+  const problem = stateProblem(value);
+  if (problem) throw invalidState(file, problem);
+  return value as WorkdirState;
+}
+
+/**
+ * STATE_INVALID: a truncated, hand-edited or foreign state.json. `cleanup` does not need it (it finds the
+ * work directory's processes by its marker file, its tmux socket and their working directory), so the hint
+ * names it, and a run refuses until it has been through.
+ */
+function invalidState(file: string, why: string, cause?: unknown): DemystifyError {
+  const root = dirname(file);
+  return new DemystifyError('STATE_INVALID', `${file} is not a demystify state file: ${why}`, {
+    ...(cause === undefined ? {} : { cause }),
+    hint: `demystify cleanup --workdir ${root} ends what the work directory started without it, and moves the file aside`,
+  });
+}
+
+/** What is wrong with a parsed state.json, or undefined when it has the shape of a WorkdirState. */
+export function stateProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return 'it is not an object';
+  if (value.version !== 1) return `unknown version ${JSON.stringify(value.version)}`;
+  const strings = ['lessonId', 'lessonFile', 'marker', 'tmuxSocket'] as const;
+  for (const key of strings)
+    if (typeof value[key] !== 'string' || value[key] === '') return missing(key, 'a string');
+  if (!isObject(value.options)) return missing('options', 'an object');
+  if (!Array.isArray(value.reset) || !value.reset.every((p) => typeof p === 'string'))
+    return missing('reset', 'a list of paths');
+  if (!Array.isArray(value.processes) || !value.processes.every(isProcessRecord))
+    return missing('processes', 'a list of {pid, startTime, role}');
+  if (!isObject(value.components)) return missing('components', 'an object');
+  for (const [name, c] of Object.entries(value.components)) {
+    if (!isObject(c) || typeof c.session !== 'string' || !Array.isArray(c.ready))
+      return missing(`components.${name}`, 'a component record');
+    if (c.process !== undefined && !isProcessRecord(c.process))
+      return missing(`components.${name}.process`, 'a process');
+  }
+  for (const key of ['pins', 'leftovers', 'tls'] as const)
+    if (value[key] !== undefined && !isObject(value[key])) return missing(key, 'an object');
+  for (const key of ['kubeletPods', 'absentAtStart'] as const)
+    if (
+      value[key] !== undefined &&
+      !(Array.isArray(value[key]) && value[key].every((p) => typeof p === 'string'))
+    )
+      return missing(key, 'a list of strings');
+  if (value.binDir !== undefined && typeof value.binDir !== 'string') return missing('binDir', 'a string');
+  if (value.progress !== undefined) {
+    const p = value.progress;
+    if (
+      !isObject(p) ||
+      typeof p.cursor !== 'number' ||
+      typeof p.chapter !== 'number' ||
+      !Array.isArray(p.steps)
+    )
+      return missing('progress', 'a progress record');
+    if (
+      !p.steps.every(
+        (step) => isObject(step) && typeof step.name === 'string' && typeof step.status === 'string',
+      )
+    )
+      return missing('progress.steps', 'a list of {name, status}');
+  }
+  return undefined;
+}
+
+function missing(key: string, what: string): string {
+  return `${key} is missing or not ${what}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isProcessRecord(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    Number.isInteger(value.pid) &&
+    typeof value.startTime === 'number' &&
+    typeof value.role === 'string'
+  );
 }
 
 /**
@@ -105,7 +184,7 @@ export async function readState(file: string): Promise<WorkdirState | undefined>
  */
 export async function writeState(file: string, state: WorkdirState): Promise<void> {
   const text = `${JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2)}\n`;
-  await writeFileSafely(file, text, { mode: 0o644, parents: true });
+  await writeFileSafely(file, text, { mode: 0o600, parents: true });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DemystifyError } from '../errors.js';
 import type { CommandResult } from '../engine/outcome.js';
@@ -6,7 +7,8 @@ import type { Terminal, TypedCommand, Typing } from '../engine/ports.js';
 import { logSize, logTail, readLogFrom, waitForLog } from './session-log.js';
 import { chunkAt, type Chunk } from './shell-chunks.js';
 import { commandStartOffset, lineCycle, shellIdle } from './shell-marks.js';
-import type { Tmux } from './tmux.js';
+import { privateFolder } from './machine-paths.js';
+import { pipeCommand, type Tmux } from './tmux.js';
 
 /** What the terminal needs to know about the lesson's machine. */
 export interface TerminalOptions {
@@ -45,9 +47,14 @@ export class TmuxTerminal implements Terminal {
   /** Create a session with the engine's shell unless it exists; resolves at its first prompt. */
   async ensureSession(session: string): Promise<void> {
     const { tmux } = this.options;
-    if (await tmux.hasSession(session)) return;
-    await mkdir(this.options.logsDir, { recursive: true });
     const logFile = this.logFile(session);
+    if (await tmux.hasSession(session)) {
+      // Its log was removed (`rm -rf logs/`): tmux still writes to the removed file, so pipe it anew.
+      if (!existsSync(logFile)) await this.repipe(session, logFile);
+      return;
+    }
+    await privateFolder(this.options.logsDir);
+    await privateLog(logFile);
     const offset = await logSize(logFile);
     const pids = await tmux.newSession({
       name: session,
@@ -65,10 +72,28 @@ export class TmuxTerminal implements Terminal {
     });
   }
 
+  /** Pipe a session's output to a new log file (the old pipe is closed first). */
+  private async repipe(session: string, logFile: string): Promise<void> {
+    await privateFolder(this.options.logsDir);
+    await privateLog(logFile);
+    const target = `=${session}:`;
+    await this.options.tmux.run([
+      'pipe-pane',
+      '-t',
+      target,
+      ';',
+      'pipe-pane',
+      '-t',
+      target,
+      '-o',
+      pipeCommand(logFile),
+    ]);
+  }
+
   async type(
     session: string,
     command: string,
-    options: { typing: Typing; signal: AbortSignal },
+    options: { typing: Typing; signal: AbortSignal; interrupt?: AbortSignal },
   ): Promise<TypedCommand> {
     await this.ensureSession(session);
     const logFile = this.logFile(session);
@@ -102,7 +127,7 @@ export class TmuxTerminal implements Terminal {
   private async typeLines(
     session: string,
     lines: string[],
-    options: { typing: Typing; signal: AbortSignal },
+    options: { typing: Typing; signal: AbortSignal; interrupt?: AbortSignal },
     markStarted: (value: { logOffset: number }) => void,
   ): Promise<CommandResult> {
     const logFile = this.logFile(session);
@@ -111,6 +136,9 @@ export class TmuxTerminal implements Terminal {
     // Whether the next line starts outside any quote or here-document, as the lexer knows it.
     let clean = true;
     for (let i = 0; i < lines.length;) {
+      // Nothing more is typed once the step is given up (ended) or interrupted (Ctrl-C on the run).
+      if (options.signal.aborted) throw new Error('aborted');
+      if (options.interrupt?.aborted) return { exitStatus: 130, output: outputs.join('') };
       const chunk: Chunk =
         options.typing === 'instant' && clean ? chunkAt(lines, i) : { end: i + 1, lost: !clean };
       const before = await logSize(logFile);
@@ -147,5 +175,15 @@ export class TmuxTerminal implements Terminal {
 
   async logTail(session: string, lines: number): Promise<string[]> {
     return logTail(this.logFile(session), lines);
+  }
+}
+
+/** Create a session log owner-only (0600), or make an existing one so: it records everything typed and shown. */
+async function privateLog(file: string): Promise<void> {
+  const handle = await open(file, 'a', 0o600);
+  try {
+    await handle.chmod(0o600);
+  } finally {
+    await handle.close();
   }
 }

@@ -65,13 +65,16 @@ export class Tmux {
       ...(options.input === undefined ? {} : { input: options.input }),
     });
     if (result.errorCode === 'ENOENT') {
-      throw new DemystifyError('TMUX_MISSING', `${file} is not installed`, {
-        hint: 'install it: apt-get install tmux',
-      });
+      // The program that could not be found: tmux itself, or the prefix entering a namespace (nsenter).
+      const hint =
+        file === 'tmux'
+          ? 'install it: apt-get install tmux'
+          : `install it (${file === 'nsenter' ? 'nsenter comes with util-linux: apt-get install util-linux' : `apt-get install ${file}`})`;
+      throw new DemystifyError('TMUX_MISSING', `${file} is not installed (or not on PATH)`, { hint });
     }
     if (result.exitCode !== 0) {
       const message = (result.stderr || result.stdout || result.errorCode || '').trim();
-      throw new DemystifyError('TMUX', `tmux ${args[0]} failed: ${message}`);
+      throw new DemystifyError(absenceCode(message) ?? 'TMUX', `tmux ${args[0]} failed: ${message}`);
     }
     return String(result.stdout);
   }
@@ -82,8 +85,9 @@ export class Tmux {
       const out = await this.run(['display-message', '-p', '#{pid}']);
       const pid = Number(out.trim());
       return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    } catch {
-      return undefined;
+    } catch (error) {
+      if (isAbsent(error)) return undefined;
+      throw error;
     }
   }
 
@@ -92,8 +96,9 @@ export class Tmux {
     try {
       const out = await this.run(['list-sessions', '-F', '#{session_name}']);
       return out.split('\n').filter(Boolean);
-    } catch {
-      return [];
+    } catch (error) {
+      if (isAbsent(error)) return [];
+      throw error;
     }
   }
 
@@ -126,7 +131,7 @@ export class Tmux {
         '-t',
         target,
         '-o',
-        `exec cat >> ${shellQuote(spec.logFile)}`,
+        pipeCommand(spec.logFile),
         ';',
         'display-message',
         '-p',
@@ -147,8 +152,9 @@ export class Tmux {
         (await this.run(['display-message', '-p', '-t', `=${name}:`, '#{pane_pid}'])).trim(),
       );
       return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    } catch {
-      return undefined;
+    } catch (error) {
+      if (isAbsent(error)) return undefined;
+      throw error;
     }
   }
 
@@ -210,8 +216,9 @@ export class Tmux {
   async killSession(name: string): Promise<void> {
     try {
       await this.run(['kill-session', '-t', `=${name}`]);
-    } catch {
+    } catch (error) {
       // Already gone: killing twice is fine.
+      if (!isAbsent(error)) throw error;
     }
   }
 
@@ -219,10 +226,35 @@ export class Tmux {
   async killServer(): Promise<void> {
     try {
       await this.run(['kill-server']);
-    } catch {
+    } catch (error) {
       // No server on this socket.
+      if (!isAbsent(error)) throw error;
     }
   }
+}
+
+/**
+ * The answers of tmux that mean "not there", the expected case of asking a server that is not running or
+ * a session that does not exist. Anything else (tmux missing, a socket we may not open) is an error.
+ */
+function absenceCode(message: string): string | undefined {
+  if (/^no server running on /m.test(message)) return 'TMUX_NO_SERVER';
+  if (/^error connecting to .* \((No such file or directory|Connection refused)\)/m.test(message))
+    return 'TMUX_NO_SERVER';
+  if (/^(can't find (session|window|pane)|session not found)/m.test(message)) return 'TMUX_NO_SESSION';
+  return undefined;
+}
+
+/** Whether an error of {@link Tmux.run} says the server or the session is not there. */
+export function isAbsent(error: unknown): boolean {
+  return (
+    error instanceof DemystifyError && (error.code === 'TMUX_NO_SERVER' || error.code === 'TMUX_NO_SESSION')
+  );
+}
+
+/** The pipe-pane command appending a session's output to its log, created owner-only if missing. */
+export function pipeCommand(logFile: string): string {
+  return `umask 077; exec cat >> ${shellQuote(logFile)}`;
 }
 
 function withoutTmux(env: NodeJS.ProcessEnv): Record<string, string> {

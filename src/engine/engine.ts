@@ -1,3 +1,4 @@
+import { messageOf } from '../errors.js';
 import {
   initialState,
   savedProgress,
@@ -11,7 +12,7 @@ import {
 import type { StepOutcome } from './outcome.js';
 import type { Plan } from './plan-model.js';
 import type { EnginePorts } from './ports.js';
-import { executeStep } from './step-exec.js';
+import { executeStep, StepInterruption } from './step-exec.js';
 
 /** Called after every transition with the new state and the event that caused it. */
 export type EngineListener = (state: EngineState, event: EngineEvent) => void;
@@ -39,6 +40,20 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
   let draining = false;
   let persisting: Promise<void> = Promise.resolve();
   let idleWaiters: ((result: RunResult | null) => void)[] = [];
+  /** The interruption handle of each step running now. */
+  const interruptions = new Map<number, StepInterruption>();
+  // A component recorded for `status` writes state.json too: a failure there is a failed write as well.
+  const stepPorts: EnginePorts = {
+    ...ports,
+    ...(ports.componentReady
+      ? {
+          componentReady: (step, readyAt) =>
+            ports.componentReady!(step, readyAt).catch((error: unknown) =>
+              dispatch({ type: 'persist-failed', error: messageOf(error) }),
+            ),
+        }
+      : {}),
+  };
 
   const isIdle = (): boolean => state.run === null && state.activity.kind === 'idle';
 
@@ -48,7 +63,9 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
         const step = plan.steps[effect.step];
         if (!step) return;
         dispatch({ type: 'step-started', step: effect.step, at: ports.now() });
-        void executeStep(step, { fast: effect.fast }, ports)
+        const interruption = new StepInterruption();
+        interruptions.set(effect.step, interruption);
+        void executeStep(step, { fast: effect.fast, interruption }, stepPorts)
           .catch((error: unknown): StepOutcome => ({
             kind: 'failed',
             durationMs: 0,
@@ -56,9 +73,15 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
             reason: error instanceof Error ? error.message : String(error),
             logTail: [],
           }))
-          .then((outcome) => dispatch({ type: 'step-finished', step: effect.step, outcome }));
+          .then((outcome) => {
+            interruptions.delete(effect.step);
+            dispatch({ type: 'step-finished', step: effect.step, outcome });
+          });
         return;
       }
+      case 'interrupt-step':
+        interruptions.get(effect.step)?.interrupt(effect.interrupt);
+        return;
       case 'reset':
         void ports.reset().then(
           () => dispatch({ type: 'reset-finished' }),
@@ -71,8 +94,11 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
         return;
       case 'persist': {
         const progress = savedProgress(state);
-        // Writes are chained so that state.json never goes back in time.
-        persisting = persisting.then(() => ports.persist(progress)).catch(() => undefined);
+        // Writes are chained so that state.json never goes back in time. A failed one stops the run and
+        // says why: progress that is not kept would be lost without a word.
+        persisting = persisting
+          .then(() => ports.persist(progress))
+          .catch((error: unknown) => dispatch({ type: 'persist-failed', error: messageOf(error) }));
         return;
       }
       case 'run-ended':

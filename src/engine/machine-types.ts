@@ -30,6 +30,8 @@ export interface RunState {
   reason: 'run' | 'run-step' | 'replay';
   /** `stop` was asked: no further step starts. */
   stopped?: boolean;
+  /** Why the run stops on its own (state.json could not be written). */
+  error?: string;
 }
 
 /** What the effect loop is busy with. */
@@ -37,6 +39,9 @@ export type Activity = { kind: 'idle' } | { kind: 'step'; step: number } | { kin
 
 /** How the last run ended (null before the first one ends). */
 export type RunResult = { ok: true } | { ok: false; failedStep?: number; stopped?: boolean; error?: string };
+
+/** How hard a `stop` interrupts the step that runs: `soft` sends it Ctrl-C and lets it end, `hard` does not wait. */
+export type Interrupt = 'soft' | 'hard';
 
 /** Everything a client renders from. `plan` is the immutable plan the machine was made for. */
 export interface EngineState {
@@ -49,6 +54,8 @@ export interface EngineState {
   activity: Activity;
   run: RunState | null;
   lastRun: RunResult | null;
+  /** The last write of state.json that failed, if any (progress is not being kept). */
+  persistError?: string;
 }
 
 /** What clients and the loop tell the machine. Chapters and steps are 0-based indices into the plan. */
@@ -62,8 +69,13 @@ export type EngineEvent =
   | { type: 'jump-to-chapter'; chapter: number }
   /** Bring the machine back to the start of a chapter (reset, fast-forward), then run it unless `run: false`. */
   | { type: 'replay-chapter'; chapter: number; run?: boolean; headless?: boolean }
-  /** Start no further step; the current one ends on its own. */
-  | { type: 'stop' }
+  /**
+   * Start no further step; the current one ends on its own, or, with `interrupt`, gets Ctrl-C in its session
+   * (Ctrl-C on `run --headless`: `soft` the first time, `hard` the second).
+   */
+  | { type: 'stop'; interrupt?: Interrupt }
+  /** A write of state.json failed: the run stops, and says why. */
+  | { type: 'persist-failed'; error: string }
   | { type: 'step-started'; step: number; at: number }
   | { type: 'step-finished'; step: number; outcome: StepOutcome }
   | { type: 'reset-finished'; error?: string };
@@ -75,6 +87,8 @@ export type EngineEffect =
   | { type: 'reset' }
   /** Save progress (state.json). */
   | { type: 'persist' }
+  /** Interrupt the step that runs (Ctrl-C in its session). */
+  | { type: 'interrupt-step'; step: number; interrupt: Interrupt }
   | { type: 'run-ended'; result: RunResult };
 
 /** The machine's answer to an event. */

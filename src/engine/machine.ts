@@ -98,10 +98,26 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       };
       return { state: next, effects: [{ type: 'reset' }] };
     }
-    case 'stop':
+    case 'stop': {
       if (!state.run) return same(state);
-      if (state.activity.kind !== 'idle') return same({ ...state, run: { ...state.run, stopped: true } });
+      const stopped: EngineState = { ...state, run: { ...state.run, stopped: true } };
+      const { activity } = state;
+      if (activity.kind === 'step' && event.interrupt)
+        return {
+          state: stopped,
+          effects: [{ type: 'interrupt-step', step: activity.step, interrupt: event.interrupt }],
+        };
+      if (activity.kind !== 'idle') return same(stopped);
       return endRun(state, { ok: false, stopped: true }, []);
+    }
+    case 'persist-failed': {
+      const next: EngineState = { ...state, persistError: event.error };
+      if (!state.run) return same(next);
+      const error = `progress could not be saved, so the run stopped: ${event.error}`;
+      const run = { ...state.run, stopped: true, error: state.run.error ?? error };
+      if (state.activity.kind !== 'idle') return same({ ...next, run });
+      return endRun(next, { ok: false, stopped: true, error: run.error }, []);
+    }
     case 'step-started': {
       const steps = replaceAt(state.steps, event.step, {
         ...state.steps[event.step],
@@ -118,7 +134,11 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       if (!state.run) return { state: next, effects: [{ type: 'persist' }] };
       const cursor = Math.max(state.cursor, event.step + 1);
       if (!isSuccess(event.outcome))
-        return endRun({ ...next, cursor }, { ok: false, failedStep: event.step }, []);
+        return endRun(
+          { ...next, cursor },
+          { ok: false, failedStep: event.step, ...stopReason(state.run) },
+          [],
+        );
       return advance({ ...next, cursor, run: { ...state.run, next: event.step + 1 } }, [{ type: 'persist' }]);
     }
     case 'reset-finished': {
@@ -160,7 +180,7 @@ function startRun(state: EngineState, fromChapter = 0, toChapter?: number, headl
 function advance(state: EngineState, effects: EngineEffect[]): Transition {
   const { run } = state;
   if (!run || state.activity.kind !== 'idle') return { state, effects };
-  if (run.stopped) return endRun(state, { ok: false, stopped: true }, effects);
+  if (run.stopped) return endRun(state, { ok: false, ...stopReason(run) }, effects);
   let steps = state.steps;
   for (let i = run.next; i <= run.last; i++) {
     const step = state.plan.steps[i];
@@ -188,6 +208,11 @@ function advance(state: EngineState, effects: EngineEffect[]): Transition {
   }
   const cursor = Math.max(state.cursor, Math.min(run.last + 1, steps.length));
   return endRun({ ...state, steps, cursor, chapter: chapterOf(state.plan, cursor) }, { ok: true }, effects);
+}
+
+/** What a stopped run says about why it stopped. */
+function stopReason(run: RunState): { stopped?: true; error?: string } {
+  return { ...(run.stopped ? { stopped: true as const } : {}), ...(run.error ? { error: run.error } : {}) };
 }
 
 function endRun(state: EngineState, result: RunResult, effects: EngineEffect[]): Transition {

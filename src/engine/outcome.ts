@@ -2,6 +2,18 @@ import type { Expectation } from '../lesson/model.js';
 import { matchOutput } from './output-match.js';
 
 /**
+ * A component that exited after it was ready, found when a later step fails or times out: the likely cause,
+ * said first ("component etcd exited (signal 9)") with the tail of its own log.
+ */
+export interface ComponentExit {
+  name: string;
+  session: string;
+  /** `exited (signal 9)`, `exited with status 1`, `exited` (its session is gone). */
+  how: string;
+  logTail: string[];
+}
+
+/**
  * How a step ended. Pure data: a failing step is never an exception, so the headless runner, the
  * presenter and `--json` all render the same value.
  */
@@ -18,9 +30,17 @@ export type StepOutcome =
       /** One line a person can read: "exited with status 1", "etcd exited before it was ready". */
       reason: string;
       logTail: string[];
+      /** Components that exited since they were ready (see ComponentExit). */
+      componentExits?: ComponentExit[];
     }
   /** The step's `timeout` passed first: what it was still waiting for. */
-  | { kind: 'timed-out'; durationMs: number; waitingFor: string; logTail: string[] }
+  | {
+      kind: 'timed-out';
+      durationMs: number;
+      waitingFor: string;
+      logTail: string[];
+      componentExits?: ComponentExit[];
+    }
   /** The step did not run (interactive in a headless run, a check during fast-forward). */
   | { kind: 'skipped'; reason: string };
 
@@ -109,10 +129,18 @@ export function outcomeLabel(outcome: StepOutcome): string {
     case 'ok':
       return 'ok';
     case 'failed':
+      if (outcome.expectation === 'interrupt') return 'interrupted';
       return outcome.exitStatus === undefined ? 'failed' : `failed (exit ${outcome.exitStatus})`;
     case 'timed-out':
       return 'timed out';
     case 'skipped':
       return 'skipped';
   }
+}
+
+/** `exited (signal 9)` for a status above 128 (bash's 128+n), else `exited with status N`. */
+export function exitDescription(status: number | undefined): string {
+  if (status === undefined) return 'exited';
+  if (status > 128 && status <= 128 + 64) return `exited (signal ${status - 128})`;
+  return `exited with status ${status}`;
 }

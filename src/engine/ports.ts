@@ -1,6 +1,6 @@
 import type { Probe } from '../lesson/model.js';
 import type { SavedProgress } from './machine.js';
-import type { CommandResult } from './outcome.js';
+import type { CommandResult, ComponentExit } from './outcome.js';
 import type { PlannedStep } from './plan-model.js';
 
 /**
@@ -32,7 +32,12 @@ export interface Terminal {
   type(
     session: string,
     command: string,
-    options: { typing: Typing; signal: AbortSignal },
+    options: {
+      typing: Typing;
+      signal: AbortSignal;
+      /** Interrupted (Ctrl-C on the run): no further line of the command is typed. */
+      interrupt?: AbortSignal;
+    },
   ): Promise<TypedCommand>;
   /** Interrupt what runs in a session (Ctrl-C), e.g. a shell command that timed out. */
   interrupt(session: string): Promise<void>;
@@ -71,6 +76,8 @@ export interface EnginePorts {
   persist(progress: SavedProgress): Promise<void>;
   /** A component's step succeeded (its probes passed) at `readyAt`: record it for `status`. */
   componentReady?(step: PlannedStep, readyAt: number): Promise<void>;
+  /** Components that exited since they were ready, asked when a step fails (the likely cause). */
+  componentExits?(): Promise<ComponentExit[]>;
   /** Typing speed outside fast-forwards. */
   typing: Typing;
   now(): number;

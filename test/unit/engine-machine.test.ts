@@ -243,3 +243,43 @@ test('property: whatever the outcomes, one step at a time, in order, and every r
     ),
   );
 });
+
+test('stop with an interrupt asks the loop to interrupt the running step; the run ends stopped there', () => {
+  const plan = handPlan([3]);
+  let state = play(initialState(plan), [{ type: 'run' }, { type: 'reset-finished' }]).state;
+  const t = update(state, { type: 'stop', interrupt: 'soft' });
+  assert.deepEqual(t.effects, [{ type: 'interrupt-step', step: 0, interrupt: 'soft' }]);
+  assert.equal(t.state.run?.stopped, true);
+  state = update(t.state, { type: 'stop', interrupt: 'hard' }).state;
+  const interrupted: StepOutcome = { ...bad, expectation: 'interrupt', reason: 'interrupted' };
+  const end = update(state, { type: 'step-finished', step: 0, outcome: interrupted });
+  assert.ok(!end.effects.some((e) => e.type === 'run-step'));
+  assert.deepEqual(end.state.lastRun, { ok: false, failedStep: 0, stopped: true });
+  assert.ok(end.effects.some((e) => e.type === 'persist'));
+  // Between steps (a reset), an interrupt has no step to interrupt: the run stops after it.
+  const resetting = update(initialState(plan), { type: 'run' }).state;
+  const stop = update(resetting, { type: 'stop', interrupt: 'soft' });
+  assert.deepEqual(stop.effects, []);
+  assert.deepEqual(update(stop.state, { type: 'reset-finished' }).state.lastRun, {
+    ok: false,
+    stopped: true,
+  });
+});
+
+test('a failed write of state.json stops the run with its reason and is remembered', () => {
+  const plan = handPlan([3]);
+  let state = play(initialState(plan), [{ type: 'run' }, { type: 'reset-finished' }]).state;
+  state = update(state, { type: 'persist-failed', error: 'disk full' }).state;
+  assert.equal(state.persistError, 'disk full');
+  const t = update(state, { type: 'step-finished', step: 0, outcome: ok });
+  assert.ok(!t.effects.some((e) => e.type === 'run-step'));
+  assert.deepEqual(t.state.lastRun, {
+    ok: false,
+    stopped: true,
+    error: 'progress could not be saved, so the run stopped: disk full',
+  });
+  // Failing again once the run is over changes nothing but the note, and asks for no write.
+  const after = update(t.state, { type: 'persist-failed', error: 'disk still full' });
+  assert.deepEqual(after.effects, []);
+  assert.equal(after.state.persistError, 'disk still full');
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createEngine } from '../../src/engine/engine.js';
 import type { CommandResult } from '../../src/engine/outcome.js';
 import type { EnginePorts, ProbeResult, TypedCommand } from '../../src/engine/ports.js';
-import { executeStep } from '../../src/engine/step-exec.js';
+import { executeStep, StepInterruption } from '../../src/engine/step-exec.js';
 import type { Probe } from '../../src/lesson/model.js';
 import { handPlan, plannedStep } from './engine-fakes.js';
 
@@ -221,4 +221,77 @@ test('a step whose output match cannot finish fails at its timeout, with the rea
   assert.equal(outcome.kind === 'failed' && outcome.expectation, 'output=/^(a+)+$/');
   assert.match(outcome.kind === 'failed' ? outcome.reason : '', /did not finish in 1\.\d s/);
   assert.deepEqual(outcome.kind === 'failed' && outcome.logTail, ['last line']);
+});
+
+test('an interrupted shell step gets Ctrl-C and is saved as interrupted, with its status once it ended', async () => {
+  const f = fakePorts({ result: { exitStatus: 130, output: '' }, endsAt: 1000 + 60_000 });
+  let interrupt: () => void = () => undefined;
+  f.ports.terminal.interrupt = async () => void interrupt();
+  const interruption = new StepInterruption();
+  // The command ends as soon as it gets Ctrl-C.
+  const ended = new Promise<CommandResult>(
+    (resolve) => (interrupt = () => resolve({ exitStatus: 130, output: '' })),
+  );
+  f.ports.terminal.type = async () => ({ started: Promise.resolve({ logOffset: 42 }), ended });
+  const running = executeStep(plannedStep(0, { timeoutMs: 120_000 }), { fast: false, interruption }, f.ports);
+  setImmediate(() => interruption.interrupt('soft'));
+  const outcome = await running;
+  assert.equal(outcome.kind, 'failed');
+  assert.equal(outcome.kind === 'failed' && outcome.expectation, 'interrupt');
+  assert.equal(outcome.kind === 'failed' && outcome.exitStatus, 130);
+  assert.ok(outcome.durationMs < 10_000);
+});
+
+test('a hard interruption does not wait for a command that ignores Ctrl-C; a component step is interrupted too', async () => {
+  const f = fakePorts({});
+  const interruption = new StepInterruption();
+  const running = executeStep(plannedStep(0, { timeoutMs: 120_000 }), { fast: false, interruption }, f.ports);
+  setImmediate(() => interruption.interrupt('hard'));
+  const outcome = await running;
+  assert.equal(outcome.kind === 'failed' && outcome.reason, 'interrupted');
+  assert.equal(f.interrupted(), 1);
+  const g = fakePorts({});
+  const component = new StepInterruption();
+  const waiting = executeStep(
+    plannedStep(0, { session: 'etcd', component: 'etcd', ready: [tcp], timeoutMs: 60_000 }),
+    { fast: false, interruption: component },
+    g.ports,
+  );
+  setTimeout(() => component.interrupt('hard'), 5);
+  assert.equal(((await waiting) as { reason?: string }).reason, 'interrupted');
+  assert.equal(g.interrupted(), 1);
+});
+
+test('a failed step names the components that exited since they were ready', async () => {
+  const f = fakePorts({ result: { exitStatus: 1, output: '' } });
+  f.ports.componentExits = async () => [
+    { name: 'etcd', session: 'etcd', how: 'exited (signal 9)', logTail: ['Killed'] },
+  ];
+  const outcome = await executeStep(plannedStep(0), { fast: false }, f.ports);
+  assert.deepEqual(outcome.kind === 'failed' && outcome.componentExits, [
+    { name: 'etcd', session: 'etcd', how: 'exited (signal 9)', logTail: ['Killed'] },
+  ]);
+  const good = fakePorts({ result: { exitStatus: 0, output: '' } });
+  good.ports.componentExits = f.ports.componentExits;
+  assert.deepEqual(await executeStep(plannedStep(0), { fast: false }, good.ports), {
+    kind: 'ok',
+    durationMs: 0,
+    exitStatus: 0,
+  });
+});
+
+test('the loop: a failed write of state.json stops the run and says why', async () => {
+  const f = fakePorts({ result: { exitStatus: 0, output: '' } });
+  f.ports.persist = async () => {
+    throw new Error('EISDIR');
+  };
+  const engine = createEngine(handPlan([3]), f.ports);
+  engine.dispatch({ type: 'run' });
+  const result = await engine.whenIdle();
+  assert.equal(result?.ok, false);
+  assert.match(
+    (result as { error?: string }).error ?? '',
+    /progress could not be saved, so the run stopped: EISDIR/,
+  );
+  assert.ok(f.typed.length < 3, 'the run stopped before its end');
 });

@@ -1,17 +1,20 @@
 import { LessonMachine, type CleanupResult } from '../../adapters/lesson-machine.js';
-import { readState } from '../../adapters/state-store.js';
+import { existsSync } from 'node:fs';
 import { removeIsolation } from '../../adapters/netns.js';
-import { workdirLayout } from '../../adapters/workdir.js';
+import { UsageError } from '../../errors.js';
 import type { CliIo } from '../context.js';
 import type { CleanupCommandOptions } from '../commands/cleanup.js';
 import { reportError } from '../report-error.js';
 import { workdirRootFor } from './engine-common.js';
+import { lockForCleanup } from './workdir-lock.js';
 
 /**
- * End every process the engine started in a work directory (by recorded pid and run marker, whole
- * trees) and its tmux server, unmount what the lesson left mounted; `--purge` also removes the reset
- * paths and the generated state. The isolation (namespace, veth pair) is removed even when that failed,
- * and every failure is reported after the rest is done. Safe to run twice.
+ * End every process the engine started in a work directory (by recorded pid, run marker, the tmux server on
+ * its socket, daemons working in it; whole trees) and its tmux server, unmount what the lesson left mounted;
+ * `--purge` also removes the reset paths and the generated state. Works without state.json (missing or
+ * damaged: see LessonMachine.openForCleanup). The isolation (namespace, veth pair) is removed even when
+ * that failed, and every failure is reported after the rest is done. Safe to run twice. A command still
+ * using the work directory (its lock) is refused, waited for (`--wait`) or ended first (`--force`).
  */
 export async function runCleanup(
   ref: string | undefined,
@@ -19,26 +22,34 @@ export async function runCleanup(
   io: CliIo,
 ): Promise<number> {
   const root = await workdirRootFor(ref, opts.workdir);
+  if (root === '/') throw new UsageError('the work directory cannot be /');
   const purge = opts.purge === true;
+  const lock = await lockForCleanup(root, opts, io);
   const failures: unknown[] = [];
   let found = false;
   try {
-    if ((await readState(workdirLayout(root).stateFile)) !== undefined) {
-      found = true;
-      const machine = await LessonMachine.open(root);
-      io.stdout(describe(root, await machine.cleanup({ purge }), purge));
+    try {
+      if (existsSync(root)) {
+        const machine = await LessonMachine.openForCleanup(root);
+        const generated = purge && [machine.files.layout.logs, machine.files.dir].some((p) => existsSync(p));
+        const result = await machine.cleanup({ purge });
+        found = result.state.source !== 'missing' || generated || somethingDone(result);
+        if (found) io.stdout(describe(root, result, purge));
+      }
+    } catch (error) {
+      failures.push(error);
     }
-  } catch (error) {
-    failures.push(error);
-  }
-  // Isolation last, once nothing of the lesson runs in its namespace any more (docs/isolation.md), and
-  // whatever happened above: the namespace and its veth pair never outlive the lesson.
-  try {
-    const removed = await removeIsolation(root);
-    for (const line of removed) io.stdout(`removed ${line}\n`);
-    found ||= removed.length > 0;
-  } catch (error) {
-    failures.push(error);
+    // Isolation last, once nothing of the lesson runs in its namespace any more (docs/isolation.md), and
+    // whatever happened above: the namespace and its veth pair never outlive the lesson.
+    try {
+      const removed = await removeIsolation(root);
+      for (const line of removed) io.stdout(`removed ${line}\n`);
+      found ||= removed.length > 0;
+    } catch (error) {
+      failures.push(error);
+    }
+  } finally {
+    await lock?.release();
   }
   if (failures.length === 0) {
     if (!found) io.stdout(`nothing to clean up in ${root}\n`);
@@ -49,10 +60,26 @@ export async function runCleanup(
   return codes[0] ?? 1;
 }
 
+/** Whether a clean-up without state.json found anything to do. */
+function somethingDone(result: CleanupResult): boolean {
+  return (
+    result.ended.length > 0 || result.server || result.unmounted.length > 0 || result.leftovers.length > 0
+  );
+}
+
 /** What a clean-up did, in a few lines. */
 function describe(root: string, result: CleanupResult, purge: boolean): string {
   const lines: string[] = [];
   const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  const { state } = result;
+  if (state.source !== 'state.json') {
+    const why = state.source === 'missing' ? 'state.json is missing' : state.problem;
+    lines.push(
+      `${why}: looked for what ${root} started by its marker file, its tmux socket and the daemons working in it`,
+    );
+    if (state.source === 'invalid' && state.movedTo)
+      lines.push(`moved the damaged state file to ${state.movedTo}`);
+  }
   if (result.ended.length > 0) {
     const server = result.server ? ' and the tmux server' : '';
     lines.push(`ended ${count(result.ended.length, 'process', 'processes')}${server} of ${root}`);
@@ -68,6 +95,11 @@ function describe(root: string, result: CleanupResult, purge: boolean): string {
     const what = count(result.leftovers.length, 'file or folder', 'files and folders');
     lines.push(`removed ${what} the components left on the machine: ${result.leftovers.join(', ')}`);
   }
-  if (purge) lines.push(`removed the reset paths and the generated state of ${root}`);
+  if (purge && state.source === 'state.json')
+    lines.push(`removed the reset paths and the generated state of ${root}`);
+  else if (purge)
+    lines.push(
+      `removed the generated state of ${root} (without state.json, the lesson's reset paths are unknown)`,
+    );
   return lines.map((line) => `${line}\n`).join('');
 }

@@ -4,7 +4,8 @@ import { BUILTIN_LESSON_ID, loadLesson } from '../../adapters/lesson-files.js';
 import { defaultWorkdirRoot } from '../../adapters/workdir.js';
 import type { Engine } from '../../engine/engine.js';
 import type { EngineEvent, EngineState } from '../../engine/machine.js';
-import { outcomeLabel, type StepOutcome } from '../../engine/outcome.js';
+import { outcomeLabel, type ComponentExit, type StepOutcome } from '../../engine/outcome.js';
+import type { LessonMachine } from '../../adapters/lesson-machine.js';
 import type { Plan } from '../../engine/plan-model.js';
 import type { WorkdirState } from '../../adapters/state-store.js';
 import type { CliIo } from '../context.js';
@@ -110,9 +111,12 @@ function jsonLine(plan: Plan, state: EngineState, event: EngineEvent): string | 
   }
 }
 
+/** Exit code of a run interrupted by Ctrl-C (128 + SIGINT), as a shell reports it. */
+export const INTERRUPTED_EXIT = 130;
+
 /**
  * Print how a run ended and return the exit code: 0 when it went through, 1 naming the failed step with
- * its session's last log lines.
+ * its session's last log lines (and first, a component that exited meanwhile, with its own log's tail).
  */
 export function reportEnd(engine: Engine, io: CliIo, options: { json: boolean }): number {
   const state = engine.getState();
@@ -122,24 +126,41 @@ export function reportEnd(engine: Engine, io: CliIo, options: { json: boolean })
   const outcome = failedStep === undefined ? undefined : state.steps[failedStep]?.outcome;
   if (options.json) {
     io.stdout(
-      `${JSON.stringify({ event: 'run-ended', at: Date.now(), ok: result?.ok ?? false, ...(step ? { failedStep: step.name, chapter: step.chapterId } : {}), ...(result && !result.ok && result.error ? { error: result.error } : {}) })}\n`,
+      `${JSON.stringify({ event: 'run-ended', at: Date.now(), ok: result?.ok ?? false, ...(step ? { failedStep: step.name, chapter: step.chapterId } : {}), ...(result && !result.ok && result.stopped ? { stopped: true } : {}), ...(result && !result.ok && result.error ? { error: result.error } : {}) })}\n`,
     );
   }
   if (result?.ok) return 0;
   if (!result) io.stderr('demystify: nothing ran (the lesson has no chapter to run)\n');
   if (result && !result.ok && result.error) io.stderr(`demystify: ${result.error}\n`);
-  if (step && outcome) io.stderr(failureText(step.name, step.chapterId, step.session, outcome));
+  if (outcome && (outcome.kind === 'failed' || outcome.kind === 'timed-out'))
+    for (const exit of outcome.componentExits ?? []) io.stderr(componentExitText(exit, step?.name ?? ''));
+  if (step && outcome && !isInterrupted(outcome))
+    io.stderr(failureText(step.name, step.chapterId, step.session, outcome));
   return 1;
+}
+
+function componentExitText(exit: ComponentExit, stepName: string): string {
+  const tail = exit.logTail.map((l) => `    ${l}`).join('\n');
+  return `demystify: component ${exit.name} ${exit.how}, which is likely why step '${stepName}' failed\n  last lines of logs/${exit.session}.log:\n${tail}\n`;
+}
+
+function isInterrupted(outcome: StepOutcome): boolean {
+  return outcome.kind === 'failed' && outcome.expectation === 'interrupt';
 }
 
 function failureText(name: string, chapter: string, session: string, outcome: StepOutcome): string {
   if (outcome.kind === 'ok' || outcome.kind === 'skipped') return '';
+  // `run`: the step could not be run (an error of the machine, not an expectation of the lesson).
   const why =
     outcome.kind === 'failed'
-      ? `${outcome.reason} (expected ${outcome.expectation})`
+      ? outcome.expectation === 'run'
+        ? outcome.reason
+        : `${outcome.reason} (expected ${outcome.expectation})`
       : `timed out waiting for ${outcome.waitingFor}`;
+  const head = `demystify: step '${name}' (chapter ${chapter}) failed: ${why}\n`;
+  if (outcome.logTail.length === 0) return head;
   const tail = outcome.logTail.map((l) => `    ${l}`).join('\n');
-  return `demystify: step '${name}' (chapter ${chapter}) failed: ${why}\n  last lines of logs/${session}.log:\n${tail}\n`;
+  return `${head}  last lines of logs/${session}.log:\n${tail}\n`;
 }
 
 /** The session of a component (a session's own name, e.g. `shell`, is accepted too). */
@@ -149,25 +170,83 @@ export function sessionOf(state: WorkdirState, component: string): string {
 
 /**
  * Send one event that starts a run, print its progress (lines or NDJSON) until the engine is idle, and
- * return the exit code. Ctrl-C starts no further step; the components keep running in tmux (see
- * `demystify cleanup`).
+ * return the exit code. The first Ctrl-C interrupts the step that runs (Ctrl-C in its session, as its
+ * timeout would) and starts no further one; the second one (or SIGTERM, SIGHUP) does not wait for the
+ * step's command to end. Either way the step is saved as interrupted, and the run ends saying where it
+ * stopped and what still runs (components keep running in tmux: `demystify cleanup` ends them). A third
+ * Ctrl-C is left to Node: it ends the process at once.
  */
 export async function driveEngine(
   engine: Engine,
   event: EngineEvent,
   io: CliIo,
-  options: { json: boolean },
+  options: { json: boolean; machine?: LessonMachine },
 ): Promise<number> {
   const stop = reportProgress(engine, io, options);
-  const onSigint = (): void => engine.dispatch({ type: 'stop' });
-  process.once('SIGINT', onSigint);
+  let signalled: NodeJS.Signals | undefined;
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalled ??= signal;
+    interrupts += signal === 'SIGINT' ? 1 : 2;
+    const hard = interrupts >= 2;
+    const running = runningStep(engine);
+    if (!hard)
+      io.stderr(
+        `\ndemystify: interrupting${running ? ` step '${running.name}'` : ''}; Ctrl-C again to stop without waiting for it\n`,
+      );
+    // Past the second one, Ctrl-C is Node's again (it ends the process).
+    if (hard) process.off('SIGINT', onSignal);
+    engine.dispatch({ type: 'stop', interrupt: hard ? 'hard' : 'soft' });
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
   try {
     engine.dispatch(event);
     await engine.whenIdle();
     await engine.flush();
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of signals) process.off(signal, onSignal);
     stop();
   }
-  return reportEnd(engine, io, options);
+  const code = reportEnd(engine, io, options);
+  if (signalled === undefined) return code;
+  await reportStopped(engine, io, options.machine, signalled);
+  return signalled === 'SIGINT' ? INTERRUPTED_EXIT : 128 + (signalled === 'SIGTERM' ? 15 : 1);
+}
+
+/** The step running now, if any. */
+function runningStep(engine: Engine): { name: string; chapterId: string } | undefined {
+  const state = engine.getState();
+  return state.activity.kind === 'step' ? state.plan.steps[state.activity.step] : undefined;
+}
+
+/** Where an interrupted run stopped, what still runs, and how to go on or end it. */
+async function reportStopped(
+  engine: Engine,
+  io: CliIo,
+  machine: LessonMachine | undefined,
+  signal: NodeJS.Signals,
+): Promise<void> {
+  const state = engine.getState();
+  const result = state.lastRun;
+  const index = result && !result.ok ? result.failedStep : undefined;
+  const step = index === undefined ? undefined : state.plan.steps[index];
+  const where = step
+    ? `step '${step.name}' (chapter ${step.chapterId}) was interrupted: the run stopped there`
+    : 'the run stopped before its next step';
+  io.stderr(`demystify: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: ${where}\n`);
+  const running = machine ? await machine.running().catch(() => []) : [];
+  const root = machine?.files.layout.root;
+  if (running.length > 0) {
+    const list = running.map((r) => `${r.name} (${r.comm}, pid ${r.pid})`).join(', ');
+    io.stderr(`  still running: ${list}\n`);
+  } else {
+    io.stderr('  nothing is running in its sessions\n');
+  }
+  if (root) {
+    const chapter = step ? ` --from ${step.chapterId}` : '';
+    io.stderr(
+      `  hint: demystify run${chapter} --workdir ${root} goes on (from that chapter); demystify cleanup --workdir ${root} ends everything\n`,
+    );
+  }
 }

@@ -8,6 +8,7 @@ import {
   type IsolationRecord,
 } from '../../adapters/netns.js';
 import { namespaceInode } from '../../adapters/netns-procs.js';
+import { tmuxSocketPath } from '../../adapters/machine-paths.js';
 import { readState } from '../../adapters/state-store.js';
 import { Tmux } from '../../adapters/tmux.js';
 import { workdirLayout } from '../../adapters/workdir.js';
@@ -108,7 +109,7 @@ export async function isolationStatus(root: string): Promise<{
   lines: string[];
   json: { isolated: boolean; namespace?: string; nodeAddress?: string; outbound?: boolean; live?: boolean };
 }> {
-  const record = await readIsolation(root).catch(() => undefined);
+  const record = await readIsolation(root);
   if (!record)
     return { lines: ['not isolated: the lesson shares the host network'], json: { isolated: false } };
   const live = isolationLive(record);
@@ -126,9 +127,10 @@ export async function isolationStatus(root: string): Promise<{
   };
 }
 
+/** The tmux server of a work directory: on the socket state.json records, else the one its path gives. */
 async function tmuxServerPid(root: string): Promise<number | undefined> {
-  const state = await readState(workdirLayout(root).stateFile).catch(() => undefined);
-  return state ? new Tmux({ socket: state.tmuxSocket }).serverPid() : undefined;
+  const state = await readState(workdirLayout(root).stateFile);
+  return new Tmux({ socket: state?.tmuxSocket ?? tmuxSocketPath(root) }).serverPid();
 }
 
 async function inNamespace(pid: number, record: IsolationRecord): Promise<boolean> {

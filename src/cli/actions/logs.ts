@@ -1,4 +1,5 @@
-import { existsSync, watch } from 'node:fs';
+import { watch } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import { LessonMachine } from '../../adapters/lesson-machine.js';
 import { logSize, readLogFrom } from '../../adapters/session-log.js';
 import { stripEscapes } from '../../adapters/shell-marks.js';
@@ -7,13 +8,32 @@ import type { CliIo } from '../context.js';
 import type { LogsCommandOptions } from '../commands/logs.js';
 import { sessionOf, workdirRootFor } from './engine-common.js';
 
+/** What a component or session name looks like (as the lesson's `session=` attribute allows). */
+const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** The components and sessions that have a log: what `logs` accepts. */
+async function knownNames(machine: LessonMachine): Promise<string[]> {
+  const names = new Set(Object.keys(machine.current().components));
+  const files = await readdir(machine.files.layout.logs).catch(() => [] as string[]);
+  for (const file of files) if (file.endsWith('.log')) names.add(file.slice(0, -'.log'.length));
+  return [...names].filter((n) => SESSION_NAME.test(n)).sort();
+}
+
 /** Print a session's log; with `-f`, keep printing what is appended until Ctrl-C. */
 export async function runLogs(component: string, opts: LogsCommandOptions, io: CliIo): Promise<number> {
   const machine = await LessonMachine.open(await workdirRootFor(opts.lesson, opts.workdir));
+  const known = await knownNames(machine);
+  // Only a name: a path (`../../../var/log/dpkg`) would read any file of the machine, as root.
+  if (!SESSION_NAME.test(component)) {
+    throw new UsageError(`'${component}' is not a component: logs takes a component's or a session's name`, {
+      hint: known.length > 0 ? `one of: ${known.join(', ')}` : 'see demystify status',
+    });
+  }
   const file = machine.terminal.logFile(sessionOf(machine.current(), component));
-  if (!existsSync(file))
+  const info = await lstat(file).catch(() => undefined);
+  if (!info || !info.isFile())
     throw new DemystifyError('NO_LOG', `no log for '${component}' (${file})`, {
-      hint: 'see demystify status',
+      hint: known.length > 0 ? `one of: ${known.join(', ')}` : 'see demystify status',
     });
   const count = opts.lines === undefined ? undefined : Number(opts.lines);
   if (count !== undefined && (!Number.isInteger(count) || count < 0))

@@ -10,6 +10,7 @@ import { workdirRootFor } from './engine-common.js';
 import { prepareIsolation } from './isolation.js';
 import { parseTyping } from './run.js';
 import { recordingDir } from './report-common.js';
+import { lockForCommand } from './workdir-lock.js';
 
 /**
  * Open the presenter on a lesson (the built-in one in the locale's language by default). It needs a
@@ -34,18 +35,24 @@ export async function runPresent(
   const pins = parsePins(opts.pin);
   resolveOptions(lesson, options);
   resolvePins(lesson, pins);
-  await prepareIsolation(lesson, workdir, opts, io);
-  const { presentLesson } = await import('../../ui/open-presenter.js');
-  const result = await presentLesson(lesson, {
-    workdir,
-    options,
-    pins,
-    typing,
-    ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
-    ...(opts.keys ? { keysFile: resolve(opts.keys) } : {}),
-    ...(opts.record || opts.recordDir ? { record: recordingDir(workdir, opts.recordDir) } : {}),
-    streams: { input: process.stdin, output: process.stdout },
-  });
-  io.stdout(result.message);
-  return 0;
+  // One command at a time in a work directory (docs/reliability.md).
+  const lock = await lockForCommand(workdir, 'present', opts, io);
+  try {
+    await prepareIsolation(lesson, workdir, opts, io);
+    const { presentLesson } = await import('../../ui/open-presenter.js');
+    const result = await presentLesson(lesson, {
+      workdir,
+      options,
+      pins,
+      typing,
+      ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
+      ...(opts.keys ? { keysFile: resolve(opts.keys) } : {}),
+      ...(opts.record || opts.recordDir ? { record: recordingDir(workdir, opts.recordDir) } : {}),
+      streams: { input: process.stdin, output: process.stdout },
+    });
+    io.stdout(result.message);
+    return 0;
+  } finally {
+    await lock.release();
+  }
 }

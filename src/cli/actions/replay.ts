@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { loadLesson } from '../../adapters/lesson-files.js';
 import { openLessonEngine } from '../../adapters/lesson-engine.js';
 import { readState } from '../../adapters/state-store.js';
@@ -9,6 +10,7 @@ import type { ReplayCommandOptions } from '../commands/replay.js';
 import { parsePins } from '../common.js';
 import { driveEngine, reportPins, workdirRootFor } from './engine-common.js';
 import { parseTyping } from './run.js';
+import { lockForCommand } from './workdir-lock.js';
 
 /**
  * Bring the machine back to the start of a chapter and run it again: reset (stop every component,
@@ -17,26 +19,35 @@ import { parseTyping } from './run.js';
 export async function runReplay(chapterRef: string, opts: ReplayCommandOptions, io: CliIo): Promise<number> {
   const typing = parseTyping(opts.typing);
   const root = await workdirRootFor(opts.lesson, opts.workdir);
-  const state = await readState(workdirLayout(root).stateFile);
-  if (!state && opts.lesson === undefined) {
-    throw new DemystifyError('NO_STATE', `nothing has run in ${root} yet`, {
-      hint: 'start with demystify run, or name the lesson with --lesson',
+  if (!existsSync(root) && opts.lesson === undefined) throw nothingRan(root);
+  // One command at a time in a work directory (docs/reliability.md); the state is read once it is ours.
+  const lock = await lockForCommand(root, 'replay', opts, io);
+  try {
+    const state = await readState(workdirLayout(root).stateFile);
+    if (!state && opts.lesson === undefined) throw nothingRan(root);
+    const lesson = await loadLesson(opts.lesson ?? state!.lessonFile);
+    const chapter = findChapterIndex(lesson, chapterRef);
+    // The versions of the run that set the machine up, unless --pin says otherwise.
+    const pins: Record<string, string> = {};
+    for (const [name, pin] of Object.entries(state?.pins ?? {})) pins[name] = pin.version;
+    Object.assign(pins, parsePins(opts.pin));
+    const { engine, plan, machine } = await openLessonEngine(lesson, {
+      workdir: root,
+      ...(state?.binDir ? { binDir: state.binDir } : {}),
+      ...(state ? { options: state.options } : {}),
+      pins,
+      typing,
     });
+    reportPins(plan, io, { json: opts.json === true });
+    const event = { type: 'replay-chapter', chapter, run: opts.run !== false, headless: true } as const;
+    return await driveEngine(engine, event, io, { json: opts.json === true, machine });
+  } finally {
+    await lock.release();
   }
-  const lesson = await loadLesson(opts.lesson ?? state!.lessonFile);
-  const chapter = findChapterIndex(lesson, chapterRef);
-  // The versions of the run that set the machine up, unless --pin says otherwise.
-  const pins: Record<string, string> = {};
-  for (const [name, pin] of Object.entries(state?.pins ?? {})) pins[name] = pin.version;
-  Object.assign(pins, parsePins(opts.pin));
-  const { engine, plan } = await openLessonEngine(lesson, {
-    workdir: root,
-    ...(state?.binDir ? { binDir: state.binDir } : {}),
-    ...(state ? { options: state.options } : {}),
-    pins,
-    typing,
+}
+
+function nothingRan(root: string): DemystifyError {
+  return new DemystifyError('NO_STATE', `nothing has run in ${root} yet`, {
+    hint: 'start with demystify run, or name the lesson with --lesson',
   });
-  reportPins(plan, io, { json: opts.json === true });
-  const event = { type: 'replay-chapter', chapter, run: opts.run !== false, headless: true } as const;
-  return driveEngine(engine, event, io, { json: opts.json === true });
 }

@@ -12,6 +12,7 @@ import { driveEngine, reportPins, workdirRootFor } from './engine-common.js';
 import type { EngineEvent } from '../../engine/machine.js';
 import { prepareIsolation } from './isolation.js';
 import { openRunExtras } from './run-extras.js';
+import { lockForCommand } from './workdir-lock.js';
 
 /** Check a `--typing` value. */
 export function parseTyping(value: string | undefined): Typing {
@@ -37,23 +38,29 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
   const pins = parsePins(opts.pin);
   resolveOptions(lesson, options);
   resolvePins(lesson, pins);
-  await prepareIsolation(lesson, workdir, opts, io);
-  const { engine, plan, machine } = await openLessonEngine(lesson, {
-    workdir,
-    ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
-    options,
-    pins,
-    typing,
-  });
-  reportPins(plan, io, { json: opts.json === true });
-  const event: EngineEvent = {
-    type: 'run',
-    ...(from === undefined ? {} : { from }),
-    ...(to === undefined ? {} : { to }),
-    headless: true,
-  };
-  const extras = await openRunExtras({ lesson, engine, machine, workdir, from, to }, opts, io);
-  const code = await driveEngine(engine, event, io, { json: opts.json === true });
-  await extras.finish();
-  return code;
+  // One command at a time in a work directory (docs/reliability.md).
+  const lock = await lockForCommand(workdir, 'run', opts, io);
+  try {
+    await prepareIsolation(lesson, workdir, opts, io);
+    const { engine, plan, machine } = await openLessonEngine(lesson, {
+      workdir,
+      ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
+      options,
+      pins,
+      typing,
+    });
+    reportPins(plan, io, { json: opts.json === true });
+    const event: EngineEvent = {
+      type: 'run',
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+      headless: true,
+    };
+    const extras = await openRunExtras({ lesson, engine, machine, workdir, from, to }, opts, io);
+    const code = await driveEngine(engine, event, io, { json: opts.json === true, machine });
+    await extras.finish();
+    return code;
+  } finally {
+    await lock.release();
+  }
 }

@@ -8,6 +8,8 @@ export const defineCleanup: CommandDefinition = (program, io, setExit) => {
     .argument('[lesson]', 'a lesson file or id, to find its default work directory')
     .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
     .option('--purge', "also remove the work directory's generated state (state.json, logs, reset paths)")
+    .option('--wait', 'when another command uses the work directory, wait for it instead of refusing')
+    .option('--force', 'when another command uses the work directory, end it first (SIGTERM, then SIGKILL)')
     .action(async (lesson: string | undefined, opts: CleanupCommandOptions) => {
       const { runCleanup } = await import('../actions/cleanup.js');
       setExit(await runCleanup(lesson, opts, io));
@@ -18,4 +20,6 @@ export const defineCleanup: CommandDefinition = (program, io, setExit) => {
 export interface CleanupCommandOptions {
   workdir?: string;
   purge?: boolean;
+  wait?: boolean;
+  force?: boolean;
 }

@@ -12,6 +12,7 @@ export const definePresent: CommandDefinition = (program, io, setExit) => {
       'human',
     )
     .option('--keys <file>', 'key bindings (default: ~/.config/demystify/keys.yaml; see docs/keys.md)')
+    .option('--wait', 'when another command uses the work directory, wait for it instead of refusing')
     .action(async (lesson: string | undefined, opts: PresentCommandOptions) => {
       // Loaded only now: `demystify --help` and the other commands never load blessed or node-pty.
       const { runPresent } = await import('../actions/present.js');
@@ -26,4 +27,5 @@ export interface PresentCommandOptions extends MachineCommandOptions {
   keys?: string;
   record?: boolean;
   recordDir?: string;
+  wait?: boolean;
 }

@@ -17,6 +17,7 @@ export const defineReplay: CommandDefinition = (program, io, setExit) => {
     .option('--no-run', 'stop at the start of the chapter, without running it')
     .option('--json', 'print NDJSON events instead of lines')
     .option('--typing <speed>', 'typing speed of the chapter itself: instant or human', 'instant')
+    .option('--wait', 'when another command uses the work directory, wait for it instead of refusing')
     .action(async (chapter: string, opts: ReplayCommandOptions) => {
       const { runReplay } = await import('../actions/replay.js');
       setExit(await runReplay(chapter, opts, io));
@@ -31,4 +32,5 @@ export interface ReplayCommandOptions {
   run?: boolean;
   json?: boolean;
   typing?: string;
+  wait?: boolean;
 }

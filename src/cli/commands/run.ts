@@ -16,6 +16,7 @@ export const defineRun: CommandDefinition = (program, io, setExit) => {
     .option('--typing <speed>', 'typing speed: instant or human', 'instant')
     .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
     .option('--report <dir>', 'write a report of this run (Markdown and HTML, as rehearse does) into DIR')
+    .option('--wait', 'when another command uses the work directory, wait for it instead of refusing')
     .action(async (lesson: string | undefined, opts: RunCommandOptions) => {
       const { runRun } = await import('../actions/run.js');
       setExit(await runRun(lesson, opts, io));
@@ -33,4 +34,5 @@ export interface RunCommandOptions extends MachineCommandOptions {
   report?: string;
   record?: boolean;
   recordDir?: string;
+  wait?: boolean;
 }
