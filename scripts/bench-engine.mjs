@@ -15,8 +15,8 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'dist/src/cli/bin.js');
-const { loadLesson } = await import(join(root, 'dist/src/adapters/lesson-files.js'));
-const { openLessonEngine } = await import(join(root, 'dist/src/adapters/lesson-engine.js'));
+const { loadLesson } = await import(join(root, 'dist/src/adapters/lessons/lesson-files.js'));
+const { openLessonEngine } = await import(join(root, 'dist/src/adapters/runtime/lesson-engine.js'));
 const latencyRuns = Number(process.argv[2] ?? 6);
 const overheadRuns = Number(process.argv[3] ?? 5);
 

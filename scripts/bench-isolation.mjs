@@ -13,10 +13,10 @@ import { performance } from 'node:perf_hooks';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = (p) => join(root, 'dist/src', p);
-const { ensureIsolation, removeIsolation } = await import(dist('adapters/netns.js'));
-const { hostCommands } = await import(dist('adapters/netns-host.js'));
-const { ProbeAgent } = await import(dist('adapters/netns-agent.js'));
-const { probeNetwork } = await import(dist('adapters/probes.js'));
+const { ensureIsolation, removeIsolation } = await import(dist('adapters/isolation/isolation.js'));
+const { hostCommands } = await import(dist('adapters/isolation/host-commands.js'));
+const { ProbeAgent } = await import(dist('adapters/isolation/probe-agent.js'));
+const { probeNetwork } = await import(dist('adapters/probes/probes.js'));
 const runs = Number(process.argv[2] ?? 10);
 const id = `${process.pid}`;
 const created = [];
@@ -71,7 +71,7 @@ try {
     steady.push(await timed(() => agent.probe(probe, { workdir: dir, timeoutMs: 2000 })));
   agent.close();
   const perProcess = [];
-  const main = dist('adapters/probe-main.js');
+  const main = dist('adapters/probes/probe-main.js');
   const input = JSON.stringify({ probe, workdir: dir, timeoutMs: 2000 });
   for (let i = 0; i < runs; i++) {
     perProcess.push(

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const rounds = Number(process.argv[2] ?? 10);
-const { loadLesson } = await import(join(root, 'dist/src/adapters/lesson-files.js'));
-const { openLessonEngine } = await import(join(root, 'dist/src/adapters/lesson-engine.js'));
+const { loadLesson } = await import(join(root, 'dist/src/adapters/lessons/lesson-files.js'));
+const { openLessonEngine } = await import(join(root, 'dist/src/adapters/runtime/lesson-engine.js'));
 
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const fmt = (xs) =>

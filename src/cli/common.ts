@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { defaultWorkdirRoot, workdirLayout, type Workdir } from '../adapters/workdir.js';
+import { defaultWorkdirRoot, workdirLayout, type Workdir } from '../adapters/workdir/workdir.js';
 
 /** Options every lesson command shares. */
 export interface LessonCommandOptions {

@@ -1,5 +1,5 @@
-import { openLessonEngine } from '../adapters/lesson-engine.js';
-import { removeIsolation } from '../adapters/netns.js';
+import { openLessonEngine } from '../adapters/runtime/lesson-engine.js';
+import { removeIsolation } from '../adapters/isolation/isolation.js';
 import type { Typing } from '../engine/ports.js';
 import type { Lesson } from '../lesson/model.js';
 import { loadKeymap } from './keys-config.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { LessonMachine } from '../adapters/lesson-machine.js';
+import type { LessonMachine } from '../adapters/runtime/lesson-machine.js';
 import { startRecording, tmuxWindowSize } from '../adapters/recording/recorder.js';
 import type { Engine } from '../engine/engine.js';
 import type { Lesson } from '../lesson/model.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn as spawnPty } from 'node-pty';
-import { LessonMachine } from '../../src/adapters/lesson-machine.js';
+import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
 import { assertNothingLeft, BIN, stopWatching, tempWorkdir } from '../integration/engine-helpers.js';
 
 /** Run the CLI in a pseudo-terminal; resolves with everything it showed once `until` holds, and a handle. */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, from the compiled test's place (dist/test/helpers). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** Fixtures live in the source tree, not in dist. */
 export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
 const SNAPSHOTS = join(REPO_ROOT, 'test', 'snapshots');

@@ -4,11 +4,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { loadLesson } from '../../src/adapters/lesson-files.js';
-import { openLessonEngine } from '../../src/adapters/lesson-engine.js';
-import { machineStatus } from '../../src/adapters/machine-status.js';
-import { processInfo } from '../../src/adapters/process-tree.js';
-import { readState } from '../../src/adapters/state-store.js';
+import { loadLesson } from '../../src/adapters/lessons/lesson-files.js';
+import { openLessonEngine } from '../../src/adapters/runtime/lesson-engine.js';
+import { machineStatus } from '../../src/adapters/runtime/component-status.js';
+import { processInfo } from '../../src/adapters/processes/process-tree.js';
+import { readState } from '../../src/adapters/workdir/state-store.js';
 import { assertNothingLeft, fixtureLesson, tempWorkdir } from './engine-helpers.js';
 
 /** etcdctl against the fixture's etcd, with its certificates. */

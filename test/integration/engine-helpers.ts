@@ -6,11 +6,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LessonMachine } from '../../src/adapters/lesson-machine.js';
-import { processesUnder } from '../../src/adapters/process-tree.js';
+import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
+import { processesUnder } from '../../src/adapters/processes/process-tree.js';
 
 /** The repository root (tests run from dist/test/<dir>). */
-export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** The compiled CLI. */
 export const BIN = join(ROOT, 'dist/src/cli/bin.js');
 /** The engine's fixture lesson (etcd with TLS, containerd). */

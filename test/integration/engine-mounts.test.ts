@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { mountsToUnmount, parseMountInfo } from '../../src/adapters/mounts.js';
-import { alive } from '../../src/adapters/netns-procs.js';
+import { mountsToUnmount, parseMountInfo } from '../../src/adapters/cleanup/mounts.js';
+import { alive } from '../../src/adapters/isolation/namespace-processes.js';
 import { BIN, tempWorkdir } from './engine-helpers.js';
 
 // `demystify cleanup --purge` against mounts like a cluster's: kubelet's root bound on itself with a tmpfs

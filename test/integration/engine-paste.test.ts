@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadLesson } from '../../src/adapters/lesson-files.js';
-import { openLessonEngine } from '../../src/adapters/lesson-engine.js';
-import { LessonMachine } from '../../src/adapters/lesson-machine.js';
+import { loadLesson } from '../../src/adapters/lessons/lesson-files.js';
+import { openLessonEngine } from '../../src/adapters/runtime/lesson-engine.js';
+import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
 import { DemystifyError } from '../../src/errors.js';
 import { assertNothingLeft, stopWatching, tempWorkdir } from './engine-helpers.js';
 

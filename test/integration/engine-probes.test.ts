@@ -6,7 +6,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { createProber } from '../../src/adapters/probes.js';
+import { createProber } from '../../src/adapters/probes/probes.js';
 import type { Probe } from '../../src/lesson/model.js';
 import { freePort, tempWorkdir } from './engine-helpers.js';
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
-import { LessonMachine } from '../../src/adapters/lesson-machine.js';
-import { MARKER_ENV } from '../../src/adapters/process-kill.js';
-import { processInfo, processTable, processesWithEnv } from '../../src/adapters/process-tree.js';
-import { createProber } from '../../src/adapters/probes.js';
+import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
+import { MARKER_ENV } from '../../src/adapters/processes/process-kill.js';
+import { processInfo, processTable, processesWithEnv } from '../../src/adapters/processes/process-tree.js';
+import { createProber } from '../../src/adapters/probes/probes.js';
 import type { Probe } from '../../src/lesson/model.js';
 import { assertNothingLeft, stopWatching, freePort, tempWorkdir } from './engine-helpers.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LessonMachine } from '../../src/adapters/lesson-machine.js';
+import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
 import { DemystifyError } from '../../src/errors.js';
 import type { Typing } from '../../src/engine/ports.js';
 import { assertNothingLeft, stopWatching, tempWorkdir } from './engine-helpers.js';

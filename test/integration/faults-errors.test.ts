@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { namespaceName } from '../../src/adapters/netns-address.js';
-import { Tmux } from '../../src/adapters/tmux.js';
+import { namespaceName } from '../../src/adapters/isolation/address.js';
+import { Tmux } from '../../src/adapters/tmux/tmux.js';
 import { DemystifyError } from '../../src/errors.js';
 import {
   assertNoInternalError,

@@ -4,8 +4,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { LessonMachine } from '../../src/adapters/lesson-machine.js';
-import { processesUnder } from '../../src/adapters/process-tree.js';
+import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
+import { processesUnder } from '../../src/adapters/processes/process-tree.js';
 import { BIN, freePort } from './engine-helpers.js';
 
 /**

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { DoctorCheck } from '../../src/adapters/doctor/checks.js';
-import { newWorkdirState, writeState } from '../../src/adapters/state-store.js';
+import { newWorkdirState, writeState } from '../../src/adapters/workdir/state-store.js';
 import { assertNothingLeft, BIN, tempWorkdir } from './engine-helpers.js';
 import { buildRelease, fakeBinary, sha256, startReleaseServer, type ReleaseServer } from './fetch-server.js';
 

@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { ensureIsolation, isolationFile } from '../../src/adapters/netns.js';
-import { namespaceInode, processesInNamespace } from '../../src/adapters/netns-procs.js';
-import { newWorkdirState, StateStore } from '../../src/adapters/state-store.js';
+import { ensureIsolation, isolationFile } from '../../src/adapters/isolation/isolation.js';
+import { namespaceInode, processesInNamespace } from '../../src/adapters/isolation/namespace-processes.js';
+import { newWorkdirState, StateStore } from '../../src/adapters/workdir/state-store.js';
 import { BIN } from './engine-helpers.js';
 import { hostDeps, isolatedWorkdirs, TestHost } from './isolation-helpers.js';
 

@@ -6,10 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { execa } from 'execa';
-import { namespaceName } from '../../src/adapters/netns-address.js';
-import type { IsolationDeps } from '../../src/adapters/netns.js';
-import { hostCommands, type HostCommands } from '../../src/adapters/netns-host.js';
-import { endProcesses, namespaceInode, processesInNamespace } from '../../src/adapters/netns-procs.js';
+import { namespaceName } from '../../src/adapters/isolation/address.js';
+import type { IsolationDeps } from '../../src/adapters/isolation/isolation.js';
+import { hostCommands, type HostCommands } from '../../src/adapters/isolation/host-commands.js';
+import {
+  endProcesses,
+  namespaceInode,
+  processesInNamespace,
+} from '../../src/adapters/isolation/namespace-processes.js';
 
 /**
  * Helpers of the isolation tests. A test never touches the machine's own network: it creates a network

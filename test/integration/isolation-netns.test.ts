@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { candidateSlots, namespaceName } from '../../src/adapters/netns-address.js';
-import { ensureIsolation, isolationFile, removeIsolation } from '../../src/adapters/netns.js';
+import { candidateSlots, namespaceName } from '../../src/adapters/isolation/address.js';
+import { ensureIsolation, isolationFile, removeIsolation } from '../../src/adapters/isolation/isolation.js';
 import { hostDeps, isolatedWorkdirs, removeNamespace, suffix, TestHost, track } from './isolation-helpers.js';
 
 // The adapter against the real kernel, as root, inside a namespace that plays the host.

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { namespaceName } from '../../src/adapters/netns-address.js';
+import { namespaceName } from '../../src/adapters/isolation/address.js';
 import {
   assertMachineUnchanged,
   machineNetwork,
@@ -20,7 +20,7 @@ import {
 // demystify process runs inside a namespace the test creates to play the host, so the machine's own
 // network is never touched; the test compares that "host" before and after, and the machine too.
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = join(ROOT, 'dist/src/cli/bin.js');
 const FIXTURE = join(ROOT, 'test/fixtures/lessons/isolation.md');
 const LESSON_ID = 'isolation-fixture';

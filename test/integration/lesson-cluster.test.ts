@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { detectArch } from '../../src/adapters/fetch/arch.js';
-import { namespaceName } from '../../src/adapters/netns-address.js';
+import { namespaceName } from '../../src/adapters/isolation/address.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { removeNamespace, TestHost, track } from './isolation-helpers.js';
 import {
@@ -17,7 +17,7 @@ import {
   mountsUnder,
   processesUnder,
 } from './cluster-checks.js';
-import { workdirLayout } from '../../src/adapters/workdir.js';
+import { workdirLayout } from '../../src/adapters/workdir/workdir.js';
 import {
   buildClusterImages,
   buildClusterMirror,
@@ -37,7 +37,7 @@ import { startContainerd } from './containerd-helper.js';
 // and a machine exactly as before. The Ingress chapter is left out (`ingress=none`): no Traefik image can
 // be had offline. demystify itself runs in a namespace the test creates to play the host.
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = join(ROOT, 'dist/src/cli/bin.js');
 const LESSON = join(ROOT, 'lessons/demystify-kubernetes.en.md');
 const STATIC_SERVER = join(ROOT, 'test/helpers/static-server.mjs');

@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { c as createTar } from 'tar';
 import { detectArch } from '../../src/adapters/fetch/arch.js';
 import { resolveArtifact } from '../../src/adapters/fetch/resolve.js';
-import { namespaceName } from '../../src/adapters/netns-address.js';
+import { namespaceName } from '../../src/adapters/isolation/address.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { removeNamespace, TestHost } from './isolation-helpers.js';
 
@@ -22,7 +22,7 @@ import { removeNamespace, TestHost } from './isolation-helpers.js';
 // listens on its usual 2379 inside its own namespace; demystify runs inside a namespace the test creates
 // to play the host, so the machine's own network is never touched.
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = join(ROOT, 'dist/src/cli/bin.js');
 const LESSON = join(ROOT, 'lessons/demystify-kubernetes.en.md');
 const LESSON_ID = 'demystify-kubernetes';

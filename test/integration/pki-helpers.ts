@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 /** The repository root (tests run from dist/test/integration). */
-export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** The compiled CLI, as a learner runs it. */
 export const BIN = join(ROOT, 'dist/src/cli/bin.js');
 

@@ -14,10 +14,10 @@ import {
   unmountStatus,
   type MountOps,
   type UnmountStatus,
-} from '../../src/adapters/mounts.js';
-import { LessonMachine } from '../../src/adapters/lesson-machine.js';
-import type { KillDeps } from '../../src/adapters/process-kill.js';
-import { newWorkdirState, StateStore } from '../../src/adapters/state-store.js';
+} from '../../src/adapters/cleanup/mounts.js';
+import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
+import type { KillDeps } from '../../src/adapters/processes/process-kill.js';
+import { newWorkdirState, StateStore } from '../../src/adapters/workdir/state-store.js';
 
 for (const [field, decoded] of [
   ['/var/lib/kubelet', '/var/lib/kubelet'],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { descendants, isAlive, parseStat, type ProcInfo } from '../../src/adapters/process-tree.js';
-import { signalAll, stopOwned, type KillDeps } from '../../src/adapters/process-kill.js';
+import { descendants, isAlive, parseStat, type ProcInfo } from '../../src/adapters/processes/process-tree.js';
+import { signalAll, stopOwned, type KillDeps } from '../../src/adapters/processes/process-kill.js';
 
 test('parseStat reads pid, ppid, start time, terminal and a command name with spaces and parentheses', () => {
   const stat = '4242 (tmux: server (x)) S 1 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 1000 10';

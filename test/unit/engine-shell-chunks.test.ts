@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chunkAt } from '../../src/adapters/shell-chunks.js';
+import { chunkAt } from '../../src/adapters/tmux/shell-chunks.js';
 
 /** The chunks of a command, each chunk starting where the previous one ended; `lost` ones marked. */
 function chunks(command: string): string[] {

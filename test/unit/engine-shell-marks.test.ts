@@ -6,7 +6,7 @@ import {
   scanMarks,
   shellIdle,
   stripEscapes,
-} from '../../src/adapters/shell-marks.js';
+} from '../../src/adapters/tmux/shell-marks.js';
 
 const A = '\x1b]133;A\x07';
 const B = '\x1b]133;B\x07';

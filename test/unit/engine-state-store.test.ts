@@ -3,8 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newWorkdirState, readState, StateStore, writeState } from '../../src/adapters/state-store.js';
-import { MAX_SOCKET_PATH, tmuxSocketPath } from '../../src/adapters/machine-paths.js';
+import {
+  newWorkdirState,
+  readState,
+  StateStore,
+  writeState,
+} from '../../src/adapters/workdir/state-store.js';
+import { MAX_SOCKET_PATH, tmuxSocketPath } from '../../src/adapters/workdir/engine-files.js';
 import { DemystifyError } from '../../src/errors.js';
 
 async function temp(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {

@@ -11,7 +11,7 @@ import {
   removeEmptyFolders,
   removeHostLeftovers,
   shimSocket,
-} from '../../src/adapters/leftovers/host-leftovers.js';
+} from '../../src/adapters/cleanup/host-leftovers.js';
 
 /** A unix socket file at `path`, as a shim leaves one when it is killed (the server is closed at once). */
 async function socketFile(path: string): Promise<void> {

@@ -9,8 +9,8 @@ import {
   namespaceName,
   overlaps,
   parseNodeAddress,
-} from '../../src/adapters/netns-address.js';
-import { natRules, savedTables, tableIsEmpty } from '../../src/adapters/netns-nat.js';
+} from '../../src/adapters/isolation/address.js';
+import { natRules, savedTables, tableIsEmpty } from '../../src/adapters/isolation/nat.js';
 import { UsageError } from '../../src/errors.js';
 
 test('a work directory always gets the same namespace name, and two folders different ones', () => {

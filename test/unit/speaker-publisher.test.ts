@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpeakerChannelClient } from '../../src/adapters/speaker-channel/channel-client.js';
-import { StateStore, newWorkdirState } from '../../src/adapters/state-store.js';
+import { StateStore, newWorkdirState } from '../../src/adapters/workdir/state-store.js';
 import type { Engine, EngineListener } from '../../src/engine/engine.js';
 import { update, type EngineEvent, type EngineState } from '../../src/engine/machine.js';
 import { startTalk, type TalkClock } from '../../src/engine/talk-clock.js';

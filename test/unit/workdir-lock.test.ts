@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureWorkdir } from '../../src/adapters/workdir-setup.js';
-import { lockFile, lockHolder, lockWorkdir } from '../../src/adapters/workdir-lock.js';
+import { ensureWorkdir } from '../../src/adapters/workdir/workdir-setup.js';
+import { lockFile, lockHolder, lockWorkdir } from '../../src/adapters/workdir/workdir-lock.js';
 import { DemystifyError } from '../../src/errors.js';
 
 async function temp(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { logSize } from '../session-log.js';
+import { logSize } from '../tmux/session-log.js';
 import { castTime, eventLine, headerLine } from './asciicast.js';
 
 /** A marker already placed, at epoch ms. */

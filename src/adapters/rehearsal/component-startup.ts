@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { ComponentStartup } from '../../engine/rehearsal/run-record.js';
-import { runFile } from '../run-file.js';
-import { readState, type ComponentRecord } from '../state-store.js';
-import { workdirLayout } from '../workdir.js';
+import { runFile } from '../processes/exec-file.js';
+import { readState, type ComponentRecord } from '../workdir/state-store.js';
+import { workdirLayout } from '../workdir/workdir.js';
 
 /** How to turn a process's start time (clock ticks since boot, /proc/PID/stat field 22) into epoch ms. */
 export interface BootClock {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { engineDir, MAX_SOCKET_PATH } from '../machine-paths.js';
-import { workdirLayout } from '../workdir.js';
+import { engineDir, MAX_SOCKET_PATH } from '../workdir/engine-files.js';
+import { workdirLayout } from '../workdir/workdir.js';
 
 /**
  * The speaker channel's unix socket for a work directory: `WORKDIR/.demystify/speaker.sock`, or, when

@@ -1,5 +1,5 @@
-import { LessonMachine } from '../../adapters/lesson-machine.js';
-import { attachTerminal } from '../../adapters/tmux.js';
+import { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import { attachTerminal } from '../../adapters/tmux/tmux.js';
 import { DemystifyError, UsageError } from '../../errors.js';
 import type { CliIo } from '../context.js';
 import type { AttachCommandOptions } from '../commands/attach.js';

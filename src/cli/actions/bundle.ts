@@ -1,7 +1,7 @@
 import { access, constants, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadLesson } from '../../adapters/lesson-files.js';
-import { defaultCacheDir } from '../../adapters/workdir.js';
+import { loadLesson } from '../../adapters/lessons/lesson-files.js';
+import { defaultCacheDir } from '../../adapters/workdir/workdir.js';
 import { parseArch } from '../../adapters/fetch/arch.js';
 import { defaultDownloadDeps } from '../../adapters/fetch/download.js';
 import { mirrorFrom } from '../../adapters/fetch/resolve.js';

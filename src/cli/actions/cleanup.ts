@@ -1,6 +1,6 @@
-import { LessonMachine, type CleanupResult } from '../../adapters/lesson-machine.js';
+import { LessonMachine, type CleanupResult } from '../../adapters/runtime/lesson-machine.js';
 import { existsSync } from 'node:fs';
-import { removeIsolation } from '../../adapters/netns.js';
+import { removeIsolation } from '../../adapters/isolation/isolation.js';
 import { UsageError } from '../../errors.js';
 import type { CliIo } from '../context.js';
 import type { CleanupCommandOptions } from '../commands/cleanup.js';

@@ -1,4 +1,4 @@
-import { defaultCacheDir } from '../../adapters/workdir.js';
+import { defaultCacheDir } from '../../adapters/workdir/workdir.js';
 import type { DoctorCheck } from '../../adapters/doctor/checks.js';
 import { runDoctor } from '../../adapters/doctor/doctor.js';
 import { machineDeps } from '../../adapters/doctor/machine.js';

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BUILTIN_LESSON_ID, loadLesson } from '../../adapters/lesson-files.js';
-import { defaultWorkdirRoot } from '../../adapters/workdir.js';
+import { BUILTIN_LESSON_ID, loadLesson } from '../../adapters/lessons/lesson-files.js';
+import { defaultWorkdirRoot } from '../../adapters/workdir/workdir.js';
 import type { Engine } from '../../engine/engine.js';
 import type { EngineEvent, EngineState } from '../../engine/machine.js';
 import { outcomeLabel, type ComponentExit, type StepOutcome } from '../../engine/outcome.js';
-import type { LessonMachine } from '../../adapters/lesson-machine.js';
+import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
 import type { Plan } from '../../engine/plan-model.js';
-import type { WorkdirState } from '../../adapters/state-store.js';
+import type { WorkdirState } from '../../adapters/workdir/state-store.js';
 import type { CliIo } from '../context.js';
 import { pinsLine } from './in-effect.js';
 

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { isolationLive, nsenterPrefix, readIsolation } from '../../adapters/netns.js';
+import { isolationLive, nsenterPrefix, readIsolation } from '../../adapters/isolation/isolation.js';
 import { DemystifyError, UsageError } from '../../errors.js';
 import type { ExecCommandOptions } from '../commands/exec.js';
 import type { CliIo } from '../context.js';

@@ -1,4 +1,4 @@
-import { defaultCacheDir } from '../../adapters/workdir.js';
+import { defaultCacheDir } from '../../adapters/workdir/workdir.js';
 import { parseArch } from '../../adapters/fetch/arch.js';
 import { fetchArtifacts } from '../../adapters/fetch/fetch-artifacts.js';
 import { mirrorFrom } from '../../adapters/fetch/resolve.js';

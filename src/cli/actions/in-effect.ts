@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadLesson } from '../../adapters/lesson-files.js';
-import { readState, type WorkdirState } from '../../adapters/state-store.js';
-import { workdirLayout } from '../../adapters/workdir.js';
+import { loadLesson } from '../../adapters/lessons/lesson-files.js';
+import { readState, type WorkdirState } from '../../adapters/workdir/state-store.js';
+import { workdirLayout } from '../../adapters/workdir/workdir.js';
 import { resolveOptions } from '../../engine/plan.js';
 import {
   artifactVersions,

@@ -1,17 +1,17 @@
 import { readlink } from 'node:fs/promises';
-import { probeAgentFor } from '../../adapters/netns-agent.js';
+import { probeAgentFor } from '../../adapters/isolation/probe-agent.js';
 import {
   ensureIsolation,
   isolationLive,
   nsenterPrefix,
   readIsolation,
   type IsolationRecord,
-} from '../../adapters/netns.js';
-import { namespaceInode } from '../../adapters/netns-procs.js';
-import { tmuxSocketPath } from '../../adapters/machine-paths.js';
-import { readState } from '../../adapters/state-store.js';
-import { Tmux } from '../../adapters/tmux.js';
-import { workdirLayout } from '../../adapters/workdir.js';
+} from '../../adapters/isolation/isolation.js';
+import { namespaceInode } from '../../adapters/isolation/namespace-processes.js';
+import { tmuxSocketPath } from '../../adapters/workdir/engine-files.js';
+import { readState } from '../../adapters/workdir/state-store.js';
+import { Tmux } from '../../adapters/tmux/tmux.js';
+import { workdirLayout } from '../../adapters/workdir/workdir.js';
 import { DemystifyError, UsageError } from '../../errors.js';
 import type { Lesson } from '../../lesson/model.js';
 import type { CliIo } from '../context.js';

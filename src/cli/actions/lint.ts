@@ -1,4 +1,4 @@
-import { readLesson, resolveLessonPath } from '../../adapters/lesson-files.js';
+import { readLesson, resolveLessonPath } from '../../adapters/lessons/lesson-files.js';
 import { diagnosticAt, formatDiagnostic, sortDiagnostics } from '../../lesson/diagnostics.js';
 import { lintLesson } from '../../lesson/lint.js';
 import { LINT_RULES } from '../../lesson/rules/index.js';

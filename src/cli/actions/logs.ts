@@ -1,8 +1,8 @@
 import { watch } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
-import { LessonMachine } from '../../adapters/lesson-machine.js';
-import { logSize, readLogFrom } from '../../adapters/session-log.js';
-import { stripEscapes } from '../../adapters/shell-marks.js';
+import { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import { logSize, readLogFrom } from '../../adapters/tmux/session-log.js';
+import { stripEscapes } from '../../adapters/tmux/shell-marks.js';
 import { DemystifyError, UsageError } from '../../errors.js';
 import type { CliIo } from '../context.js';
 import type { LogsCommandOptions } from '../commands/logs.js';

@@ -1,6 +1,6 @@
-import { loadLesson } from '../../adapters/lesson-files.js';
-import { candidateSlots, defaultAddress, parseNodeAddress } from '../../adapters/netns-address.js';
-import { isolatedNode } from '../../adapters/netns-record.js';
+import { loadLesson } from '../../adapters/lessons/lesson-files.js';
+import { candidateSlots, defaultAddress, parseNodeAddress } from '../../adapters/isolation/address.js';
+import { isolatedNode } from '../../adapters/isolation/record.js';
 import { UsageError } from '../../errors.js';
 import { buildPlan, type PlanOptions } from '../../engine/plan.js';
 import type { Plan } from '../../engine/plan-model.js';

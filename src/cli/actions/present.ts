@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadLesson, localeLang } from '../../adapters/lesson-files.js';
+import { loadLesson, localeLang } from '../../adapters/lessons/lesson-files.js';
 import { UsageError } from '../../errors.js';
 import { resolveOptions } from '../../engine/plan.js';
 import { resolvePins } from '../../engine/versions.js';

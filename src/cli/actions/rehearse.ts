@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadLesson } from '../../adapters/lesson-files.js';
+import { loadLesson } from '../../adapters/lessons/lesson-files.js';
 import { runCliChild } from '../../adapters/rehearsal/cli-child.js';
 import { componentStartups } from '../../adapters/rehearsal/component-startup.js';
 import { outcomeLabel } from '../../engine/outcome.js';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { loadLesson } from '../../adapters/lesson-files.js';
-import { openLessonEngine } from '../../adapters/lesson-engine.js';
-import { readState } from '../../adapters/state-store.js';
-import { workdirLayout } from '../../adapters/workdir.js';
+import { loadLesson } from '../../adapters/lessons/lesson-files.js';
+import { openLessonEngine } from '../../adapters/runtime/lesson-engine.js';
+import { readState } from '../../adapters/workdir/state-store.js';
+import { workdirLayout } from '../../adapters/workdir/workdir.js';
 import { findChapterIndex } from '../../engine/plan.js';
 import { DemystifyError } from '../../errors.js';
 import type { CliIo } from '../context.js';

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { LessonMachine } from '../../adapters/lesson-machine.js';
+import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Lesson } from '../../lesson/model.js';
 import type { CliIo } from '../context.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { loadLesson } from '../../adapters/lesson-files.js';
-import { openLessonEngine } from '../../adapters/lesson-engine.js';
+import { loadLesson } from '../../adapters/lessons/lesson-files.js';
+import { openLessonEngine } from '../../adapters/runtime/lesson-engine.js';
 import { findChapterIndex, resolveOptions } from '../../engine/plan.js';
 import { resolvePins } from '../../engine/versions.js';
 import type { Typing } from '../../engine/ports.js';

@@ -1,5 +1,5 @@
-import { LessonMachine } from '../../adapters/lesson-machine.js';
-import { machineStatus, type ComponentStatus } from '../../adapters/machine-status.js';
+import { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import { machineStatus, type ComponentStatus } from '../../adapters/runtime/component-status.js';
 import type { CliIo } from '../context.js';
 import type { StatusCommandOptions } from '../commands/status.js';
 import { workdirRootFor } from './engine-common.js';

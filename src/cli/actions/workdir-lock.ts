@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { ensureWorkdir } from '../../adapters/workdir-setup.js';
+import { ensureWorkdir } from '../../adapters/workdir/workdir-setup.js';
 import {
   describeHolder,
   isLive,
@@ -7,7 +7,7 @@ import {
   lockWorkdir,
   type LockHolder,
   type WorkdirLock,
-} from '../../adapters/workdir-lock.js';
+} from '../../adapters/workdir/workdir-lock.js';
 import { DemystifyError, messageOf } from '../../errors.js';
 import type { CliIo } from '../context.js';
 

@@ -1,6 +1,6 @@
 import { SpeakerChannelServer } from '../../adapters/speaker-channel/channel-server.js';
 import { speakerSocketPath } from '../../adapters/speaker-channel/socket-path.js';
-import type { LessonMachine } from '../../adapters/lesson-machine.js';
+import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
 import type { Engine } from '../../engine/engine.js';
 import { enterChapter, isTalkClock, startTalk, type TalkClock } from '../../engine/talk-clock.js';
 import type { Lesson } from '../../lesson/model.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileSafely } from './files/write-file-safely.js';
+import { writeFileSafely } from '../files/write-file-safely.js';
 import { workdirLayout, type Workdir } from './workdir.js';
 
 /** A unix socket path holds at most 107 bytes; keep a margin for tmux's own checks. */
@@ -72,7 +72,7 @@ export async function prepareEngineFiles(files: EngineFiles): Promise<void> {
   for (const dir of [files.dir, files.selfBin, files.layout.logs, join(files.socket, '..')])
     await privateFolder(dir);
   await writeFileSafely(files.tmuxConf, TMUX_CONF, { mode: 0o600 });
-  const cli = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
   const launcher = join(files.selfBin, 'demystify');
   await writeFileSafely(launcher, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(cli)} "$@"\n`, {
     mode: 0o700,

@@ -3,12 +3,12 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { isAbsolute, join } from 'node:path';
-import type { Probe } from '../lesson/model.js';
-import type { ProbeContext, ProbeResult, Prober } from '../engine/ports.js';
-import { probeAgentFor } from './netns-agent.js';
-import { runFile } from './run-file.js';
-import { readLogFrom } from './session-log.js';
-import { stripEscapes } from './shell-marks.js';
+import type { Probe } from '../../lesson/model.js';
+import type { ProbeContext, ProbeResult, Prober } from '../../engine/ports.js';
+import { probeAgentFor } from '../isolation/probe-agent.js';
+import { runFile } from '../processes/exec-file.js';
+import { readLogFrom } from '../tmux/session-log.js';
+import { stripEscapes } from '../tmux/shell-marks.js';
 
 /** Client TLS material of `https://` probes: paths relative to the work directory. */
 export interface ProbeTls {
@@ -27,7 +27,7 @@ export interface ProberOptions {
   tls?: ProbeTls;
   /**
    * Command prefix that enters the lesson's network namespace, e.g. `['nsenter', '--net=/run/netns/x']`.
-   * With it, network probes run in a long-lived agent process started through the prefix (netns-agent.ts),
+   * With it, network probes run in a long-lived agent process started through the prefix (isolation/probe-agent.ts),
    * since a socket of this process cannot join another namespace.
    */
   prefix?: string[];
@@ -143,7 +143,7 @@ async function httpOnce(
 
 /**
  * Run a network probe inside the namespace, through the namespace's long-lived probe agent
- * (netns-agent.ts): a process start per attempt cost ~170 ms, an answer from the agent well under 1 ms.
+ * (isolation/probe-agent.ts): a process start per attempt cost ~170 ms, an answer from the agent well under 1 ms.
  */
 async function probeThroughPrefix(
   probe: Probe,

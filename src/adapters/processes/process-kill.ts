@@ -1,4 +1,4 @@
-import { runFile } from './run-file.js';
+import { runFile } from './exec-file.js';
 import {
   ancestors,
   daemonsWorkingIn,

@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { DemystifyError } from '../errors.js';
+import { DemystifyError } from '../../errors.js';
 import { stripEscapes } from './shell-marks.js';
 
 /** LOG_GONE: a session's log was removed while the engine followed it. */

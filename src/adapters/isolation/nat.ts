@@ -1,6 +1,6 @@
-import { DemystifyError } from '../errors.js';
-import type { NodeAddress } from './netns-address.js';
-import type { HostCommands } from './netns-host.js';
+import { DemystifyError } from '../../errors.js';
+import type { NodeAddress } from './address.js';
+import type { HostCommands } from './host-commands.js';
 
 /**
  * Optional outbound access for an isolated lesson (a chapter that downloads charts or images): the host

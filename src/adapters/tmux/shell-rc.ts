@@ -1,4 +1,4 @@
-import { writeFileSafely } from './files/write-file-safely.js';
+import { writeFileSafely } from '../files/write-file-safely.js';
 
 /**
  * The bash start-up file of every session (`bash --rcfile FILE -i`). It installs the prompt whose

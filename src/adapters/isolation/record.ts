@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DemystifyError, messageOf } from '../errors.js';
-import { writeFileSafely } from './files/write-file-safely.js';
-import { namespaceName, type NodeAddress } from './netns-address.js';
-import type { NatRecord } from './netns-nat.js';
+import { DemystifyError, messageOf } from '../../errors.js';
+import { writeFileSafely } from '../files/write-file-safely.js';
+import { namespaceName, type NodeAddress } from './address.js';
+import type { NatRecord } from './nat.js';
 
 /**
  * `<workdir>/isolation.json`: what isolation created for a work directory, written after every change so

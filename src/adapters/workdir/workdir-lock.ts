@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, open, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DemystifyError, messageOf } from '../errors.js';
-import { processInfo } from './process-tree.js';
+import { DemystifyError, messageOf } from '../../errors.js';
+import { processInfo } from '../processes/process-tree.js';
 import { osReason, PRIVATE_FILE_MODE } from './workdir-setup.js';
 
 /**

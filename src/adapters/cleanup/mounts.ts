@@ -1,7 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { DemystifyError } from '../errors.js';
-import { runFile } from './run-file.js';
+import { DemystifyError } from '../../errors.js';
+import { runFile } from '../processes/exec-file.js';
 
 /**
  * The mounts a lesson's components leave behind (kubelet's bind mount of its root dir on itself, a tmpfs

@@ -1,5 +1,5 @@
 import { readFile, readdir, readlink, stat } from 'node:fs/promises';
-import type { HostCommands } from './netns-host.js';
+import type { HostCommands } from './host-commands.js';
 
 /**
  * What lives in a lesson's namespace: the processes still inside it, and the pod namespaces linked to it

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DemystifyError, messageOf } from '../errors.js';
-import { defaultMountOps, unmountBelow, type MountOps } from './mounts.js';
+import { DemystifyError, messageOf } from '../../errors.js';
+import { defaultMountOps, unmountBelow, type MountOps } from '../cleanup/mounts.js';
 import {
   candidateSlots,
   defaultAddress,
@@ -11,17 +11,16 @@ import {
   namespaceName,
   parseNodeAddress,
   type NodeAddress,
-} from './netns-address.js';
-import { hostCommands, type HostCommands } from './netns-host.js';
-import { disableNat, enableNat } from './netns-nat.js';
-import { endProcesses, linkedNamespaces, namespaceInode, processesInNamespace } from './netns-procs.js';
+} from './address.js';
+import { hostCommands, type HostCommands } from './host-commands.js';
+import { disableNat, enableNat } from './nat.js';
 import {
-  isolationFile,
-  isolationLive,
-  readIsolation,
-  writeRecord,
-  type IsolationRecord,
-} from './netns-record.js';
+  endProcesses,
+  linkedNamespaces,
+  namespaceInode,
+  processesInNamespace,
+} from './namespace-processes.js';
+import { isolationFile, isolationLive, readIsolation, writeRecord, type IsolationRecord } from './record.js';
 
 export {
   isolatedNode,
@@ -31,7 +30,7 @@ export {
   nsenterPrefix,
   readIsolation,
   type IsolationRecord,
-} from './netns-record.js';
+} from './record.js';
 
 /**
  * A lesson's own network namespace (see docs/isolation.md): loopback up, a veth pair to the host with the

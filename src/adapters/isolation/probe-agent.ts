@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { ProbeResult } from '../engine/ports.js';
-import type { Probe } from '../lesson/model.js';
+import type { ProbeResult } from '../../engine/ports.js';
+import type { Probe } from '../../lesson/model.js';
 
 /** What one network probe attempt needs besides the probe (as probeNetwork takes it). */
 export interface AgentProbeOptions {
@@ -13,7 +13,7 @@ export interface AgentProbeOptions {
 type Pending = { resolve: (result: ProbeResult) => void; timer: NodeJS.Timeout };
 
 /**
- * The client of a probe agent (netns-agent-main.ts) living in a network namespace. Started on the first
+ * The client of a probe agent (probe-agent-main.ts) living in a network namespace. Started on the first
  * probe, reused by the next ones (an attempt costs a line of JSON instead of a process start), started
  * again if it dies. It never keeps demystify alive: its pipes are unreferenced, and it ends by itself
  * when demystify goes away and its stdin closes.
@@ -58,7 +58,7 @@ export class ProbeAgent {
 
   private start(): ChildProcess {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return this.child;
-    const script = new URL('./netns-agent-main.js', import.meta.url).pathname;
+    const script = new URL('./probe-agent-main.js', import.meta.url).pathname;
     const [file, ...args] = [...this.prefix, process.execPath, script];
     const child = spawn(file!, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     child.unref();

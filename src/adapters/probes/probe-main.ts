@@ -2,7 +2,7 @@
  * One network probe attempt in a child process, so that it can run inside a network namespace
  * (`nsenter --net=PATH node probe-main.js JSON`). Prints the ProbeResult as JSON; the exit code is 0
  * whenever it could answer, ready or not. The engine now probes through the namespace's long-lived
- * agent (netns-agent.ts); this one-shot form stays as the baseline scripts/bench-isolation.mjs measures.
+ * agent (isolation/probe-agent.ts); this one-shot form stays as the baseline scripts/bench-isolation.mjs measures.
  */
 import { probeNetwork } from './probes.js';
 

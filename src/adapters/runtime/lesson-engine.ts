@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
-import { createEngine, type Engine } from '../engine/engine.js';
-import type { SavedProgress } from '../engine/machine.js';
-import { buildPlan } from '../engine/plan.js';
-import type { Plan } from '../engine/plan-model.js';
-import type { Typing } from '../engine/ports.js';
-import type { Lesson } from '../lesson/model.js';
+import { createEngine, type Engine } from '../../engine/engine.js';
+import type { SavedProgress } from '../../engine/machine.js';
+import { buildPlan } from '../../engine/plan.js';
+import type { Plan } from '../../engine/plan-model.js';
+import type { Typing } from '../../engine/ports.js';
+import type { Lesson } from '../../lesson/model.js';
 import { LessonMachine, type MachineDeps } from './lesson-machine.js';
-import { isolatedNode } from './netns-record.js';
-import { isAlive, processTable } from './process-tree.js';
+import { isolatedNode } from '../isolation/record.js';
+import { isAlive, processTable } from '../processes/process-tree.js';
 
 /** How to open a lesson's engine. */
 export interface LessonEngineOptions {

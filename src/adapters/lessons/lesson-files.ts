@@ -2,13 +2,13 @@ import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DemystifyError, UsageError } from '../errors.js';
-import { LessonError } from '../lesson/diagnostics.js';
-import type { Lesson } from '../lesson/model.js';
-import { parseLesson, type ParseResult } from '../lesson/parse.js';
+import { DemystifyError, UsageError } from '../../errors.js';
+import { LessonError } from '../../lesson/diagnostics.js';
+import type { Lesson } from '../../lesson/model.js';
+import { parseLesson, type ParseResult } from '../../lesson/parse.js';
 
 /** The lessons shipped with demystify (`lessons/` at the package root). */
-export const BUILTIN_LESSONS_DIR = fileURLToPath(new URL('../../../lessons/', import.meta.url));
+export const BUILTIN_LESSONS_DIR = fileURLToPath(new URL('../../../lessons', import.meta.url));
 /** The lesson opened when none is named. */
 export const BUILTIN_LESSON_ID = 'demystify-kubernetes';
 

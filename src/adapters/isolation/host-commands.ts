@@ -1,5 +1,5 @@
-import { runFile } from './run-file.js';
-import { DemystifyError } from '../errors.js';
+import { runFile } from '../processes/exec-file.js';
+import { DemystifyError } from '../../errors.js';
 
 /** What one host command gave. */
 export interface HostResult {

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DemystifyError, messageOf } from '../errors.js';
-import { writeFileSafely } from './files/write-file-safely.js';
-import type { SavedProgress } from '../engine/machine.js';
-import type { TalkClock } from '../engine/talk-clock.js';
-import type { VersionPin } from '../engine/versions.js';
-import type { Leftovers, Probe } from '../lesson/model.js';
-import type { ProcessRecord } from './process-tree.js';
+import { DemystifyError, messageOf } from '../../errors.js';
+import { writeFileSafely } from '../files/write-file-safely.js';
+import type { SavedProgress } from '../../engine/machine.js';
+import type { TalkClock } from '../../engine/talk-clock.js';
+import type { VersionPin } from '../../engine/versions.js';
+import type { Leftovers, Probe } from '../../lesson/model.js';
+import type { ProcessRecord } from '../processes/process-tree.js';
 
 /** A component as `status` reports it. */
 export interface ComponentRecord {

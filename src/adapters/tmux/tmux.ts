@@ -1,5 +1,5 @@
-import { DemystifyError } from '../errors.js';
-import { runFile } from './run-file.js';
+import { DemystifyError } from '../../errors.js';
+import { runFile } from '../processes/exec-file.js';
 import { shellQuote } from './shell-rc.js';
 
 /** How text is typed: all at once (headless runs, learners), or key by key like a person on stage. */

@@ -1,19 +1,19 @@
 import { lstat, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { DemystifyError, messageOf } from '../errors.js';
-import type { SavedProgress } from '../engine/machine.js';
-import type { PlannedStep } from '../engine/plan-model.js';
-import { exitDescription, type ComponentExit } from '../engine/outcome.js';
-import { LOG_TAIL_LINES } from '../engine/step-exec.js';
-import type { VersionPin } from '../engine/versions.js';
-import type { Leftovers } from '../lesson/model.js';
-import type { EnginePorts, Typing } from '../engine/ports.js';
+import { DemystifyError, messageOf } from '../../errors.js';
+import type { SavedProgress } from '../../engine/machine.js';
+import type { PlannedStep } from '../../engine/plan-model.js';
+import { exitDescription, type ComponentExit } from '../../engine/outcome.js';
+import { LOG_TAIL_LINES } from '../../engine/step-exec.js';
+import type { VersionPin } from '../../engine/versions.js';
+import type { Leftovers } from '../../lesson/model.js';
+import type { EnginePorts, Typing } from '../../engine/ports.js';
 import {
   absentFolders,
   kubeletPods,
   removeEmptyFolders,
   removeHostLeftovers,
-} from './leftovers/host-leftovers.js';
+} from '../cleanup/host-leftovers.js';
 import {
   engineFiles,
   prepareEngineFiles,
@@ -21,19 +21,25 @@ import {
   sessionPath,
   writeMarker,
   type EngineFiles,
-} from './machine-paths.js';
-import { defaultMountOps, isAtOrBelow, unmountBelow, type MountOps, type UnmountResult } from './mounts.js';
-import { isolationPrefix } from './netns-record.js';
-import { MARKER_ENV, stopOwned, defaultKillDeps, type KillDeps } from './process-kill.js';
-import { isAlive, processTable, recordProcess } from './process-tree.js';
-import { logSize, logTail, readLogFrom } from './session-log.js';
-import { scanMarks } from './shell-marks.js';
-import { createProber } from './probes.js';
-import { writeShellRc } from './shell-rc.js';
-import { newWorkdirState, StateStore, type WorkdirState } from './state-store.js';
-import { Tmux } from './tmux.js';
-import { TmuxTerminal } from './tmux-terminal.js';
-import { ensureWorkdir } from './workdir-setup.js';
+} from '../workdir/engine-files.js';
+import {
+  defaultMountOps,
+  isAtOrBelow,
+  unmountBelow,
+  type MountOps,
+  type UnmountResult,
+} from '../cleanup/mounts.js';
+import { isolationPrefix } from '../isolation/record.js';
+import { MARKER_ENV, stopOwned, defaultKillDeps, type KillDeps } from '../processes/process-kill.js';
+import { isAlive, processTable, recordProcess } from '../processes/process-tree.js';
+import { logSize, logTail, readLogFrom } from '../tmux/session-log.js';
+import { scanMarks } from '../tmux/shell-marks.js';
+import { createProber } from '../probes/probes.js';
+import { writeShellRc } from '../tmux/shell-rc.js';
+import { newWorkdirState, StateStore, type WorkdirState } from '../workdir/state-store.js';
+import { Tmux } from '../tmux/tmux.js';
+import { TmuxTerminal } from '../tmux/tmux-terminal.js';
+import { ensureWorkdir } from '../workdir/workdir-setup.js';
 
 /** What a run records about its lesson when it first sets up a work directory. */
 export interface MachineInit {

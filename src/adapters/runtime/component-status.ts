@@ -1,8 +1,8 @@
-import type { Probe } from '../lesson/model.js';
-import { readLesson } from './lesson-files.js';
+import type { Probe } from '../../lesson/model.js';
+import { readLesson } from '../lessons/lesson-files.js';
 import type { LessonMachine } from './lesson-machine.js';
-import { processTable } from './process-tree.js';
-import { createProber } from './probes.js';
+import { processTable } from '../processes/process-tree.js';
+import { createProber } from '../probes/probes.js';
 
 /** One component as `demystify status` shows it. */
 export interface ComponentStatus {

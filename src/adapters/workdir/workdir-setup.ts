@@ -1,6 +1,6 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { DemystifyError, messageOf } from '../errors.js';
+import { DemystifyError, messageOf } from '../../errors.js';
 
 /** Mode of the work directory and the folders demystify makes in it: owner only (docs/reliability.md). */
 export const WORKDIR_MODE = 0o700;

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DemystifyError } from '../errors.js';
-import type { CommandResult } from '../engine/outcome.js';
-import type { Terminal, TypedCommand, Typing } from '../engine/ports.js';
+import { DemystifyError } from '../../errors.js';
+import type { CommandResult } from '../../engine/outcome.js';
+import type { Terminal, TypedCommand, Typing } from '../../engine/ports.js';
 import { logSize, logTail, readLogFrom, waitForLog } from './session-log.js';
 import { chunkAt, type Chunk } from './shell-chunks.js';
 import { commandStartOffset, lineCycle, shellIdle } from './shell-marks.js';
-import { privateFolder } from './machine-paths.js';
+import { privateFolder } from '../workdir/engine-files.js';
 import { pipeCommand, type Tmux } from './tmux.js';
 
 /** What the terminal needs to know about the lesson's machine. */
