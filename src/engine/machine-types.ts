@@ -64,6 +64,8 @@ export type EngineEvent =
   | { type: 'replay-chapter'; chapter: number; run?: boolean; headless?: boolean }
   /** Start no further step; the current one ends on its own. */
   | { type: 'stop' }
+  /** Learner mode: the step is done (`ok`) or was skipped, without the engine running it; the cursor moves past it. */
+  | { type: 'mark-step'; step: number; outcome: StepOutcome }
   | { type: 'step-started'; step: number; at: number }
   | { type: 'step-finished'; step: number; outcome: StepOutcome }
   | { type: 'reset-finished'; error?: string };
