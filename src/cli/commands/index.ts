@@ -6,6 +6,7 @@ import { defineDoctor } from './doctor.js';
 import { defineExec } from './exec.js';
 import { defineFetch } from './fetch.js';
 import { defineKubeconfig } from './kubeconfig.js';
+import { defineLearn } from './learn.js';
 import { defineLint } from './lint.js';
 import { defineLogs } from './logs.js';
 import { definePki } from './pki.js';
@@ -19,6 +20,7 @@ import { defineStatus } from './status.js';
 /** Every subcommand, in the order `--help` lists them. Each module is light: it loads its work lazily. */
 export const commandDefinitions: CommandDefinition[] = [
   definePresent,
+  defineLearn,
   defineLint,
   definePlan,
   defineDoctor,
