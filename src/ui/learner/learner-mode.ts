@@ -39,7 +39,8 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
   const { engine, machine, lesson } = ctx;
   const plan = engine.getState().plan;
   const workdir = machine.files.layout.root;
-  const prober = machine.ports('instant').prober;
+  const ports = machine.ports('instant');
+  const prober = ports.prober;
   const theme = makeTheme(1);
   let progress: LearnerProgress = await readLearnerProgress(workdir, lesson.id);
   let watch: StepWatch | undefined;
@@ -76,6 +77,9 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
           ? { kind: 'ok', durationMs: 0 }
           : { kind: 'skipped', reason: 'the solution was run for the learner' },
     });
+    // A component the learner started is recorded as the engine's own (its pid for status and cleanup).
+    const planned = plan.steps[step];
+    if (how === 'done' && planned?.component) void ports.componentReady?.(planned, Date.now()).catch(() => undefined);
     progress = recordStep(progress, plan, step, how, Date.now());
     message = how === 'done' ? `✓ ${name} done` : `– ${name} skipped (the solution ran)`;
     void save();
