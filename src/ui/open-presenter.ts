@@ -116,7 +116,13 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     guard(() => ref.presenter?.onSessions()),
   );
   const mode = options.mode
-    ? await options.mode({ lesson, engine, machine, streams: options.streams, presenter: () => ref.presenter })
+    ? await options.mode({
+        lesson,
+        engine,
+        machine,
+        streams: options.streams,
+        presenter: () => ref.presenter,
+      })
     : undefined;
   const presenter = new Presenter({
     lesson,

@@ -70,10 +70,16 @@ test('a learner fails twice, gets the hint, does the step, skips the next, and f
     [join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js'), 'status', '--workdir', h.workdir],
     { encoding: 'utf8' },
   );
-  assert.match(status, /LEARNER\n {2}start: done, \d+ min\n {2}write-read: 1\/2 steps, skipped: put, \d+ min/);
+  assert.match(
+    status,
+    /LEARNER\n {2}start: done, \d+ min\n {2}write-read: 1\/2 steps, skipped: put, \d+ min/,
+  );
   openPresenter(h);
   screen = await h.waitFor((s) => s.includes('Your turn · step 3/3 get'), 'the learner back at step 3');
-  await h.waitFor((s) => /– 2\. put/.test(s) && s.includes('● etcd ready'), 'put still skipped, etcd still up');
+  await h.waitFor(
+    (s) => /– 2\. put/.test(s) && s.includes('● etcd ready'),
+    'put still skipped, etcd still up',
+  );
   h.keys('C-g');
   h.keys('q');
   await h.waitFor((s) => (s.match(/EXITED 0/g) ?? []).length >= 1 && !s.includes('Your turn'), 'quit again');

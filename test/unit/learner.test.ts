@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { scanLearnerCommands } from '../../src/adapters/learner-commands.js';
 import { judgeAttempt, visibleHints, watchStep } from '../../src/engine/learner/attempts.js';
 import { learnerCheckOf, normalizeCommand, unverifiableSteps } from '../../src/engine/learner/checks.js';
-import { emptyProgress, parseProgress, progressLines, recordStep } from '../../src/engine/learner/progress.js';
+import {
+  emptyProgress,
+  parseProgress,
+  progressLines,
+  recordStep,
+} from '../../src/engine/learner/progress.js';
 import { initialState, update } from '../../src/engine/machine.js';
 import { buildPlan } from '../../src/engine/plan.js';
 import { parseHintComment } from '../../src/lesson/hints.js';

@@ -88,7 +88,12 @@ export function formatMinutes(ms: number): string {
 export function parseProgress(text: string, lessonId: string): LearnerProgress {
   try {
     const value = JSON.parse(text) as Partial<LearnerProgress>;
-    if (value.version !== 1 || value.lessonId !== lessonId || typeof value.chapters !== 'object' || !value.chapters)
+    if (
+      value.version !== 1 ||
+      value.lessonId !== lessonId ||
+      typeof value.chapters !== 'object' ||
+      !value.chapters
+    )
       return emptyProgress(lessonId);
     const chapters: Record<string, ChapterProgress> = {};
     for (const [id, c] of Object.entries(value.chapters)) {

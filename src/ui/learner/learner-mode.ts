@@ -56,15 +56,23 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
   const controller = new AbortController();
   const hintsOf = (step: number): { text: string; when?: Probe }[] => {
     const planned = plan.steps[step];
-    const written = lesson.chapters.flatMap((c) => c.steps).find((s) => s.name === planned?.name)?.hints ?? [];
-    return written.map((h, i) => ({ text: h.text, ...(planned?.hints?.[i]?.when ? { when: planned.hints[i].when } : {}) }));
+    const written =
+      lesson.chapters.flatMap((c) => c.steps).find((s) => s.name === planned?.name)?.hints ?? [];
+    return written.map((h, i) => ({
+      text: h.text,
+      ...(planned?.hints?.[i]?.when ? { when: planned.hints[i].when } : {}),
+    }));
   };
   const redraw = (): void => ctx.presenter()?.updateUi((ui) => ui);
   const save = (): Promise<void> => writeLearnerProgress(workdir, progress).catch(() => undefined);
   const probe = async (p: Probe): Promise<boolean> =>
     (
       await prober
-        .probe(p, { session: plan.steps[watch?.step ?? 0]?.session ?? '', logOffset: startOffset, signal: controller.signal })
+        .probe(p, {
+          session: plan.steps[watch?.step ?? 0]?.session ?? '',
+          logOffset: startOffset,
+          signal: controller.signal,
+        })
         .catch(() => ({ ok: false }))
     ).ok;
   const mark = (step: number, how: 'done' | 'skipped'): void => {
@@ -79,7 +87,8 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
     });
     // A component the learner started is recorded as the engine's own (its pid for status and cleanup).
     const planned = plan.steps[step];
-    if (how === 'done' && planned?.component) void ports.componentReady?.(planned, Date.now()).catch(() => undefined);
+    if (how === 'done' && planned?.component)
+      void ports.componentReady?.(planned, Date.now()).catch(() => undefined);
     progress = recordStep(progress, plan, step, how, Date.now());
     message = how === 'done' ? `✓ ${name} done` : `– ${name} skipped (the solution ran)`;
     void save();
@@ -227,7 +236,16 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
           width: under.width,
           theme,
         }).slice(-Math.max(3, Math.floor(under.height * 0.6)));
-        return [{ id: 'learner', x: under.x, y: under.y + under.height - lines.length, width: under.width, height: lines.length, lines }];
+        return [
+          {
+            id: 'learner',
+            x: under.x,
+            y: under.y + under.height - lines.length,
+            width: under.width,
+            height: lines.length,
+            lines,
+          },
+        ];
       },
     },
     start() {

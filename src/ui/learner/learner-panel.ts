@@ -58,10 +58,14 @@ export function renderLearnerPanel(input: LearnerPanelInput): string[] {
     for (const hint of input.hints) wrap(`Hint: ${hint}`, theme.current);
     if (watch?.solution) {
       wrap('Solution: run the command above as it is (F3 copies it)', theme.ok);
-      if (step.expectedOutput) for (const line of step.expectedOutput.split('\n')) wrap(`  ${line}`, theme.dim);
+      if (step.expectedOutput)
+        for (const line of step.expectedOutput.split('\n')) wrap(`  ${line}`, theme.dim);
     }
     if (watch?.broken)
-      wrap('The machine is beyond repair for this step: F7 replays the chapter from a clean machine', theme.failed);
+      wrap(
+        'The machine is beyond repair for this step: F7 replays the chapter from a clean machine',
+        theme.failed,
+      );
     wrap(keysLine({ manual: check.kind === 'manual', broken: watch?.broken ?? false }), theme.dim);
   }
   const border = theme.borderFocused;
