@@ -76,6 +76,8 @@ export type EngineEvent =
   | { type: 'stop'; interrupt?: Interrupt }
   /** A write of state.json failed: the run stops, and says why. */
   | { type: 'persist-failed'; error: string }
+  /** Learner mode: the step is done (`ok`) or was skipped, without the engine running it; the cursor moves past it. */
+  | { type: 'mark-step'; step: number; outcome: StepOutcome }
   | { type: 'step-started'; step: number; at: number }
   | { type: 'step-finished'; step: number; outcome: StepOutcome }
   | { type: 'reset-finished'; error?: string };

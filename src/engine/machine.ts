@@ -118,6 +118,16 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       if (state.activity.kind !== 'idle') return same({ ...next, run });
       return endRun(next, { ok: false, stopped: true, error: run.error }, []);
     }
+    case 'mark-step': {
+      if (busy(state) || !state.steps[event.step]) return same(state);
+      const steps = replaceAt(state.steps, event.step, {
+        status: statusOf(event.outcome),
+        outcome: event.outcome,
+      });
+      const cursor = state.cursor === event.step ? event.step + 1 : state.cursor;
+      const chapter = cursor === state.cursor ? state.chapter : chapterOf(state.plan, cursor);
+      return { state: { ...state, steps, cursor, chapter }, effects: [{ type: 'persist' }] };
+    }
     case 'step-started': {
       const steps = replaceAt(state.steps, event.step, {
         ...state.steps[event.step],

@@ -23,6 +23,15 @@ export interface PlannedStep {
   interactive: boolean;
   background: boolean;
   expectedOutput?: string;
+  /** `verify=` probes (templates resolved): what tells learner mode the step is done. */
+  verify?: Probe[];
+  /** `failcheck=` probes (templates resolved): one passing means the machine is beyond repair. */
+  failcheck?: Probe[];
+  /**
+   * The step's hints in lesson order, each with its `when` probe resolved (the text stays in the lesson:
+   * it is the language's; both languages give the same hints).
+   */
+  hints?: { when?: Probe }[];
 }
 
 /** A step a run leaves out because the lesson marks it `excludeFromRunAll`: it is typed by hand. */

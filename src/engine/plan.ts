@@ -182,6 +182,11 @@ function planChapter(
       interactive: step.interactive,
       background: step.background,
       ...(step.expectedOutput === undefined ? {} : { expectedOutput: step.expectedOutput }),
+      ...(step.verify?.length ? { verify: step.verify.map((p) => reparse(p, resolve)) } : {}),
+      ...(step.failcheck?.length ? { failcheck: step.failcheck.map((p) => reparse(p, resolve)) } : {}),
+      ...(step.hints?.length
+        ? { hints: step.hints.map((h) => (h.when ? { when: reparse(h.when, resolve) } : {})) }
+        : {}),
     };
     indices.push(planned.index);
     steps.push(planned);

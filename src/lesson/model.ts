@@ -73,8 +73,24 @@ export interface Step {
   expectedOutput?: string;
   /** Speaker notes (`<!-- notes: ... -->`) right after the step (or after its expected output). */
   notes?: string[];
+  /** `verify=PROBE` (repeatable): what tells learner mode the step is done, polled while the learner works. */
+  verify?: Probe[];
+  /** `failcheck=PROBE` (repeatable): when one passes, the machine is beyond repair; learner mode offers a replay. */
+  failcheck?: Probe[];
+  /** `<!-- hint: ... -->` comments after the step, for learner mode (see docs/learner.md). */
+  hints?: Hint[];
   /** Every attribute as written, for tools (Runme) and the JSON plan. */
   attributes: Record<string, string>;
+  pos: SourcePos;
+}
+
+/**
+ * A hint for learner mode (`<!-- hint: TEXT -->`), shown on a key or after the second failed attempt;
+ * with `when`, (`<!-- hint when="cmd:...": TEXT -->`) only while that probe fails: it names one problem.
+ */
+export interface Hint {
+  text: string;
+  when?: Probe;
   pos: SourcePos;
 }
 

@@ -5,6 +5,7 @@ import { parseFrontMatter } from './front-matter.js';
 import { parseHeading } from './heading-attributes.js';
 import type { Chapter, ChapterBlock, Lesson, SourcePos, Step } from './model.js';
 import { buildStepFields } from './steps.js';
+import { parseHintComment } from './hints.js';
 import { validateLesson } from './validate.js';
 
 /** What parsing a lesson gives: the lesson (best effort, even when invalid) and every problem found. */
@@ -161,6 +162,15 @@ export function parseLesson(text: string, file: string): ParseResult {
       }
     }
     if (token.type === 'html') {
+      const hint = parseHintComment(raw);
+      if (hint) {
+        // A hint belongs to the step before it in its chapter (learner mode); narration never shows it.
+        const owner = chapter?.steps[chapter.steps.length - 1];
+        if ('error' in hint) report(pos, 'bad-hint', hint.error);
+        else if (!owner) report(pos, 'bad-hint', 'a hint must come after a step of its chapter');
+        else (owner.hints ??= []).push({ ...hint, pos });
+        continue;
+      }
       const note = /^\s*<!--\s*notes:\s*([\s\S]*?)\s*-->\s*$/.exec(raw);
       if (note) {
         const text = note[1] ?? '';

@@ -16,10 +16,12 @@ export const STEP_ATTRIBUTES = [
   'background',
   'excludeFromRunAll',
   'when',
+  'verify',
+  'failcheck',
 ] as const;
 
 const BOOLEAN = new Set(['check', 'sudo', 'interactive', 'background', 'excludeFromRunAll']);
-const REPEATABLE = new Set(['ready']);
+const REPEATABLE = new Set(['ready', 'verify', 'failcheck']);
 
 /** A problem with one attribute: which entry, and what is wrong. */
 export interface StepProblem {
@@ -86,6 +88,13 @@ export function buildStepFields(entries: AttributeEntry[]): {
         const probe = parseProbe(value);
         if ('error' in probe) problems.push({ entry, code: 'bad-probe', message: probe.error });
         else ready.push(probe);
+        break;
+      }
+      case 'verify':
+      case 'failcheck': {
+        const probe = parseProbe(value);
+        if ('error' in probe) problems.push({ entry, code: 'bad-probe', message: probe.error });
+        else (fields[key] ??= []).push(probe);
         break;
       }
       case 'expect': {

@@ -36,7 +36,7 @@ export interface ViewInput {
 
 /** One drawn part of the screen: its place and its lines, each exactly `width` columns. */
 export interface Region {
-  id: 'narration' | 'notes' | 'terminal' | 'status' | 'failure' | 'overlay';
+  id: 'narration' | 'notes' | 'terminal' | 'status' | 'failure' | 'overlay' | 'learner';
   x: number;
   y: number;
   width: number;

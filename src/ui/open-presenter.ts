@@ -1,11 +1,11 @@
-import { openLessonEngine } from '../adapters/runtime/lesson-engine.js';
+import { openLessonEngine, type LessonEngine } from '../adapters/runtime/lesson-engine.js';
 import { removeIsolation } from '../adapters/isolation/isolation.js';
 import type { Typing } from '../engine/ports.js';
 import type { Lesson } from '../lesson/model.js';
 import { loadKeymap } from './keys-config.js';
 import { LiveTerminal } from './live-terminal.js';
 import { realTerminalDeps } from './terminal-deps.js';
-import { Presenter, type PresenterExit } from './presenter.js';
+import { Presenter, type PresenterExit, type PresenterHooks } from './presenter.js';
 import { PresenterScreen, type ScreenStreams } from './screen.js';
 import { PANES_FORMAT, SessionMonitor } from './session-monitor.js';
 import { sessionsOf } from './ui-state.js';
@@ -25,6 +25,25 @@ export interface PresentLessonOptions {
   /** A keys.yaml given on the command line (must exist); default: the user's, if any. */
   keysFile?: string;
   streams: ScreenStreams;
+  /** A mode on top of the presenter (learner mode): made once the engine is open, stopped at the end. */
+  mode?: (context: PresenterModeContext) => Promise<PresenterMode>;
+}
+
+/** What a mode is given to set itself up. */
+export interface PresenterModeContext {
+  lesson: Lesson;
+  engine: LessonEngine['engine'];
+  machine: LessonEngine['machine'];
+  streams: ScreenStreams;
+  /** The presenter, once it exists (for `updateUi`). */
+  presenter: () => Presenter | undefined;
+}
+
+/** A mode's hooks into the presenter, and how it ends. */
+export interface PresenterMode {
+  hooks: PresenterHooks;
+  start?(): void;
+  stop(): Promise<void>;
 }
 
 /** How it ended, and what the CLI tells the user once the screen is gone. */
@@ -100,7 +119,25 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
       ref.speaker?.publish();
     }),
   );
-  const presenter = new Presenter({ lesson, engine, keymap, screen, terminal, monitor, tmux });
+  const mode = options.mode
+    ? await options.mode({
+        lesson,
+        engine,
+        machine,
+        streams: options.streams,
+        presenter: () => ref.presenter,
+      })
+    : undefined;
+  const presenter = new Presenter({
+    lesson,
+    engine,
+    keymap,
+    screen,
+    terminal,
+    monitor,
+    tmux,
+    ...(mode ? { hooks: mode.hooks } : {}),
+  });
   ref.presenter = presenter;
   const signals = ['SIGTERM', 'SIGHUP'] as const;
   let onSignal: (() => void) | undefined;
@@ -111,6 +148,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     ref.speaker = await SpeakerPublisher.start({ lesson, engine, machine, resumed, monitor });
     monitor.start();
     const ended = presenter.run();
+    mode?.start?.();
     // A closed terminal or a kill: quit as `q` does (progress saved, components left running).
     const bySignal = new Promise<PresenterExit>((resolve) => {
       onSignal = () => resolve('quit');
@@ -121,6 +159,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     if (onSignal) for (const s of signals) process.off(s, onSignal);
     presenter.stop();
     await ref.speaker?.stop();
+    await mode?.stop().catch(() => undefined);
     monitor.stop();
     terminal.close();
     screen.destroy();

@@ -2,7 +2,14 @@ import type { Engine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/machine.js';
 import type { Lesson } from '../lesson/model.js';
 import { componentViews } from './components.js';
-import { renderFrame, terminalRegion, type Frame, type TerminalContent, type ViewInput } from './frame.js';
+import {
+  renderFrame,
+  terminalRegion,
+  type Frame,
+  type Region,
+  type TerminalContent,
+  type ViewInput,
+} from './frame.js';
 import { keyIndex, type Action, type Keymap } from './keymap.js';
 import { computeLayout, innerRect, overlaps } from './layout.js';
 import type { LiveTerminal } from './live-terminal.js';
@@ -36,6 +43,18 @@ export interface PresenterParts {
   tmux: (args: string[]) => Promise<string>;
   theme?: Theme;
   now?: () => number;
+  /** Extensions (learner mode): keys taken first, regions drawn on top, the opening UI state. */
+  hooks?: PresenterHooks;
+}
+
+/** How a mode extends the presenter without changing it (src/ui/learner/ is one). */
+export interface PresenterHooks {
+  /** A key, before the presenter's own handling (also while the terminal has the focus): true if taken. */
+  onKey?(name: string, sequence: string, ui: UiState): boolean;
+  /** Regions drawn over the frame, last. */
+  regions?(frame: Frame, ui: UiState): Region[];
+  /** The UI state the presenter opens with. */
+  initialUi?(ui: UiState): UiState;
 }
 
 /**
@@ -69,6 +88,16 @@ export class Presenter {
     const engine = parts.engine.getState();
     this.sessions = sessionsOf(parts.lesson, engine);
     this.ui = initialUi(engine);
+    if (parts.hooks?.initialUi) this.ui = parts.hooks.initialUi(this.ui);
+  }
+
+  /** Change the UI state from outside (a mode's hooks), then draw. */
+  updateUi(change: (ui: UiState) => UiState): void {
+    const before = this.ui;
+    this.ui = change(this.ui);
+    if (this.ui.zoom !== before.zoom || this.ui.notes !== before.notes) this.resizeTerminal();
+    if (this.ui.session !== before.session) this.syncTerminal();
+    this.schedule();
   }
 
   /** Open: draw, follow the engine, the monitor and the keys until the user quits. */
@@ -98,6 +127,7 @@ export class Presenter {
 
   /** A key from the screen. */
   onKey(name: string, sequence: string): void {
+    if (this.parts.hooks?.onKey?.(name, sequence, this.ui)) return;
     const action = this.keys.get(name);
     if (this.ui.focus === 'terminal' && !this.ui.overlay) {
       // Every key goes to the session, except the one that gives the keys back to the presenter.
@@ -251,6 +281,8 @@ export class Presenter {
     }
     const { screen } = this.parts;
     const frame = renderFrame(this.input(screen.width, screen.height));
+    const extra = this.parts.hooks?.regions?.(frame, this.ui);
+    if (extra) frame.regions.push(...extra);
     this.lastFrame = frame;
     screen.draw(frame.regions);
   }

@@ -37,18 +37,24 @@ export async function startPresenter(options: {
   width: number;
   height: number;
   extraArgs?: string[];
+  /** Another fixture of test/fixtures/presenter (default etcd.md). */
+  fixture?: string;
+  /** Open `demystify learn` (learner mode) instead of the presenter. */
+  learn?: boolean;
 }): Promise<PresenterHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'demystify-presenter-'));
   const [client, peer] = [await freePort(), await freePort()];
   const lessonFile = join(dir, 'etcd.md');
-  const source = readFileSync(join(FIXTURES, 'presenter', 'etcd.md'), 'utf8')
+  const source = readFileSync(join(FIXTURES, 'presenter', options.fixture ?? 'etcd.md'), 'utf8')
     .replace(/@CLIENT_PORT@/g, String(client))
     .replace(/@PEER_PORT@/g, String(peer));
   writeFileSync(lessonFile, source);
   const workdir = join(dir, 'wd');
   const socket = join(dir, 'outer.sock');
   const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
-  const args = [lessonFile, '--workdir', workdir, '--typing', 'instant', ...(options.extraArgs ?? [])];
+  const args = options.learn
+    ? ['learn', lessonFile, '--workdir', workdir, ...(options.extraArgs ?? [])]
+    : [lessonFile, '--workdir', workdir, '--typing', 'instant', ...(options.extraArgs ?? [])];
   const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
   const tmux = (...a: string[]): string =>
     execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...a], { encoding: 'utf8', env: cleanEnv(dir) });

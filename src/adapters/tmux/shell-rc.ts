@@ -19,8 +19,23 @@ HISTCONTROL=ignorespace
 # and tabs in a paste stay tabs. Pasted text is not highlighted: the audience sees a command as if typed.
 bind 'set enable-bracketed-paste on' 2>/dev/null
 bind 'set enable-active-region off' 2>/dev/null
+# Multi-line commands stay one history entry, with their line breaks.
+shopt -s cmdhist lithist
 # D;status: the last command ended (printed before every prompt, first thing, so $? is intact).
-__demystify_prompt() { local s=$?; printf '\\033]133;D;%s\\007' "$s"; history -a 2>/dev/null; return $s; }
+# Then 633;E;LINE: the command line just read, when one was added to the history (learner mode compares
+# it with the step; % and control characters are %-escaped so the sequence stays whole).
+__demystify_prompt() {
+  local s=$? c
+  printf '\\033]133;D;%s\\007' "$s"
+  history -a 2>/dev/null
+  if [[ $HISTCMD != "\${__demystify_histcmd:-}" ]]; then
+    __demystify_histcmd=$HISTCMD
+    c=$(HISTTIMEFORMAT= history 1 2>/dev/null); c=\${c#*[0-9]  }
+    c=\${c//%/%25}; c=\${c//$'\\n'/%0A}; c=\${c//$'\\a'/%07}; c=\${c//$'\\e'/%1B}
+    printf '\\033]633;E;%s\\007' "$c"
+  fi
+  return $s
+}
 PROMPT_COMMAND=__demystify_prompt
 # C: a command line was read and starts to run.
 PS0=$'\\033]133;C\\007'

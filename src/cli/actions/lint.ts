@@ -3,6 +3,8 @@ import { diagnosticAt, formatDiagnostic, sortDiagnostics } from '../../lesson/di
 import { lintLesson } from '../../lesson/lint.js';
 import { LINT_RULES } from '../../lesson/rules/index.js';
 import type { CliIo } from '../context.js';
+import { unverifiableSteps } from '../../engine/learner/checks.js';
+import { buildPlan } from '../../engine/plan.js';
 
 /** Lint a lesson: parser diagnostics, then every lint rule; exit 1 when any is an error. */
 export async function runLint(
@@ -34,8 +36,17 @@ export async function runLint(
   const sorted = sortDiagnostics(all);
   const errors = sorted.filter((d) => d.severity === 'error').length;
   const warnings = sorted.length - errors;
+  // Learner mode: the steps nothing can check (a key marks them done), with the lesson's default options.
+  const unverifiable =
+    errors === 0
+      ? unverifiableSteps(buildPlan(lesson, { workdir: '/WORKDIR' })).map(({ step, reason }) => ({
+          step: step.name,
+          reason,
+        }))
+      : [];
   if (opts.json) {
-    io.stdout(`${JSON.stringify({ file: path, errors, warnings, diagnostics: sorted }, null, 2)}\n`);
+    const learner = { unverifiable };
+    io.stdout(`${JSON.stringify({ file: path, errors, warnings, diagnostics: sorted, learner }, null, 2)}\n`);
   } else {
     for (const d of sorted) io.stdout(`${formatDiagnostic(d)}\n`);
     const steps = lesson.chapters.reduce((n, c) => n + c.steps.length, 0);
@@ -44,6 +55,10 @@ export async function runLint(
         ? `${lesson.file}: ok (${lesson.chapters.length} chapters, ${steps} steps${warnings ? `, ${warnings} warnings` : ''})\n`
         : `${lesson.file}: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warnings` : ''}\n`,
     );
+    if (errors === 0) {
+      io.stdout(`learner mode: ${unverifiable.length} step(s) cannot be verified\n`);
+      for (const u of unverifiable) io.stdout(`  ${u.step}: ${u.reason}\n`);
+    }
   }
   return errors === 0 ? 0 : 1;
 }

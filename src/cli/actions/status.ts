@@ -30,6 +30,8 @@ export async function runStatus(
     `${'COMPONENT'.padEnd(14)}${'SESSION'.padEnd(10)}${'PROCESS'.padEnd(10)}${'READY'.padEnd(7)}SINCE\n`,
   );
   for (const c of components) io.stdout(`${statusLine(c)}\n`);
+  const { learnerStatusLines } = await import('./learn.js');
+  for (const line of await learnerStatusLines(root, machine).catch(() => [])) io.stdout(`${line}\n`);
   return 0;
 }
 

@@ -6,6 +6,7 @@ import { defineDoctor } from './doctor.js';
 import { defineExec } from './exec.js';
 import { defineFetch } from './fetch.js';
 import { defineKubeconfig } from './kubeconfig.js';
+import { defineLearn } from './learn.js';
 import { defineLint } from './lint.js';
 import { defineLogs } from './logs.js';
 import { definePki } from './pki.js';
@@ -21,6 +22,7 @@ import { defineStatus } from './status.js';
 export const commandDefinitions: CommandDefinition[] = [
   definePresent,
   defineSpeaker,
+  defineLearn,
   defineLint,
   definePlan,
   defineDoctor,

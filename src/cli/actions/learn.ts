@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { hasLearnerProgress, readLearnerProgress } from '../../adapters/learner/learner-store.js';
+import { readLesson, loadLesson, localeLang } from '../../adapters/lessons/lesson-files.js';
+import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import { progressLines } from '../../engine/learner/progress.js';
+import { buildPlan, resolveOptions } from '../../engine/plan.js';
+import { UsageError } from '../../errors.js';
+import { parseSetFlags } from '../common.js';
+import type { CliIo } from '../context.js';
+import type { LearnCommandOptions } from '../commands/learn.js';
+import { workdirRootFor } from './engine-common.js';
+import { prepareIsolation } from './isolation.js';
+
+/**
+ * Open the presenter in learner mode: the learner types each step, demystify checks it. Commands the
+ * engine types for the learner (a skipped step's solution, a replay's fast-forward) are typed instantly.
+ */
+export async function runLearn(
+  ref: string | undefined,
+  opts: LearnCommandOptions,
+  io: CliIo,
+): Promise<number> {
+  if (!io.isTTY || !process.stdin.isTTY) {
+    throw new UsageError('learner mode needs a terminal', {
+      hint: 'run the lesson without it: demystify run --headless',
+    });
+  }
+  const lang = opts.lang ?? localeLang();
+  const lesson = await loadLesson(ref, { lang });
+  const workdir = await workdirRootFor(ref, opts.workdir, lang);
+  const options = parseSetFlags(opts.set);
+  resolveOptions(lesson, options);
+  await prepareIsolation(lesson, workdir, opts, io);
+  const { presentLesson } = await import('../../ui/open-presenter.js');
+  const { learnerMode } = await import('../../ui/learner/learner-mode.js');
+  const result = await presentLesson(lesson, {
+    workdir,
+    options,
+    typing: 'instant',
+    ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
+    ...(opts.keys ? { keysFile: resolve(opts.keys) } : {}),
+    streams: { input: process.stdin, output: process.stdout },
+    mode: learnerMode,
+  });
+  io.stdout(result.message);
+  return 0;
+}
+
+/**
+ * The learner's progress for `demystify status`: one line per chapter (done, or steps so far; steps
+ * skipped; time spent), empty when no learner ever opened this work directory.
+ */
+export async function learnerStatusLines(root: string, machine: LessonMachine): Promise<string[]> {
+  if (!(await hasLearnerProgress(root))) return [];
+  const state = machine.current();
+  if (!state.lessonFile) return [];
+  const { lesson } = await readLesson(state.lessonFile);
+  const plan = buildPlan(lesson, { workdir: root, options: state.options ?? {} });
+  const progress = await readLearnerProgress(root, lesson.id);
+  return ['LEARNER', ...progressLines(progress, plan).map((l) => `  ${l}`)];
+}
