@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
 import { processesUnder } from '../../src/adapters/processes/process-tree.js';
-import { BIN, freePort } from './engine-helpers.js';
+import { BIN, freePort, tempWorkdir } from './engine-helpers.js';
 
 /**
  * Helpers of the fault suite (test/integration/faults-*.test.ts): the CLI run as a user runs it, lessons
@@ -114,24 +111,8 @@ export async function assertNothingRuns(dir: string): Promise<void> {
 export async function faultDir(t: {
   after: (fn: () => Promise<void>) => void;
 }): Promise<{ dir: string; workdir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'dm-faults-'));
-  const workdir = join(dir, 'work');
-  t.after(async () => {
-    const roots = [
-      dir,
-      ...(await readdir(dir, { withFileTypes: true }))
-        .filter((e) => e.isDirectory())
-        .map((e) => join(dir, e.name)),
-    ];
-    for (const root of roots) {
-      if (!existsSync(join(root, '.demystify')) && !existsSync(join(root, 'state.json'))) continue;
-      await LessonMachine.openForCleanup(root)
-        .then((m) => m.cleanup({ purge: true }))
-        .catch(() => undefined);
-    }
-    await rm(dir, { recursive: true, force: true });
-  });
-  return { dir, workdir };
+  const dir = await tempWorkdir(t, 'dm-faults-');
+  return { dir, workdir: join(dir, 'work') };
 }
 
 /** Write a lesson (front matter and chapters) into `dir`; returns its path. */
