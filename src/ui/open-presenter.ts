@@ -104,6 +104,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   } finally {
     if (onSignal) for (const s of signals) process.off(s, onSignal);
     presenter.stop();
+    await presenter.release();
     monitor.stop();
     terminal.close();
     screen.destroy();

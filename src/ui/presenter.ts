@@ -9,7 +9,7 @@ import type { LiveTerminal } from './live-terminal.js';
 import { onOverlayKey } from './overlays.js';
 import type { PresenterScreen } from './screen.js';
 import type { SessionMonitor } from './session-monitor.js';
-import { placeholder, planSync } from './terminal-sync.js';
+import { placeholder, planSync, sizeHookCommand, UNHOOK_COMMAND } from './terminal-sync.js';
 import { makeTheme, type Theme } from './theme.js';
 import {
   initialUi,
@@ -55,6 +55,10 @@ export class Presenter {
   private lastFrame: Frame | null = null;
   /** A batch of window fits is running (they must not interleave). */
   private fitting = false;
+  /** The pane size the lesson's session-created hook sizes new windows to. */
+  private hooked = '';
+  /** tmux commands about the hook, one after the other (a later size must land last). */
+  private hooks: Promise<unknown> = Promise.resolve();
   private renderTimer: ReturnType<typeof setTimeout> | null = null;
   private clock: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -208,6 +212,24 @@ export class Presenter {
     if (!layout.terminal) return;
     const inner = innerRect(layout.terminal);
     terminal.resize(inner.width, inner.height);
+    this.hookSize();
+  }
+
+  /** Keep the lesson's server sizing new windows to the pane (see terminal-sync.ts). */
+  private hookSize(): void {
+    const size = this.parts.terminal.size;
+    const key = `${size.cols}x${size.rows}`;
+    if (key === this.hooked) return;
+    this.hooked = key;
+    const command = sizeHookCommand(size);
+    this.hooks = this.hooks.then(() => this.parts.tmux(command)).catch(() => undefined);
+  }
+
+  /** Remove the hook from the lesson's server: sessions made after the presenter closed keep tmux's size. */
+  async release(): Promise<void> {
+    this.hooked = '';
+    await this.hooks;
+    await this.parts.tmux(UNHOOK_COMMAND).catch(() => undefined);
   }
 
   private input(width: number, height: number): ViewInput {
