@@ -5,13 +5,14 @@ import { wrapPlain } from './ansi-wrap.js';
 import { composeScreen } from './compose.js';
 import type { ComponentView } from './components.js';
 import { currentFailure, renderFailurePanel } from './failure.js';
-import type { Keymap } from './keymap.js';
+import { keysOf, type Keymap } from './keymap.js';
 import { computeLayout, innerRect, type Rect } from './layout.js';
 import { autoScroll, renderNarration } from './narration.js';
-import { renderConfirm, renderHelp, renderJump } from './overlays.js';
+import { renderConfirm, renderHelp, renderJump, renderRerun } from './overlay-views.js';
 import { componentsRow, progressRow } from './status-line.js';
 import type { Theme } from './theme.js';
-import type { UiState } from './ui-state.js';
+import { failureKey, type UiState } from './ui-state.js';
+import { stepBadge } from './step-box.js';
 
 /** What the terminal pane shows: the live screen of the session, or why there is none. */
 export type TerminalContent =
@@ -84,7 +85,7 @@ export function renderFrame(input: ViewInput): Frame {
   });
   const failure = currentFailure(input.engine);
   // Not over a zoomed terminal: that is where the presenter went to read the logs.
-  if (failure && failure.step !== ui.dismissedFailure && ui.zoom !== 'terminal') {
+  if (failure && failureKey(failure) !== ui.dismissedFailure && ui.zoom !== 'terminal') {
     const under = layout.narration ?? layout.terminal;
     if (under) {
       const most = Math.min(under.height, Math.max(7, Math.floor(height * 0.5)));
@@ -102,12 +103,7 @@ export function renderFrame(input: ViewInput): Frame {
   }
   if (ui.overlay) {
     const room = { width: width - 2, height: height - 2, theme };
-    const lines =
-      ui.overlay.kind === 'help'
-        ? renderHelp(input.keymap, room)
-        : ui.overlay.kind === 'jump'
-          ? renderJump(ui.overlay, input.engine.plan, room)
-          : renderConfirm(room);
+    const lines = overlayLines(input, ui.overlay, room);
     const w = Math.max(...lines.map(visibleWidth));
     const x = Math.max(0, Math.floor((width - w) / 2));
     const y = Math.max(0, Math.floor((height - lines.length) / 3));
@@ -121,6 +117,28 @@ export function renderFrame(input: ViewInput): Frame {
     });
   }
   return { width, height, regions, narration: narrationInfo };
+}
+
+function overlayLines(
+  input: ViewInput,
+  overlay: NonNullable<UiState['overlay']>,
+  room: { width: number; height: number; theme: Theme },
+): string[] {
+  switch (overlay.kind) {
+    case 'help':
+      return renderHelp(input.keymap, room);
+    case 'jump':
+      return renderJump(overlay, input.engine.plan, room);
+    case 'confirm-cleanup':
+      return renderConfirm(room);
+    case 'confirm-rerun': {
+      const step = input.engine.plan.steps[overlay.step];
+      const state = input.engine.steps[overlay.step];
+      if (!step || !state) return [];
+      const status = stepBadge(state, room.theme, input.now).label;
+      return renderRerun(step, overlay.restart, { ...room, status });
+    }
+  }
 }
 
 /** A bordered pane: the title in the top border, a label in the bottom one, the inside cut to size. */
@@ -151,6 +169,7 @@ function narrationRegion(input: ViewInput, rect: Rect): { region: Region; info: 
     width: inner.width - 2,
     theme: input.theme,
     now: input.now,
+    nextKey: keysOf(input.keymap, 'next-chapter').split('/')[0] ?? 'N',
   });
   const max = Math.max(0, text.lines.length - inner.height);
   const scroll = Math.min(max, input.ui.scroll ?? autoScroll(text, input.engine.cursor, inner.height));

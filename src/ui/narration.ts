@@ -3,12 +3,15 @@ import type { Lesson } from '../lesson/model.js';
 import { renderMarkdown } from './markdown.js';
 import { hardWrap, renderStepBox } from './step-box.js';
 import type { Theme } from './theme.js';
+import { chapterDone } from './ui-state.js';
 
 /** A chapter as lines, and where each of its steps is among them (for scrolling to the current one). */
 export interface NarrationText {
   lines: string[];
   /** Step index (in the plan) → first and last line of its box. */
   steps: Map<number, { start: number; end: number }>;
+  /** The chapter is done and the speaker has not moved on: the narration ends with a line that says so. */
+  done?: boolean;
 }
 
 /** Lines of an expected output shown under a step, at most; the rest is summarised. */
@@ -22,7 +25,7 @@ const OUTPUT_LINES = 6;
 export function renderNarration(
   lesson: Lesson,
   engine: EngineState,
-  options: { width: number; theme: Theme; now: number },
+  options: { width: number; theme: Theme; now: number; nextKey?: string },
 ): NarrationText {
   const { theme, now } = options;
   const width = Math.max(16, options.width);
@@ -81,15 +84,16 @@ export function renderNarration(
         break;
     }
   }
-  if (
-    chapter.steps.length > 0 &&
-    engine.cursor >= plan.steps.length &&
-    engine.chapter === plan.chapters.length - 1
-  ) {
-    lines.push(theme.ok('✓ End of the lesson.'));
-  }
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return { lines, steps };
+  const done = chapterDone(engine);
+  if (done) {
+    const next = plan.chapters[engine.chapter + 1];
+    const text = next
+      ? `✓ chapter done · ${options.nextKey ?? 'N'} → next: ${engine.chapter + 2}/${plan.chapters.length} ${next.title}`
+      : '✓ End of the lesson.';
+    lines.push('', ...hardWrap(text, width, 2).map((l) => theme.ok(l)));
+  }
+  return { lines, steps, done };
 }
 
 /**
@@ -98,6 +102,8 @@ export function renderNarration(
  */
 export function autoScroll(text: NarrationText, cursor: number, height: number): number {
   const max = Math.max(0, text.lines.length - height);
+  // A finished chapter shows its end: the last step, its output, and the line that says what is next.
+  if (text.done) return max;
   const box = text.steps.get(cursor);
   if (!box || text.lines.length <= height) return 0;
   if (box.end < height) return 0;

@@ -1,5 +1,7 @@
 import { openLessonEngine } from '../adapters/lesson-engine.js';
 import { removeIsolation } from '../adapters/netns.js';
+import { logSize, readLogFrom } from '../adapters/session-log.js';
+import { shellIdle as idleAtEnd } from '../adapters/shell-marks.js';
 import type { Typing } from '../engine/ports.js';
 import type { Lesson } from '../lesson/model.js';
 import { loadKeymap } from './keys-config.js';
@@ -87,7 +89,11 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     },
     guard(() => ref.presenter?.onSessions()),
   );
-  const presenter = new Presenter({ lesson, engine, keymap, screen, terminal, monitor, tmux });
+  const shellIdle = async (session: string): Promise<boolean | undefined> => {
+    const file = machine.terminal.logFile(session);
+    return idleAtEnd(await readLogFrom(file, Math.max(0, (await logSize(file)) - 16_384)));
+  };
+  const presenter = new Presenter({ lesson, engine, keymap, screen, terminal, monitor, tmux, shellIdle });
   ref.presenter = presenter;
   const signals = ['SIGTERM', 'SIGHUP'] as const;
   let onSignal: (() => void) | undefined;

@@ -9,12 +9,16 @@ import type { LiveTerminal } from './live-terminal.js';
 import { onOverlayKey } from './overlays.js';
 import type { PresenterScreen } from './screen.js';
 import type { SessionMonitor } from './session-monitor.js';
-import { placeholder, planSync, sizeHookCommand, UNHOOK_COMMAND } from './terminal-sync.js';
+import { PaneSync } from './pane-sync.js';
+import { placeholder } from './terminal-sync.js';
 import { makeTheme, type Theme } from './theme.js';
+import { restartComponent } from './restart.js';
+import { onAction } from './ui-actions.js';
 import {
+  expireMessage,
   initialUi,
-  onAction,
   onEngineEvent,
+  say,
   sessionsOf,
   type UiCommand,
   type UiContext,
@@ -34,6 +38,8 @@ export interface PresenterParts {
   monitor: SessionMonitor;
   /** Run a tmux command on the lesson's server (to size its windows). */
   tmux: (args: string[]) => Promise<string>;
+  /** Is a session's shell at its prompt, from its log (a component restart waits for it)? */
+  shellIdle?: (session: string) => Promise<boolean | undefined>;
   theme?: Theme;
   now?: () => number;
 }
@@ -53,12 +59,9 @@ export class Presenter {
   private readonly keys: Map<string, Action>;
   private readonly sessions: string[];
   private lastFrame: Frame | null = null;
-  /** A batch of window fits is running (they must not interleave). */
-  private fitting = false;
-  /** The pane size the lesson's session-created hook sizes new windows to. */
-  private hooked = '';
-  /** tmux commands about the hook, one after the other (a later size must land last). */
-  private hooks: Promise<unknown> = Promise.resolve();
+  private readonly pane: PaneSync;
+  /** A component is being stopped for a restart. */
+  private restarting = false;
   private renderTimer: ReturnType<typeof setTimeout> | null = null;
   private clock: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -73,13 +76,14 @@ export class Presenter {
     const engine = parts.engine.getState();
     this.sessions = sessionsOf(parts.lesson, engine);
     this.ui = initialUi(engine);
+    this.pane = new PaneSync(parts.terminal, parts.monitor, parts.tmux);
   }
 
   /** Open: draw, follow the engine, the monitor and the keys until the user quits. */
   run(): Promise<PresenterExit> {
     const { engine, monitor } = this.parts;
     this.unsubscribe = engine.subscribe((state, event) => {
-      this.ui = onEngineEvent(this.ui, state, event);
+      this.ui = onEngineEvent(this.ui, state, event, this.now());
       // Sessions appear and stop with steps: look at tmux now rather than at the next tick.
       void monitor.poll();
       this.syncTerminal();
@@ -90,6 +94,7 @@ export class Presenter {
     // The clock and the "running 3s" labels move once a second; a window fit or a session switch that
     // had to wait is caught up then too.
     this.clock = setInterval(() => {
+      this.ui = expireMessage(this.ui, this.parts.engine.getState(), this.now());
       this.syncTerminal();
       this.schedule();
     }, 1000);
@@ -176,7 +181,27 @@ export class Presenter {
       case 'redraw':
         this.parts.screen.redraw();
         return;
+      case 'restart-step':
+        void this.restart(command.step, command.session);
+        return;
     }
+  }
+
+  /** Stop a component cleanly in its session, then run its step again (see restart.ts). */
+  private async restart(step: number, session: string): Promise<void> {
+    if (this.restarting) return;
+    this.restarting = true;
+    const name = this.parts.engine.getState().plan.steps[step]?.component ?? session;
+    const tell = (text: string | null): void => {
+      this.ui = { ...this.ui, message: text === null ? null : say(text, this.now()) };
+      this.render();
+    };
+    tell(`stopping ${name} (Ctrl-C)…`);
+    const shellIdle = this.parts.shellIdle ?? (() => Promise.resolve(undefined));
+    const stopped = await restartComponent(session, { tmux: this.parts.tmux, shellIdle }).catch(() => false);
+    tell(stopped ? null : `${name} did not stop on Ctrl-C: its session was closed`);
+    this.restarting = false;
+    this.parts.engine.dispatch({ type: 'run-step', step });
   }
 
   private context(): UiContext {
@@ -185,51 +210,26 @@ export class Presenter {
       engine: this.parts.engine.getState(),
       sessions: this.sessions,
       narration: frame?.narration ?? { scroll: 0, max: 0, height: 0 },
+      live: this.parts.monitor.current,
+      now: this.now(),
     };
   }
 
-  /**
-   * Bring the terminal pane to the session the UI shows, when that is safe, and the lesson's windows to
-   * the pane's size while the engine is idle (see terminal-sync.ts for why both wait).
-   */
   private syncTerminal(): void {
-    const { engine, terminal, monitor, tmux } = this.parts;
-    const plan = planSync(this.ui.session, engine.getState(), monitor.current, terminal);
-    // In order, one after the other: `resize-window` pins a window's size and the `set-option -wu` after
-    // it unpins it; run side by side, the unpin could land first and leave the window pinned.
-    if (plan.fit.length > 0 && !this.fitting) {
-      this.fitting = true;
-      void (async () => {
-        for (const command of plan.fit) await tmux(command).catch(() => undefined);
-      })().finally(() => (this.fitting = false));
-    }
-    if (plan.show) void terminal.show(this.ui.session);
+    this.pane.sync(this.ui.session, this.parts.engine.getState());
   }
 
   private resizeTerminal(): void {
-    const { screen, terminal } = this.parts;
+    const { screen } = this.parts;
     const layout = computeLayout(screen.width, screen.height, this.ui);
     if (!layout.terminal) return;
     const inner = innerRect(layout.terminal);
-    terminal.resize(inner.width, inner.height);
-    this.hookSize();
+    this.pane.resize(inner.width, inner.height);
   }
 
-  /** Keep the lesson's server sizing new windows to the pane (see terminal-sync.ts). */
-  private hookSize(): void {
-    const size = this.parts.terminal.size;
-    const key = `${size.cols}x${size.rows}`;
-    if (key === this.hooked) return;
-    this.hooked = key;
-    const command = sizeHookCommand(size);
-    this.hooks = this.hooks.then(() => this.parts.tmux(command)).catch(() => undefined);
-  }
-
-  /** Remove the hook from the lesson's server: sessions made after the presenter closed keep tmux's size. */
-  async release(): Promise<void> {
-    this.hooked = '';
-    await this.hooks;
-    await this.parts.tmux(UNHOOK_COMMAND).catch(() => undefined);
+  /** Remove what the presenter set on the lesson's server (its window-size hook). */
+  release(): Promise<void> {
+    return this.pane.release();
   }
 
   private input(width: number, height: number): ViewInput {

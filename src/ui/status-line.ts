@@ -4,7 +4,7 @@ import type { ComponentView } from './components.js';
 import { keysOf, type Keymap } from './keymap.js';
 import { formatDuration, stepBadge } from './step-box.js';
 import type { Theme } from './theme.js';
-import type { UiState } from './ui-state.js';
+import { chapterDone, type UiState } from './ui-state.js';
 
 /** A component's symbol, words and style in the status line. */
 function componentBadge(
@@ -84,7 +84,14 @@ export function progressRow(
   const chapter = plan.chapters[engine.chapter];
   const total = plan.steps.length;
   const step = plan.steps[engine.cursor];
-  const stepText = step ? `step ${engine.cursor + 1}/${total} ${step.name}` : `${total}/${total} done`;
+  const next = keysOf(options.keymap, 'next-chapter').split('/')[0] ?? 'N';
+  const stepText = chapterDone(engine)
+    ? engine.chapter + 1 < plan.chapters.length
+      ? `chapter done · ${next} → next`
+      : 'lesson done'
+    : step
+      ? `step ${engine.cursor + 1}/${total} ${step.name}`
+      : `${total}/${total} done`;
   const parts = [`Ch ${engine.chapter + 1}/${plan.chapters.length} ${chapter?.title ?? ''}`, stepText];
   const activity = engine.activity;
   if (activity.kind === 'step') {
@@ -93,7 +100,7 @@ export function progressRow(
     // The cursor's step is already named: say only how long it has been running.
     parts.push(activity.step === engine.cursor ? label : `${label} ${plan.steps[activity.step]?.name ?? ''}`);
   } else if (activity.kind === 'reset') parts.push('resetting the machine');
-  if (ui.message) parts.push(ui.message);
+  if (ui.message) parts.push(ui.message.text);
   const focus =
     ui.focus === 'terminal'
       ? ` TYPING IN ${ui.session} (${keysOf(options.keymap, 'focus-narration')} leaves) `

@@ -128,7 +128,7 @@ test('the failure panel says what failed and what to do, in bold on red, over th
   assert.match(text, /r\/Enter retry {3}l show logs {3}R replay chapter/);
   assert.match(panel.lines[0] ?? '', /\x1b\[41m/, 'the title is on a red background');
   // Closed with Esc, it stays closed for that failure.
-  const closed = frameOf(lesson, failedStart, { width: 80, height: 24, ui: { dismissedFailure: 0 } });
+  const closed = frameOf(lesson, failedStart, { width: 80, height: 24, ui: { dismissedFailure: 'step-0' } });
   assert.equal(
     closed.regions.find((r) => r.id === 'failure'),
     undefined,

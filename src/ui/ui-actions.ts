@@ -1,0 +1,156 @@
+import type { EngineEvent } from '../engine/machine.js';
+import { currentFailure } from './failure.js';
+import type { Action } from './keymap.js';
+import {
+  busy,
+  chapterDone,
+  failureKey,
+  say,
+  type UiContext,
+  type UiState,
+  type UiTransition,
+  type Zoom,
+} from './ui-state.js';
+
+/**
+ * What `run` means now: run the step under the cursor, unless it already ran (then ask first: running
+ * a component's step again while the component runs would only fail, "session still running a
+ * command"), or the chapter shown is done (then move on to the next one, the speaker's cue).
+ */
+function runStep(ui: UiState, ctx: UiContext): UiTransition {
+  const { engine } = ctx;
+  const now = ctx.now ?? Date.now();
+  const none = (next: UiState): UiTransition => ({ ui: next, events: [], commands: [] });
+  if (busy(engine))
+    return none({ ...ui, message: say('a step is running: wait, or stop the run', now, 'busy') });
+  const plan = engine.plan;
+  if (chapterDone(engine)) {
+    if (engine.chapter + 1 >= plan.chapters.length)
+      return none({ ...ui, message: say('the lesson is over: no step left', now) });
+    return {
+      ui: { ...ui, scroll: null },
+      events: [{ type: 'jump-to-chapter', chapter: engine.chapter + 1 }],
+      commands: [],
+    };
+  }
+  const step = plan.steps[engine.cursor];
+  if (!step) return none({ ...ui, message: say('the lesson is over: no step left', now) });
+  const status = engine.steps[step.index]?.status ?? 'pending';
+  const running = step.component !== undefined && ctx.live?.get(step.session)?.busy === true;
+  if (status === 'ok' || status === 'skipped' || running) {
+    return none({ ...ui, overlay: { kind: 'confirm-rerun', step: step.index, restart: running } });
+  }
+  return { ui: { ...ui, scroll: null }, events: [{ type: 'run-step' }], commands: [] };
+}
+
+/** Apply one action. Pure: the shell dispatches the events and performs the commands. */
+export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransition {
+  const ui: UiState = { ...ui0, message: null };
+  const { engine } = ctx;
+  const now = ctx.now ?? Date.now();
+  const plan = engine.plan;
+  const none = (next: UiState = ui): UiTransition => ({ ui: next, events: [], commands: [] });
+  const send = (events: EngineEvent[], next: UiState = ui): UiTransition => ({
+    ui: next,
+    events,
+    commands: [],
+  });
+  const failure = currentFailure(engine);
+  const failureShown = failure !== undefined && failureKey(failure) !== ui.dismissedFailure;
+  const scrollTo = (n: number): UiTransition =>
+    none({ ...ui, scroll: Math.max(0, Math.min(ctx.narration.max, n)) });
+  switch (action) {
+    case 'run-step':
+      // The machine could not be reset: trying again means the replay, not a step.
+      if (failureShown && failure.step === undefined && !busy(engine))
+        return send([{ type: 'replay-chapter', chapter: engine.chapter }], { ...ui, scroll: null });
+      return runStep(ui, ctx);
+    case 'next-step':
+      return send([{ type: 'next' }], { ...ui, scroll: null });
+    case 'previous-step':
+      return send([{ type: 'previous' }], { ...ui, scroll: null });
+    case 'next-chapter':
+    case 'previous-chapter': {
+      const chapter = engine.chapter + (action === 'next-chapter' ? 1 : -1);
+      if (chapter < 0 || chapter >= plan.chapters.length) return none();
+      return send([{ type: 'jump-to-chapter', chapter }], { ...ui, scroll: null });
+    }
+    case 'jump-chapter':
+      return none({ ...ui, overlay: { kind: 'jump', input: '', selected: engine.chapter } });
+    case 'replay-chapter':
+      if (busy(engine))
+        return none({ ...ui, message: say('a step is running: stop the run first', now, 'busy') });
+      return send([{ type: 'replay-chapter', chapter: engine.chapter }], { ...ui, scroll: null });
+    case 'stop':
+      return engine.run
+        ? send([{ type: 'stop' }], { ...ui, message: say('stopping after the current step', now, 'run') })
+        : none();
+    case 'show-logs':
+      // The failure panel stays: hidden over the zoomed terminal, back when the zoom ends (Esc).
+      return none({ ...ui, session: failure?.session ?? ui.session, zoom: 'terminal' });
+    case 'next-session':
+    case 'previous-session': {
+      const i = ctx.sessions.indexOf(ui.session);
+      const n = ctx.sessions.length;
+      const next = ctx.sessions[(i + (action === 'next-session' ? 1 : n - 1) + n) % n];
+      return none(next ? { ...ui, session: next } : ui);
+    }
+    case 'focus-terminal':
+      return none({ ...ui, focus: 'terminal', zoom: ui.zoom === 'narration' ? 'none' : ui.zoom });
+    case 'focus-narration':
+      return none({ ...ui, focus: 'narration' });
+    case 'zoom': {
+      const order: Zoom[] = ['none', 'terminal', 'narration'];
+      const zoom = order[(order.indexOf(ui.zoom) + 1) % order.length] ?? 'none';
+      return none({ ...ui, zoom, focus: zoom === 'narration' ? 'narration' : ui.focus });
+    }
+    case 'scroll-up':
+      return scrollTo(ctx.narration.scroll - 1);
+    case 'scroll-down':
+      return scrollTo(ctx.narration.scroll + 1);
+    case 'page-up':
+      return scrollTo(ctx.narration.scroll - Math.max(1, ctx.narration.height - 2));
+    case 'page-down':
+      return scrollTo(ctx.narration.scroll + Math.max(1, ctx.narration.height - 2));
+    case 'top':
+      return scrollTo(0);
+    case 'bottom':
+      return none({ ...ui, scroll: null });
+    case 'terminal-scroll-up':
+    case 'terminal-scroll-down':
+      return {
+        ui,
+        events: [],
+        commands: [{ kind: 'terminal-scroll', direction: action === 'terminal-scroll-up' ? 'up' : 'down' }],
+      };
+    case 'toggle-notes':
+      return none({ ...ui, notes: !ui.notes });
+    case 'toggle-follow':
+      return none({
+        ...ui,
+        follow: !ui.follow,
+        message: say(
+          ui.follow ? 'the terminal stays on this session' : 'the terminal follows the steps',
+          now,
+        ),
+      });
+    case 'help':
+      return none({ ...ui, overlay: ui.overlay?.kind === 'help' ? null : { kind: 'help' } });
+    case 'dismiss':
+      if (ui.overlay) return none({ ...ui, overlay: null });
+      if (ui.zoom !== 'none') return none({ ...ui, zoom: 'none' });
+      if (failureShown) return none({ ...ui, dismissedFailure: failureKey(failure) });
+      return none();
+    case 'redraw':
+      return { ui, events: [], commands: [{ kind: 'redraw' }] };
+    case 'quit':
+      return { ui, events: [], commands: [{ kind: 'quit' }] };
+    case 'quit-cleanup':
+      return none({ ...ui, overlay: { kind: 'confirm-cleanup' } });
+    default: {
+      const m = /^session-(\d)$/.exec(action);
+      const session = m ? ctx.sessions[Number(m[1])] : undefined;
+      return none(session ? { ...ui, session } : ui);
+    }
+  }
+}
