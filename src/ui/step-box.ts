@@ -1,6 +1,7 @@
 import type { StepState } from '../engine/machine.js';
 import type { PlannedStep } from '../engine/plan-model.js';
 import { fitAnsi, visibleWidth } from './ansi.js';
+import { wrapCommand } from './command-wrap.js';
 import type { Theme } from './theme.js';
 
 /** The symbol and words of a step's state, shown on its box and in the status line. */
@@ -77,13 +78,9 @@ export function renderStepBox(
   const right = badge.style(`${kind}${badge.label}`);
   const top = headerLine(left, right, w, borderStyle);
   const body: string[] = [];
-  const commandLines = step.command.split('\n');
-  commandLines.forEach((line, i) => {
-    const prompt = i === 0 ? '$ ' : '  ';
-    for (const piece of wrapWords(prompt + line, inner, 4)) {
-      body.push(`${borderStyle('│')} ${fitAnsi(theme.code(piece), inner)} ${borderStyle('│')}`);
-    }
-  });
+  for (const piece of wrapCommand(step.command, inner)) {
+    body.push(`${borderStyle('│')} ${fitAnsi(theme.code(piece), inner)} ${borderStyle('│')}`);
+  }
   const bottom = borderStyle(`╰${'─'.repeat(w - 2)}╯`);
   const lines = [top, ...body, bottom];
   const reason = failureReason(state);
@@ -110,38 +107,6 @@ function headerLine(left: string, right: string, width: number, border: (s: stri
   }
   const leftWidth = Math.min(visibleWidth(left), width - 6);
   return `${border('╭─')} ${fitAnsi(left, leftWidth)} ${border('─'.repeat(width - 5 - leftWidth))}${border('╮')}`;
-}
-
-/**
- * Wrap a command at spaces into lines of `width` columns, continuation lines indented by `indent`; a
- * word longer than a line (a URL) is cut. Spaces are kept as typed: what is shown is what is run.
- */
-export function wrapWords(text: string, width: number, indent: number): string[] {
-  const w = Math.max(indent + 4, width);
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/(?<= )/)) {
-    const room = (out.length === 0 ? w : w - indent) - Array.from(line).length;
-    if (Array.from(word.trimEnd()).length <= room) {
-      line += word;
-      continue;
-    }
-    if (line.trim()) {
-      out.push(line.trimEnd());
-      line = '';
-    }
-    let rest = word;
-    for (;;) {
-      const lineRoom = out.length === 0 ? w : w - indent;
-      if (Array.from(rest.trimEnd()).length <= lineRoom) break;
-      const chars = Array.from(rest);
-      out.push(chars.slice(0, lineRoom).join(''));
-      rest = chars.slice(lineRoom).join('');
-    }
-    line = rest;
-  }
-  if (line || out.length === 0) out.push(line.trimEnd());
-  return out.map((l, i) => (i === 0 ? l : ' '.repeat(indent) + l));
 }
 
 /** Cut plain text into lines of `width` columns; continuation lines start with `indent` spaces. */
