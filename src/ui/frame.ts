@@ -6,7 +6,7 @@ import { composeScreen } from './compose.js';
 import type { ComponentView } from './components.js';
 import { currentFailure, renderFailurePanel } from './failure.js';
 import { keysOf, type Keymap } from './keymap.js';
-import { computeLayout, innerRect, type Rect } from './layout.js';
+import { computeLayout, innerRect, SIDE_BY_SIDE_MIN_WIDTH, splitFor, type Rect } from './layout.js';
 import { autoScroll, renderNarration } from './narration.js';
 import { renderConfirm, renderHelp, renderJump, renderRerun } from './overlay-views.js';
 import { componentsRow, progressRow } from './status-line.js';
@@ -59,8 +59,10 @@ export interface Frame {
  */
 export function renderFrame(input: ViewInput): Frame {
   const { width, height, ui, theme } = input;
-  const layout = computeLayout(width, height, ui);
+  const layout = layoutOf(input.lesson, input.engine, ui, width, height);
   const regions: Region[] = [];
+  const failure = currentFailure(input.engine);
+  const failureShown = failure !== undefined && failureKey(failure) !== ui.dismissedFailure;
   let narrationInfo = { scroll: 0, max: 0, height: 0 };
   if (layout.narration) {
     const { region, info } = narrationRegion(input, layout.narration);
@@ -75,6 +77,7 @@ export function renderFrame(input: ViewInput): Frame {
     lines: [
       componentsRow(input.components, layout.status.width, theme, input.now),
       progressRow(input.engine, ui, {
+        failureShown,
         width,
         theme,
         keymap: input.keymap,
@@ -83,9 +86,8 @@ export function renderFrame(input: ViewInput): Frame {
       }),
     ],
   });
-  const failure = currentFailure(input.engine);
   // Not over a zoomed terminal: that is where the presenter went to read the logs.
-  if (failure && failureKey(failure) !== ui.dismissedFailure && ui.zoom !== 'terminal') {
+  if (failure && failureShown && ui.zoom !== 'terminal') {
     const under = layout.narration ?? layout.terminal;
     if (under) {
       const most = Math.min(under.height, Math.max(7, Math.floor(height * 0.5)));
@@ -175,7 +177,12 @@ function narrationRegion(input: ViewInput, rect: Rect): { region: Region; info: 
   const scroll = Math.min(max, input.ui.scroll ?? autoScroll(text, input.engine.cursor, inner.height));
   const body = text.lines.slice(scroll, scroll + inner.height).map((l) => ` ${l}`);
   const below = text.lines.length - scroll - inner.height;
-  const footer = [scroll > 0 ? `↑ ${scroll}` : '', below > 0 ? `↓ ${below} more` : '']
+  const noNotes = input.ui.notes && notesLines(input.lesson, input.engine, rect.width).length === 0;
+  const footer = [
+    noNotes ? 'no notes for this chapter' : '',
+    scroll > 0 ? `↑ ${scroll}` : '',
+    below > 0 ? `↓ ${below} more` : '',
+  ]
     .filter(Boolean)
     .join('  ');
   const lines = paneLines(rect, body, {
@@ -187,16 +194,32 @@ function narrationRegion(input: ViewInput, rect: Rect): { region: Region; info: 
   return { region: { id: 'narration', ...rect, lines }, info: { scroll, max, height: inner.height } };
 }
 
+/** The speaker notes of the chapter shown, wrapped to a pane `width` wide (its borders included). */
+export function notesLines(lesson: Lesson, engine: EngineState, width: number): string[] {
+  const planChapter = engine.plan.chapters[engine.chapter];
+  const chapter = lesson.chapters.find((c) => c.id === planChapter?.id);
+  return (chapter?.notes ?? []).flatMap((n) => wrapPlain(`• ${n.replace(/\s*\n\s*/g, ' ')}`, width - 4));
+}
+
+/** The layout of a frame: the split, the zoom, and the rows the chapter's notes need. */
+export function layoutOf(
+  lesson: Lesson,
+  engine: EngineState,
+  ui: UiState,
+  width: number,
+  height: number,
+): ReturnType<typeof computeLayout> {
+  const side = width >= SIDE_BY_SIDE_MIN_WIDTH && ui.zoom === 'none';
+  const notesWidth = side ? Math.round(width * splitFor(width, ui.split)) : width;
+  const count = ui.notes ? notesLines(lesson, engine, notesWidth).length : 0;
+  return computeLayout(width, height, { ...ui, notesLines: count });
+}
+
 function notesRegion(input: ViewInput, rect: Rect): Region {
   const inner = innerRect(rect);
-  const planChapter = input.engine.plan.chapters[input.engine.chapter];
-  const chapter = input.lesson.chapters.find((c) => c.id === planChapter?.id);
-  const notes = chapter?.notes ?? [];
-  const body = notes.length
-    ? notes.flatMap((n) => wrapPlain(`• ${n}`, inner.width - 2)).map((l) => ` ${input.theme.running(l)}`)
-    : [` ${input.theme.dim('no notes for this chapter')}`];
+  const body = notesLines(input.lesson, input.engine, rect.width).map((l) => ` ${input.theme.running(l)}`);
   const lines = paneLines(rect, body, { title: 'Speaker notes', focused: false, theme: input.theme });
-  return { id: 'notes', ...rect, lines };
+  return { id: 'notes', ...rect, lines: inner.height > 0 ? lines : [] };
 }
 
 /** The terminal pane alone, for the screen to redraw it many times a second without the rest. */

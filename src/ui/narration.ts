@@ -12,6 +12,8 @@ export interface NarrationText {
   steps: Map<number, { start: number; end: number }>;
   /** The chapter is done and the speaker has not moved on: the narration ends with a line that says so. */
   done?: boolean;
+  /** Nothing of the chapter has run and the cursor is on its first step: it opens at its top. */
+  fresh?: boolean;
 }
 
 /** Lines of an expected output shown under a step, at most; the rest is summarised. */
@@ -93,17 +95,25 @@ export function renderNarration(
       : '✓ End of the lesson.';
     lines.push('', ...hardWrap(text, width, 2).map((l) => theme.ok(l)));
   }
-  return { lines, steps, done };
+  const ids = [...steps.keys()];
+  const fresh =
+    ids.length > 0 &&
+    engine.cursor === Math.min(...ids) &&
+    ids.every((i) => engine.steps[i]?.status === 'pending');
+  return { lines, steps, done, fresh };
 }
 
 /**
- * The first line to show so that the current step is in view: the whole chapter from the top when
- * it fits, else the step's box a third of the way down (the narration just above it stays readable).
+ * The first line to show: the top of a chapter not started yet, the end of a finished one, else the
+ * current step in view (the whole chapter from the top when it fits, else the step's box a third of the
+ * way down, the narration just above it still readable).
  */
 export function autoScroll(text: NarrationText, cursor: number, height: number): number {
   const max = Math.max(0, text.lines.length - height);
   // A finished chapter shows its end: the last step, its output, and the line that says what is next.
   if (text.done) return max;
+  // A chapter not started yet opens at its top: its title and narration come before its first step.
+  if (text.fresh) return 0;
   const box = text.steps.get(cursor);
   if (!box || text.lines.length <= height) return 0;
   if (box.end < height) return 0;

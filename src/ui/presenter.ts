@@ -2,9 +2,16 @@ import type { Engine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/machine.js';
 import type { Lesson } from '../lesson/model.js';
 import { componentViews } from './components.js';
-import { renderFrame, terminalRegion, type Frame, type TerminalContent, type ViewInput } from './frame.js';
+import {
+  layoutOf,
+  renderFrame,
+  terminalRegion,
+  type Frame,
+  type TerminalContent,
+  type ViewInput,
+} from './frame.js';
 import { keyIndex, type Action, type Keymap } from './keymap.js';
-import { computeLayout, innerRect, overlaps } from './layout.js';
+import { innerRect, overlaps } from './layout.js';
 import type { LiveTerminal } from './live-terminal.js';
 import { onOverlayKey } from './overlays.js';
 import type { PresenterScreen } from './screen.js';
@@ -137,7 +144,13 @@ export class Presenter {
   onTerminalFrame(): void {
     const frame = this.lastFrame;
     if (!frame || this.renderTimer) return;
-    const layout = computeLayout(frame.width, frame.height, this.ui);
+    const layout = layoutOf(
+      this.parts.lesson,
+      this.parts.engine.getState(),
+      this.ui,
+      frame.width,
+      frame.height,
+    );
     if (!layout.terminal) return;
     const region = terminalRegion(this.input(frame.width, frame.height), layout.terminal);
     // An overlay or the failure panel over the terminal: draw everything so they stay on top.
@@ -221,7 +234,13 @@ export class Presenter {
 
   private resizeTerminal(): void {
     const { screen } = this.parts;
-    const layout = computeLayout(screen.width, screen.height, this.ui);
+    const layout = layoutOf(
+      this.parts.lesson,
+      this.parts.engine.getState(),
+      this.ui,
+      screen.width,
+      screen.height,
+    );
     if (!layout.terminal) return;
     const inner = innerRect(layout.terminal);
     this.pane.resize(inner.width, inner.height);
@@ -272,6 +291,8 @@ export class Presenter {
       this.renderTimer = null;
     }
     const { screen } = this.parts;
+    // The notes of a new chapter, a zoom, a split: the terminal pane may have a new size.
+    this.resizeTerminal();
     const frame = renderFrame(this.input(screen.width, screen.height));
     this.lastFrame = frame;
     screen.draw(frame.regions);

@@ -1,10 +1,10 @@
 import type { EngineState } from '../engine/machine.js';
-import { fitAnsi, visibleWidth } from './ansi.js';
+import { fitAnsi, truncateAnsi, visibleWidth } from './ansi.js';
 import type { ComponentView } from './components.js';
-import { keysOf, type Keymap } from './keymap.js';
+import { keysOf, type Action, type Keymap } from './keymap.js';
 import { formatDuration, stepBadge } from './step-box.js';
 import type { Theme } from './theme.js';
-import { chapterDone, type UiState } from './ui-state.js';
+import { busy, chapterDone, type UiState } from './ui-state.js';
 
 /** A component's symbol, words and style in the status line. */
 function componentBadge(
@@ -77,7 +77,14 @@ export function formatClock(ms: number): string {
 export function progressRow(
   engine: EngineState,
   ui: UiState,
-  options: { width: number; theme: Theme; keymap: Keymap; now: number; startedAt: number },
+  options: {
+    width: number;
+    theme: Theme;
+    keymap: Keymap;
+    now: number;
+    startedAt: number;
+    failureShown?: boolean;
+  },
 ): string {
   const { theme, width, now } = options;
   const plan = engine.plan;
@@ -105,9 +112,34 @@ export function progressRow(
     ui.focus === 'terminal'
       ? ` TYPING IN ${ui.session} (${keysOf(options.keymap, 'focus-narration')} leaves) `
       : '';
-  const right = ` ${formatClock(now - options.startedAt)}  ${keysOf(options.keymap, 'help').split('/')[0] ?? '?'} keys `;
+  const hints = keyHints(engine, ui, options.keymap, options.failureShown ?? false)
+    .map(([key, what]) => `${key} ${what}`)
+    .join('  ');
+  const right = ` ${hints}  ${formatClock(now - options.startedAt)} `;
   const leftRoom = Math.max(0, width - visibleWidth(right) - visibleWidth(focus));
-  const left = fitAnsi(` ${parts.join(' · ')}`, leftRoom);
+  const left = fitAnsi(truncateAnsi(` ${parts.join(' · ')}`, Math.max(0, leftRoom - 1)), leftRoom);
   const focusText = focus ? theme.selected(focus) : '';
   return fitAnsi(`${theme.bar(left)}${focusText}${theme.barKey(right)}`, width);
+}
+
+/**
+ * The two or three keys that matter now, for the status bar: what runs the next thing (or stops what
+ * runs, or moves on from a finished chapter), then the keys help. The failure panel shows its own.
+ */
+export function keyHints(
+  engine: EngineState,
+  ui: UiState,
+  keymap: Keymap,
+  failureShown: boolean,
+): [string, string][] {
+  const key = (action: Action): string => keysOf(keymap, action).split('/')[0] ?? '';
+  const hints: [Action, string][] = [];
+  if (ui.focus === 'terminal' || ui.overlay) return [];
+  if (busy(engine)) hints.push(['stop', 'stop']);
+  else if (failureShown) hints.push(['dismiss', 'close']);
+  else if (chapterDone(engine)) {
+    if (engine.chapter + 1 < engine.plan.chapters.length) hints.push(['next-chapter', 'next chapter']);
+  } else if (engine.cursor < engine.plan.steps.length) hints.push(['run-step', 'run'], ['next-step', 'skip']);
+  hints.push(['help', 'keys']);
+  return hints.map(([action, what]): [string, string] => [key(action), what]).filter(([k]) => k !== '');
 }

@@ -44,6 +44,8 @@ export interface UiState {
   /** First narration line shown; null follows the current step. */
   scroll: number | null;
   notes: boolean;
+  /** The narration's share of the screen (null: the default for its shape). */
+  split: number | null;
   overlay: Overlay | null;
   /** The failure whose panel was closed ({@link failureKey}); it opens again when a run fails anew. */
   dismissedFailure: string | null;
@@ -95,6 +97,7 @@ export function initialUi(engine: EngineState): UiState {
     follow: true,
     scroll: null,
     notes: false,
+    split: null,
     overlay: null,
     dismissedFailure: null,
     message: null,
