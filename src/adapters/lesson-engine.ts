@@ -3,7 +3,7 @@ import { createEngine, type Engine } from '../engine/engine.js';
 import type { SavedProgress } from '../engine/machine.js';
 import { buildPlan } from '../engine/plan.js';
 import type { Plan } from '../engine/plan-model.js';
-import type { Typing } from '../engine/ports.js';
+import type { Typing, TypingPace } from '../engine/ports.js';
 import type { Lesson } from '../lesson/model.js';
 import { LessonMachine, type MachineDeps } from './lesson-machine.js';
 import { isolatedNode } from './netns-record.js';
@@ -19,6 +19,8 @@ export interface LessonEngineOptions {
   options?: Record<string, string>;
   /** Typing speed outside fast-forwards: `instant` for headless runs and learners, `human` on stage. */
   typing: Typing;
+  /** The pace of human typing, changed while it types (the presenter's keys). */
+  pace?: TypingPace;
   /** Running as root (default: this process's uid is 0): `sudo` is left out of commands. */
   asRoot?: boolean;
   deps?: MachineDeps;
@@ -62,7 +64,8 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
     options.deps ?? {},
   );
   const saved = await liveProgress(machine);
-  const engine = createEngine(plan, machine.ports(options.typing), saved);
+  const ports = machine.ports(options.typing);
+  const engine = createEngine(plan, options.pace ? { ...ports, pace: options.pace } : ports, saved);
   return { engine, machine, plan };
 }
 

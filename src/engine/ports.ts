@@ -11,6 +11,17 @@ import type { PlannedStep } from './plan-model.js';
 /** How commands are typed: all at once (headless runs, learners) or key by key like a person on stage. */
 export type Typing = 'instant' | 'human';
 
+/**
+ * The pace of human typing, read before every key so that it can change while a command is typed (the
+ * presenter's faster/slower keys), and a way to finish the current command at once (its rest is pasted).
+ */
+export interface TypingPace {
+  /** Milliseconds between two keys now (a random jitter of ±50 % is added). */
+  keyDelayMs(): number;
+  /** True: type the rest of the step at once. The client sets it, and clears it when a step starts. */
+  hurry: boolean;
+}
+
 /** A command typed into a session's shell. */
 export interface TypedCommand {
   /**
@@ -32,7 +43,7 @@ export interface Terminal {
   type(
     session: string,
     command: string,
-    options: { typing: Typing; signal: AbortSignal },
+    options: { typing: Typing; signal: AbortSignal; pace?: TypingPace },
   ): Promise<TypedCommand>;
   /** Interrupt what runs in a session (Ctrl-C), e.g. a shell command that timed out. */
   interrupt(session: string): Promise<void>;
@@ -73,6 +84,8 @@ export interface EnginePorts {
   componentReady?(step: PlannedStep, readyAt: number): Promise<void>;
   /** Typing speed outside fast-forwards. */
   typing: Typing;
+  /** The pace of human typing, when a client sets it (default: the terminal's own). */
+  pace?: TypingPace;
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }

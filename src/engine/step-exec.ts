@@ -46,6 +46,7 @@ export async function executeStep(
     const typed = await ports.terminal.type(step.session, step.command, {
       typing,
       signal: controller.signal,
+      ...(ports.pace ? { pace: ports.pace } : {}),
     });
     const longRunning = step.component !== undefined || step.background;
     const judgesExit = step.expect.fail === true || step.expect.exit !== undefined;

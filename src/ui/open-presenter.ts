@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { openLessonEngine } from '../adapters/lesson-engine.js';
 import { removeIsolation } from '../adapters/netns.js';
 import { logSize, readLogFrom } from '../adapters/session-log.js';
@@ -10,6 +11,8 @@ import { realTerminalDeps } from './terminal-deps.js';
 import { Presenter, type PresenterExit } from './presenter.js';
 import { PresenterScreen, type ScreenStreams } from './screen.js';
 import { PANES_FORMAT, SessionMonitor } from './session-monitor.js';
+import { loadSettings, saveSettings, type PresenterSettings } from './settings.js';
+import { PresenterPace } from './typing-pace.js';
 import { sessionsOf } from './ui-state.js';
 
 /** How to open the presenter on a lesson. */
@@ -38,12 +41,34 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   const keymap = options.keysFile
     ? await loadKeymap(options.keysFile, undefined, { required: true })
     : await loadKeymap();
+  // Human typing goes at a pace the presenter's keys change while it types (typing-pace.ts).
+  const pace = options.typing === 'human' ? new PresenterPace() : undefined;
   const { engine, machine } = await openLessonEngine(lesson, {
     workdir: options.workdir,
     options: options.options,
     typing: options.typing,
+    ...(pace ? { pace } : {}),
     ...(options.binDir ? { binDir: options.binDir } : {}),
   });
+  const settingsFile = join(machine.files.dir, 'presenter.json');
+  const kept = await loadSettings(settingsFile);
+  const envTheme = process.env.DEMYSTIFY_THEME;
+  const initial = {
+    ...kept,
+    ...(!kept.theme && (envTheme === 'light' || envTheme === 'contrast' || envTheme === 'dark')
+      ? { theme: envTheme }
+      : {}),
+  } as PresenterSettings;
+  if (pace && kept.keysPerSecond) pace.keysPerSecond = kept.keysPerSecond;
+  let saving: Promise<void> = Promise.resolve();
+  let last = initial;
+  const settings = {
+    initial,
+    save: (next: PresenterSettings): void => {
+      last = next;
+      saving = saving.then(() => saveSettings(settingsFile, next));
+    },
+  };
   const state = engine.getState();
   const tmux = (args: string[]): Promise<string> => machine.tmux.run(args);
   // Every session is there from the start (an idle shell, the engine's own kind), so the terminal pane
@@ -93,7 +118,18 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     const file = machine.terminal.logFile(session);
     return idleAtEnd(await readLogFrom(file, Math.max(0, (await logSize(file)) - 16_384)));
   };
-  const presenter = new Presenter({ lesson, engine, keymap, screen, terminal, monitor, tmux, shellIdle });
+  const presenter = new Presenter({
+    lesson,
+    engine,
+    keymap,
+    screen,
+    terminal,
+    monitor,
+    tmux,
+    shellIdle,
+    settings,
+    ...(pace ? { pace } : {}),
+  });
   ref.presenter = presenter;
   const signals = ['SIGTERM', 'SIGHUP'] as const;
   let onSignal: (() => void) | undefined;
@@ -109,8 +145,10 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     exit = await Promise.race([ended, bySignal, crashed]);
   } finally {
     if (onSignal) for (const s of signals) process.off(s, onSignal);
+    presenter.saveSettings();
     presenter.stop();
     await presenter.release();
+    await saving;
     monitor.stop();
     terminal.close();
     screen.destroy();
@@ -118,6 +156,8 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   }
   if (exit === 'cleanup') {
     const { ended } = await machine.cleanup();
+    // The lesson begins again next time: so does the talk's clock.
+    await saveSettings(settingsFile, { ...last, clockMs: 0 });
     // An isolated lesson's namespace goes last, as with `demystify cleanup`.
     const removed = (await removeIsolation(machine.files.layout.root)).map((line) => `removed ${line}\n`);
     return {

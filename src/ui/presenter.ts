@@ -18,8 +18,10 @@ import type { PresenterScreen } from './screen.js';
 import type { SessionMonitor } from './session-monitor.js';
 import { PaneSync } from './pane-sync.js';
 import { placeholder } from './terminal-sync.js';
-import { makeTheme, type Theme } from './theme.js';
-import { restartComponent } from './restart.js';
+import { noColor, themeNamed, type Theme } from './theme.js';
+import { performCommand, type CommandHost } from './presenter-commands.js';
+import type { PresenterSettings } from './settings.js';
+import type { PresenterPace } from './typing-pace.js';
 import { onAction } from './ui-actions.js';
 import {
   expireMessage,
@@ -47,6 +49,11 @@ export interface PresenterParts {
   tmux: (args: string[]) => Promise<string>;
   /** Is a session's shell at its prompt, from its log (a component restart waits for it)? */
   shellIdle?: (session: string) => Promise<boolean | undefined>;
+  /** The pace of human typing the engine reads (absent: instant typing). */
+  pace?: PresenterPace;
+  /** What was kept from the last opening, and how to keep it again. */
+  settings?: { initial: PresenterSettings; save(settings: PresenterSettings): void };
+  /** A fixed theme (tests); default: the one of the settings, `NO_COLOR` honoured. */
   theme?: Theme;
   now?: () => number;
 }
@@ -60,15 +67,14 @@ export interface PresenterParts {
 export class Presenter {
   private ui: UiState;
   private readonly parts: PresenterParts;
-  private readonly theme: Theme;
+  private readonly themes = new Map<string, Theme>();
   private readonly now: () => number;
   private readonly startedAt: number;
   private readonly keys: Map<string, Action>;
   private readonly sessions: string[];
   private lastFrame: Frame | null = null;
   private readonly pane: PaneSync;
-  /** A component is being stopped for a restart. */
-  private restarting = false;
+  private readonly host: CommandHost;
   private renderTimer: ReturnType<typeof setTimeout> | null = null;
   private clock: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -76,14 +82,29 @@ export class Presenter {
 
   constructor(parts: PresenterParts) {
     this.parts = parts;
-    this.theme = parts.theme ?? makeTheme(1);
     this.now = parts.now ?? Date.now;
-    this.startedAt = this.now();
     this.keys = keyIndex(parts.keymap);
     const engine = parts.engine.getState();
     this.sessions = sessionsOf(parts.lesson, engine);
-    this.ui = initialUi(engine);
+    const kept = parts.settings?.initial ?? {};
+    this.ui = { ...initialUi(engine), theme: kept.theme ?? 'dark', split: kept.split ?? null };
+    // The talk's clock goes on from where the last opening left it.
+    this.startedAt = this.now() - (kept.clockMs ?? 0);
     this.pane = new PaneSync(parts.terminal, parts.monitor, parts.tmux);
+    this.host = {
+      parts,
+      restarting: false,
+      quit: (exit) => {
+        this.saveSettings();
+        this.stop();
+        this.finish?.(exit);
+      },
+      tell: (text) => {
+        this.ui = { ...this.ui, message: text === null ? null : say(text, this.now()) };
+        this.render();
+      },
+      saveSettings: () => this.saveSettings(),
+    };
   }
 
   /** Open: draw, follow the engine, the monitor and the keys until the user quits. */
@@ -91,6 +112,8 @@ export class Presenter {
     const { engine, monitor } = this.parts;
     this.unsubscribe = engine.subscribe((state, event) => {
       this.ui = onEngineEvent(this.ui, state, event, this.now());
+      // "Finish typing" is for the step that was being typed, not the next one.
+      if (event.type === 'step-started' && this.parts.pace) this.parts.pace.hurry = false;
       // Sessions appear and stop with steps: look at tmux now rather than at the next tick.
       void monitor.poll();
       this.syncTerminal();
@@ -172,49 +195,35 @@ export class Presenter {
     const before = this.ui;
     this.ui = transition.ui;
     for (const event of transition.events) this.parts.engine.dispatch(event);
-    if (this.ui.zoom !== before.zoom || this.ui.notes !== before.notes) this.resizeTerminal();
+    if (this.ui.theme !== before.theme || this.ui.split !== before.split) this.saveSettings();
     if (this.ui.session !== before.session) this.syncTerminal();
     for (const command of transition.commands) this.perform(command);
     this.render();
   }
 
   private perform(command: UiCommand): void {
-    switch (command.kind) {
-      case 'quit':
-        this.stop();
-        this.finish?.('quit');
-        return;
-      case 'quit-cleanup':
-        this.stop();
-        this.finish?.('cleanup');
-        return;
-      case 'terminal-scroll':
-        void this.parts.terminal.scroll(command.direction);
-        return;
-      case 'redraw':
-        this.parts.screen.redraw();
-        return;
-      case 'restart-step':
-        void this.restart(command.step, command.session);
-        return;
-    }
+    performCommand(command, this.host);
   }
 
-  /** Stop a component cleanly in its session, then run its step again (see restart.ts). */
-  private async restart(step: number, session: string): Promise<void> {
-    if (this.restarting) return;
-    this.restarting = true;
-    const name = this.parts.engine.getState().plan.steps[step]?.component ?? session;
-    const tell = (text: string | null): void => {
-      this.ui = { ...this.ui, message: text === null ? null : say(text, this.now()) };
-      this.render();
-    };
-    tell(`stopping ${name} (Ctrl-C)…`);
-    const shellIdle = this.parts.shellIdle ?? (() => Promise.resolve(undefined));
-    const stopped = await restartComponent(session, { tmux: this.parts.tmux, shellIdle }).catch(() => false);
-    tell(stopped ? null : `${name} did not stop on Ctrl-C: its session was closed`);
-    this.restarting = false;
-    this.parts.engine.dispatch({ type: 'run-step', step });
+  /** Keep what the next opening starts from: the pace, the looks, the talk's clock. */
+  saveSettings(): void {
+    this.parts.settings?.save({
+      ...(this.parts.pace ? { keysPerSecond: this.parts.pace.keysPerSecond } : {}),
+      theme: this.ui.theme,
+      split: this.ui.split,
+      clockMs: Math.max(0, this.now() - this.startedAt),
+    });
+  }
+
+  /** The theme the UI asks for (one instance each: rendered Markdown is cached by theme). */
+  private theme(): Theme {
+    if (this.parts.theme) return this.parts.theme;
+    let theme = this.themes.get(this.ui.theme);
+    if (!theme) {
+      theme = themeNamed(this.ui.theme, { noColor: noColor() });
+      this.themes.set(this.ui.theme, theme);
+    }
+    return theme;
   }
 
   private context(): UiContext {
@@ -225,6 +234,7 @@ export class Presenter {
       narration: frame?.narration ?? { scroll: 0, max: 0, height: 0 },
       live: this.parts.monitor.current,
       now: this.now(),
+      width: this.parts.screen.width,
     };
   }
 
@@ -260,7 +270,7 @@ export class Presenter {
       ui: this.ui,
       components: componentViews(lesson, state, monitor.current),
       keymap,
-      theme: this.theme,
+      theme: this.theme(),
       terminal: this.terminalContent(),
       width,
       height,

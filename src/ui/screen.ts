@@ -99,6 +99,15 @@ export class PresenterScreen {
     this.screen.render();
   }
 
+  /**
+   * Put text on the clipboard of the terminal the presenter runs in (OSC 52: xterm, kitty, iTerm2,
+   * Windows Terminal, tmux with set-clipboard on), so a command is copied without the box around it.
+   */
+  copy(text: string): void {
+    const program = this.screen.program as unknown as { output: NodeJS.WritableStream };
+    program.output.write(`\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`);
+  }
+
   /** Leave the alternate screen and give the terminal back as it was. */
   destroy(): void {
     this.screen.program.showCursor();

@@ -1,6 +1,8 @@
-import type { EngineEvent } from '../engine/machine.js';
+import { firstStepOf, lastStepOf, type EngineEvent } from '../engine/machine.js';
 import { currentFailure } from './failure.js';
 import type { Action } from './keymap.js';
+import { SPLIT_RANGE, splitFor } from './layout.js';
+import type { ThemeName } from './settings.js';
 import {
   busy,
   chapterDone,
@@ -21,8 +23,8 @@ function runStep(ui: UiState, ctx: UiContext): UiTransition {
   const { engine } = ctx;
   const now = ctx.now ?? Date.now();
   const none = (next: UiState): UiTransition => ({ ui: next, events: [], commands: [] });
-  if (busy(engine))
-    return none({ ...ui, message: say('a step is running: wait, or stop the run', now, 'busy') });
+  // While a step runs, run means "go on": the rest of its command is typed at once.
+  if (busy(engine)) return finishTyping(ui, ctx);
   const plan = engine.plan;
   if (chapterDone(engine)) {
     if (engine.chapter + 1 >= plan.chapters.length)
@@ -42,6 +44,65 @@ function runStep(ui: UiState, ctx: UiContext): UiTransition {
   }
   return { ui: { ...ui, scroll: null }, events: [{ type: 'run-step' }], commands: [] };
 }
+
+/** Type the rest of the running step at once (nothing runs: say so). */
+function finishTyping(ui: UiState, ctx: UiContext): UiTransition {
+  const now = ctx.now ?? Date.now();
+  if (ctx.engine.activity.kind !== 'step')
+    return {
+      ui: { ...ui, message: say('a step is running: wait, or stop the run', now, 'busy') },
+      events: [],
+      commands: [],
+    };
+  return {
+    ui: { ...ui, message: say('typing the rest at once', now, 'busy') },
+    events: [],
+    commands: [{ kind: 'finish-typing' }],
+  };
+}
+
+/**
+ * Run the rest of the chapter shown, one step after the other, without a reset: from the first step at
+ * or after the cursor that has not run yet, to the chapter's last.
+ */
+function runChapter(ui: UiState, ctx: UiContext): UiTransition {
+  const { engine } = ctx;
+  const now = ctx.now ?? Date.now();
+  const none = (message: string): UiTransition => ({
+    ui: { ...ui, message: say(message, now) },
+    events: [],
+    commands: [],
+  });
+  if (busy(engine)) return none('a step is running: wait, or stop the run');
+  const last = lastStepOf(engine.plan, engine.chapter);
+  let from = Math.max(engine.cursor, firstStepOf(engine.plan, engine.chapter));
+  while (from <= last && engine.steps[from]?.status !== 'pending') from++;
+  if (from > last) return none('nothing left to run in this chapter');
+  return { ui: { ...ui, scroll: null }, events: [{ type: 'run-step', step: from, to: last }], commands: [] };
+}
+
+/** The command of the step in view: the cursor's, or the last one of a finished chapter. */
+function copyCommand(ui: UiState, ctx: UiContext): UiTransition {
+  const { engine } = ctx;
+  const now = ctx.now ?? Date.now();
+  const index = chapterDone(engine) ? lastStepOf(engine.plan, engine.chapter) : engine.cursor;
+  const step = engine.plan.steps[index];
+  if (!step) return { ui: { ...ui, message: say('no step to copy', now) }, events: [], commands: [] };
+  return {
+    ui: { ...ui, message: say(`copied the command of ${step.name}`, now) },
+    events: [],
+    commands: [{ kind: 'copy', text: step.command }],
+  };
+}
+
+/** The split one notch (5 %) wider or narrower, from where it is now. */
+function moveSplit(ui: UiState, ctx: UiContext, delta: number): UiState {
+  const current = splitFor(ctx.width ?? 80, ui.split);
+  const split = Math.round(Math.min(SPLIT_RANGE.max, Math.max(SPLIT_RANGE.min, current + delta)) * 100) / 100;
+  return { ...ui, split };
+}
+
+const THEMES: ThemeName[] = ['dark', 'light', 'contrast'];
 
 /** Apply one action. Pure: the shell dispatches the events and performs the commands. */
 export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransition {
@@ -85,6 +146,26 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
       return engine.run
         ? send([{ type: 'stop' }], { ...ui, message: say('stopping after the current step', now, 'run') })
         : none();
+    case 'run-chapter':
+      return runChapter(ui, ctx);
+    case 'finish-typing':
+      return finishTyping(ui, ctx);
+    case 'typing-faster':
+    case 'typing-slower':
+      return {
+        ui,
+        events: [],
+        commands: [{ kind: 'typing-speed', direction: action === 'typing-faster' ? 1 : -1 }],
+      };
+    case 'copy-command':
+      return copyCommand(ui, ctx);
+    case 'split-narrower':
+    case 'split-wider':
+      return none(moveSplit(ui, ctx, action === 'split-wider' ? 0.05 : -0.05));
+    case 'next-theme': {
+      const theme = THEMES[(THEMES.indexOf(ui.theme) + 1) % THEMES.length] ?? 'dark';
+      return none({ ...ui, theme, message: say(`theme: ${theme}`, now) });
+    }
     case 'show-logs':
       // The failure panel stays: hidden over the zoomed terminal, back when the zoom ends (Esc).
       return none({ ...ui, session: failure?.session ?? ui.session, zoom: 'terminal' });

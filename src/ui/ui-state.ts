@@ -2,6 +2,7 @@ import { chapterOf, firstStepOf, lastStepOf, type EngineEvent, type EngineState 
 import type { Lesson } from '../lesson/model.js';
 import type { SessionLiveness } from './components.js';
 import type { FailureView } from './failure.js';
+import type { ThemeName } from './settings.js';
 
 /** Which pane gets the keys: the narration (presenter keys) or the terminal (everything but one key). */
 export type Focus = 'narration' | 'terminal';
@@ -46,6 +47,7 @@ export interface UiState {
   notes: boolean;
   /** The narration's share of the screen (null: the default for its shape). */
   split: number | null;
+  theme: ThemeName;
   overlay: Overlay | null;
   /** The failure whose panel was closed ({@link failureKey}); it opens again when a run fails anew. */
   dismissedFailure: string | null;
@@ -59,7 +61,13 @@ export type UiCommand =
   | { kind: 'terminal-scroll'; direction: 'up' | 'down' }
   | { kind: 'redraw' }
   /** Stop the component of `step` cleanly in its session (Ctrl-C), then run the step again. */
-  | { kind: 'restart-step'; step: number; session: string };
+  | { kind: 'restart-step'; step: number; session: string }
+  /** Type the rest of the current step at once. */
+  | { kind: 'finish-typing' }
+  /** Human typing one pace faster or slower. */
+  | { kind: 'typing-speed'; direction: 1 | -1 }
+  /** Put text on the clipboard of the presenter's terminal (OSC 52). */
+  | { kind: 'copy'; text: string };
 
 /** The answer to a key: the new UI state, events for the engine, commands for the shell. */
 export interface UiTransition {
@@ -79,6 +87,8 @@ export interface UiContext {
   live?: ReadonlyMap<string, SessionLiveness>;
   /** Epoch ms now. */
   now?: number;
+  /** The screen's width (the default split depends on it). */
+  width?: number;
 }
 
 /** The sessions the terminal pane can show: the lesson's shell first, then each component's. */
@@ -98,6 +108,7 @@ export function initialUi(engine: EngineState): UiState {
     scroll: null,
     notes: false,
     split: null,
+    theme: 'dark',
     overlay: null,
     dismissedFailure: null,
     message: null,

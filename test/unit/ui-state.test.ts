@@ -54,7 +54,10 @@ test('a key while a step runs does not queue another one, and says why', () => {
   const running = engineAfter(lesson, [{ type: 'run-step' }, { type: 'step-started', step: 0, at: 1 }]);
   const t = act('run-step', running);
   assert.deepEqual(t.events, []);
-  assert.match(t.ui.message?.text ?? '', /a step is running/);
+  assert.match(t.ui.message?.text ?? '', /typing the rest at once/);
+  assert.deepEqual(t.commands, [{ kind: 'finish-typing' }], 'r while a step runs: finish its typing');
+  assert.deepEqual(act('finish-typing', running).commands, [{ kind: 'finish-typing' }]);
+  assert.deepEqual(act('typing-slower', running).commands, [{ kind: 'typing-speed', direction: -1 }]);
   assert.deepEqual(act('stop', running).events, [{ type: 'stop' }]);
   assert.deepEqual(act('replay-chapter', running).events, []);
 });
@@ -133,10 +136,7 @@ test('a step that already ran asks before it runs again; a running component is 
 test('messages go when they stop being true', () => {
   const running = engineAfter(lesson, [{ type: 'run-step' }, { type: 'step-started', step: 0, at: 1 }]);
   const said = act('run-step', running).ui;
-  assert.equal(
-    expireMessage(said, running, 60_000).message?.text,
-    'a step is running: wait, or stop the run',
-  );
+  assert.equal(expireMessage(said, running, 60_000).message?.text, 'typing the rest at once');
   const idle = engineAfter(lesson, runStep(0, { kind: 'ok', durationMs: 1 }));
   assert.equal(expireMessage(said, idle, 1_001).message, null, 'the step ended: the message goes at once');
   const follow = act('toggle-follow').ui;
@@ -216,4 +216,30 @@ test('the terminal follows the session a step types into, unless pinned', () => 
   const pinned = onEngineEvent({ ...ui, follow: false }, started, { type: 'step-started', step: 0, at: 1 });
   assert.equal(pinned.session, 'shell');
   assert.equal(act('toggle-follow').ui.follow, false);
+});
+
+test('the rest of a chapter runs from its first step not run yet; the command of the step is copied', () => {
+  const t = act('run-chapter');
+  assert.deepEqual(t.events, [{ type: 'run-step', step: 0, to: 1 }]);
+  const etcdDone = engineAfter(lesson, [...runStep(0, { kind: 'ok', durationMs: 1 }), { type: 'previous' }]);
+  assert.deepEqual(act('run-chapter', etcdDone).events, [{ type: 'run-step', step: 1, to: 1 }]);
+  const copy = act('copy-command');
+  assert.deepEqual(copy.commands, [{ kind: 'copy', text: fresh.plan.steps[0]!.command }]);
+  assert.match(copy.ui.message?.text ?? '', /copied the command of start-etcd/);
+});
+
+test('the split moves by 5 % within its range; the theme goes dark, light, contrast', () => {
+  const c = { ...ctx(fresh), width: 80 };
+  const wider = onAction(initialUi(fresh), 'split-wider', c).ui;
+  assert.equal(wider.split, 0.65);
+  let ui = initialUi(fresh);
+  for (let i = 0; i < 20; i++) ui = onAction(ui, 'split-narrower', c).ui;
+  assert.equal(ui.split, 0.2);
+  const themes = [act('next-theme').ui];
+  themes.push(act('next-theme', fresh, themes[0]).ui);
+  themes.push(act('next-theme', fresh, themes[1]).ui);
+  assert.deepEqual(
+    themes.map((t) => t.theme),
+    ['light', 'contrast', 'dark'],
+  );
 });
