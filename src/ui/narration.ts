@@ -2,6 +2,7 @@ import type { EngineState } from '../engine/machine.js';
 import type { Lesson } from '../lesson/model.js';
 import { renderMarkdown } from './markdown.js';
 import { hardWrap, renderStepBox } from './step-box.js';
+import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';
 import { chapterDone } from './ui-state.js';
 
@@ -27,9 +28,10 @@ const OUTPUT_LINES = 6;
 export function renderNarration(
   lesson: Lesson,
   engine: EngineState,
-  options: { width: number; theme: Theme; now: number; nextKey?: string },
+  options: { width: number; theme: Theme; now: number; nextKey?: string; words?: Words },
 ): NarrationText {
   const { theme, now } = options;
+  const words = options.words ?? EN;
   const width = Math.max(16, options.width);
   const plan = engine.plan;
   const planChapter = plan.chapters[engine.chapter];
@@ -64,6 +66,7 @@ export function renderNarration(
           theme,
           now,
           shellSession: plan.shellSession,
+          words,
         });
         lines.push(...box);
         steps.set(step.index, { start, end: lines.length - 1 });
@@ -77,7 +80,8 @@ export function renderNarration(
         if (lines[lines.length - 1] === '') lines.pop();
         for (const line of shown)
           for (const piece of hardWrap(line, width - 2, 0)) lines.push(theme.dim(`  ${piece}`));
-        if (text.length > shown.length) lines.push(theme.dim(`  … ${text.length - shown.length} more lines`));
+        if (text.length > shown.length)
+          lines.push(theme.dim(`  ${words.moreLines(text.length - shown.length)}`));
         lines.push('');
         break;
       }
@@ -91,8 +95,11 @@ export function renderNarration(
   if (done) {
     const next = plan.chapters[engine.chapter + 1];
     const text = next
-      ? `✓ chapter done · ${options.nextKey ?? 'N'} → next: ${engine.chapter + 2}/${plan.chapters.length} ${next.title}`
-      : '✓ End of the lesson.';
+      ? words.chapterDoneLine(
+          options.nextKey ?? 'N',
+          `${engine.chapter + 2}/${plan.chapters.length} ${next.title}`,
+        )
+      : words.lessonEnd;
     lines.push('', ...hardWrap(text, width, 2).map((l) => theme.ok(l)));
   }
   const ids = [...steps.keys()];

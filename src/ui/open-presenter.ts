@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { openLessonEngine } from '../adapters/lesson-engine.js';
 import { removeIsolation } from '../adapters/netns.js';
 import { logSize, readLogFrom } from '../adapters/session-log.js';
+import { Tmux } from '../adapters/tmux.js';
 import { shellIdle as idleAtEnd } from '../adapters/shell-marks.js';
 import type { Typing } from '../engine/ports.js';
 import type { Lesson } from '../lesson/model.js';
@@ -70,7 +71,12 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     },
   };
   const state = engine.getState();
-  const tmux = (args: string[]): Promise<string> => machine.tmux.run(args);
+  // The presenter's own tmux commands (the monitor's list-panes, window fits, session switches) go to
+  // the lesson's server without the run's process marker: a reset ends every process that carries it,
+  // and a query of the presenter caught alive at that moment made the reset fail ("could not end
+  // processes N"). The engine's commands keep it (machine.tmux).
+  const client = new Tmux({ socket: machine.tmux.socket });
+  const tmux = (args: string[]): Promise<string> => client.run(args);
   // Every session is there from the start (an idle shell, the engine's own kind), so the terminal pane
   // is live before the first step, and the windows get the pane's size before anything is typed in them:
   // the audience then sees a component's command typed in its own terminal (see terminal-sync.ts).

@@ -2,7 +2,8 @@ import type { Plan } from '../engine/plan-model.js';
 import type { PlannedStep } from '../engine/plan-model.js';
 import { fitAnsi, truncateAnsi } from './ansi.js';
 import { wrapPlain } from './ansi-wrap.js';
-import { ACTION_GROUPS, ACTIONS, keysOf, type Action, type Keymap } from './keymap.js';
+import { EN, type Words } from './i18n.js';
+import { ACTION_GROUPS, keysOf, type Action, type Keymap } from './keymap.js';
 import { matchChapters } from './overlays.js';
 import type { Theme } from './theme.js';
 
@@ -23,9 +24,10 @@ export function boxed(title: string, lines: string[], width: number, theme: Them
 export function renderJump(
   overlay: { input: string; selected: number },
   plan: Plan,
-  options: { width: number; height: number; theme: Theme },
+  options: { width: number; height: number; theme: Theme; words?: Words },
 ): string[] {
   const { theme } = options;
+  const words = options.words ?? EN;
   const width = Math.min(options.width, 72);
   const matches = matchChapters(plan, overlay.input);
   const room = Math.max(1, options.height - 5);
@@ -36,9 +38,9 @@ export function renderJump(
     const row = ` ${String(i + 1).padStart(2)}  ${chapter.title}  ${theme.dim(chapter.id)}`;
     return i === overlay.selected ? theme.selected(fitAnsi(row, width - 4)) : row;
   });
-  if (rows.length === 0) rows.push(theme.dim(' no chapter matches'));
+  if (rows.length === 0) rows.push(theme.dim(` ${words.noMatch}`));
   return boxed(
-    'Jump to chapter',
+    words.jumpTitle,
     [`${theme.key('›')} ${overlay.input}${theme.key('▏')}`, ...rows],
     width,
     theme,
@@ -48,23 +50,24 @@ export function renderJump(
 /** The help panel: every action and its keys, in columns when the screen is wide enough. */
 export function renderHelp(
   keymap: Keymap,
-  options: { width: number; height: number; theme: Theme },
+  options: { width: number; height: number; theme: Theme; words?: Words },
 ): string[] {
   const { theme } = options;
+  const words = options.words ?? EN;
   const keyWidth = 12;
-  const blocks = ACTION_GROUPS.map((group) => {
-    const rows = [theme.heading(group.title)];
+  const blocks = ACTION_GROUPS.map((group, g) => {
+    const rows = [theme.heading(words.groups[g] ?? group.title)];
     for (const action of group.actions) {
       if (action === 'session-1') {
         const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9']
           .map((n) => keysOf(keymap, `session-${n}` as Action))
           .filter(Boolean);
         const label = keys.join('') === '123456789' ? '1…9' : keys.join(' ');
-        rows.push(`${theme.key(label.padEnd(keyWidth))}component 1…9`);
+        rows.push(`${theme.key(label.padEnd(keyWidth))}${words.components19}`);
         continue;
       }
       const keys = keysOf(keymap, action);
-      if (keys) rows.push(`${theme.key(keys.padEnd(keyWidth))}${ACTIONS[action]}`);
+      if (keys) rows.push(`${theme.key(keys.padEnd(keyWidth))}${words.actions[action]}`);
     }
     return rows;
   });
@@ -78,10 +81,10 @@ export function renderHelp(
   for (let r = 0; r < Math.min(tall, room); r++) {
     lines.push(columns.map((c) => fitAnsi(c[r] ?? '', colWidth)).join(''));
   }
-  lines.push(theme.dim('remap them in ~/.config/demystify/keys.yaml (docs/keys.md)'));
+  lines.push(theme.dim(words.remap));
   columns = [];
   const width = Math.min(options.width, Math.max(62, Math.floor(maxInner / colWidth) * colWidth + 4));
-  return boxed('Keys (any key closes)', lines, width, theme);
+  return boxed(words.keysTitle, lines, width, theme);
 }
 
 /**
@@ -113,16 +116,14 @@ function packColumns(blocks: string[][], room: number, maxColumns: number): stri
 }
 
 /** The question before quit-and-clean-up. */
-export function renderConfirm(options: { width: number; theme: Theme }): string[] {
+export function renderConfirm(options: { width: number; theme: Theme; words?: Words }): string[] {
   const { theme } = options;
+  const words = options.words ?? EN;
   const width = Math.min(options.width, 60);
-  const text = wrapPlain(
-    'Quit and clean up? Every process the lesson started is stopped and its tmux server ends; the next start begins the lesson again.',
-    width - 4,
-  );
+  const text = wrapPlain(words.cleanupText, width - 4);
   return boxed(
-    'Quit and clean up',
-    [...text, '', `${theme.key('y')} yes    ${theme.key('any other key')} no`],
+    words.cleanupTitle,
+    [...text, '', `${theme.key('y')} ${words.yes}    ${theme.key(words.anyOtherKey)} ${words.no}`],
     width,
     theme,
   );
@@ -135,19 +136,18 @@ export function renderConfirm(options: { width: number; theme: Theme }): string[
 export function renderRerun(
   step: PlannedStep,
   restart: boolean,
-  options: { width: number; theme: Theme; status: string },
+  options: { width: number; theme: Theme; status: string; words?: Words },
 ): string[] {
   const { theme } = options;
+  const words = options.words ?? EN;
   const width = Math.min(options.width, 64);
   const name = step.component ?? step.session;
-  const text = restart
-    ? `${name} is running. Running this step again needs a clean restart: ${name} is stopped (Ctrl-C in its session), then started by the step.`
-    : `It already ran (${options.status}). Run it again?`;
+  const text = restart ? words.restartText(name) : words.rerunText(options.status);
   const keys = restart
-    ? `${theme.key('r')} restart ${name}   ${theme.key('s')} skip   ${theme.key('Esc')} cancel`
-    : `${theme.key('y')} run again   ${theme.key('s')} skip   ${theme.key('Esc')} cancel`;
+    ? `${theme.key('r')} ${words.restart(name)}   ${theme.key('s')} ${words.skip}   ${theme.key('Esc')} ${words.cancel}`
+    : `${theme.key('y')} ${words.runAgain}   ${theme.key('s')} ${words.skip}   ${theme.key('Esc')} ${words.cancel}`;
   return boxed(
-    `Step ${step.index + 1} “${step.name}” already ran`,
+    words.alreadyRan(step.index + 1, step.name),
     [...wrapPlain(text, width - 4), '', keys],
     width,
     theme,

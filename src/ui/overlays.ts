@@ -1,4 +1,5 @@
 import type { Plan } from '../engine/plan-model.js';
+import { EN } from './i18n.js';
 import type { Action } from './keymap.js';
 import { say, type UiContext, type UiState, type UiTransition } from './ui-state.js';
 
@@ -51,7 +52,11 @@ export function onOverlayKey(
     case 'confirm-cleanup':
       if (key === 'y' || key === 'Y')
         return { ui: { ...ui, overlay: null }, events: [], commands: [{ kind: 'quit-cleanup' }] };
-      return none({ ...ui, overlay: null, message: say('nothing was cleaned up', ctx.now ?? Date.now()) });
+      return none({
+        ...ui,
+        overlay: null,
+        message: say((ctx.words ?? EN).nothingCleaned, ctx.now ?? Date.now()),
+      });
     case 'confirm-rerun':
       return onRerunKey(ui, overlay, key, ctx);
     case 'jump': {
@@ -63,7 +68,7 @@ export function onOverlayKey(
         if (chapter === undefined)
           return none({
             ...ui,
-            message: say(`no chapter matches “${overlay.input}”`, ctx.now ?? Date.now()),
+            message: say((ctx.words ?? EN).noChapterMatches(overlay.input), ctx.now ?? Date.now()),
           });
         return {
           ui: { ...ui, overlay: null, scroll: null },

@@ -1,3 +1,4 @@
+import type { Words } from './i18n.js';
 import type { PresenterParts, PresenterExit } from './presenter.js';
 import { restartComponent } from './restart.js';
 import { STAGE_PACE } from './typing-pace.js';
@@ -14,6 +15,8 @@ export interface CommandHost {
   saveSettings(): void;
   /** A component restart is under way (one at a time). */
   restarting: boolean;
+  /** The presenter's words, in the lesson's language. */
+  words: Words;
 }
 
 /** Perform a command of the UI reducer: the things that touch the world. */
@@ -39,9 +42,9 @@ export function performCommand(command: UiCommand, host: CommandHost): void {
       if (parts.pace) parts.pace.hurry = true;
       return;
     case 'typing-speed': {
-      if (!parts.pace) return host.tell('the typing speed is fixed (instant typing)');
+      if (!parts.pace) return host.tell(host.words.typingFixed);
       const speed = parts.pace.step(command.direction);
-      host.tell(`typing ${speed} keys/s${speed === STAGE_PACE ? ' (stage)' : ''}`);
+      host.tell(host.words.typingPace(speed, speed === STAGE_PACE));
       host.saveSettings();
       return;
     }
@@ -57,10 +60,10 @@ async function restart(step: number, session: string, host: CommandHost): Promis
   host.restarting = true;
   const { engine, tmux } = host.parts;
   const name = engine.getState().plan.steps[step]?.component ?? session;
-  host.tell(`stopping ${name} (Ctrl-C)…`);
+  host.tell(host.words.stoppingComponent(name));
   const shellIdle = host.parts.shellIdle ?? (() => Promise.resolve(undefined));
   const stopped = await restartComponent(session, { tmux, shellIdle }).catch(() => false);
-  host.tell(stopped ? null : `${name} did not stop on Ctrl-C: its session was closed`);
+  host.tell(stopped ? null : host.words.killedComponent(name));
   host.restarting = false;
   engine.dispatch({ type: 'run-step', step });
 }

@@ -16,6 +16,7 @@ import type { LiveTerminal } from './live-terminal.js';
 import { onOverlayKey } from './overlays.js';
 import type { PresenterScreen } from './screen.js';
 import type { SessionMonitor } from './session-monitor.js';
+import { wordsFor, type Words } from './i18n.js';
 import { PaneSync } from './pane-sync.js';
 import { placeholder } from './terminal-sync.js';
 import { noColor, themeNamed, type Theme } from './theme.js';
@@ -75,6 +76,7 @@ export class Presenter {
   private lastFrame: Frame | null = null;
   private readonly pane: PaneSync;
   private readonly host: CommandHost;
+  private readonly words: Words;
   private renderTimer: ReturnType<typeof setTimeout> | null = null;
   private clock: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -91,8 +93,10 @@ export class Presenter {
     // The talk's clock goes on from where the last opening left it.
     this.startedAt = this.now() - (kept.clockMs ?? 0);
     this.pane = new PaneSync(parts.terminal, parts.monitor, parts.tmux);
+    this.words = wordsFor(parts.lesson.lang);
     this.host = {
       parts,
+      words: this.words,
       restarting: false,
       quit: (exit) => {
         this.saveSettings();
@@ -235,6 +239,7 @@ export class Presenter {
       live: this.parts.monitor.current,
       now: this.now(),
       width: this.parts.screen.width,
+      words: this.words,
     };
   }
 
@@ -271,6 +276,7 @@ export class Presenter {
       components: componentViews(lesson, state, monitor.current),
       keymap,
       theme: this.theme(),
+      words: this.words,
       terminal: this.terminalContent(),
       width,
       height,
@@ -283,7 +289,7 @@ export class Presenter {
     const { terminal, monitor, lesson } = this.parts;
     if (terminal.session === this.ui.session)
       return { kind: 'live', lines: terminal.lines(this.ui.focus === 'terminal') };
-    return placeholder(this.ui.session, lesson, monitor.current.get(this.ui.session));
+    return placeholder(this.ui.session, lesson, monitor.current.get(this.ui.session), this.words);
   }
 
   /** Draw soon (many changes in one tick make one frame). */

@@ -2,6 +2,7 @@ import type { StepState } from '../engine/machine.js';
 import type { PlannedStep } from '../engine/plan-model.js';
 import { fitAnsi, visibleWidth } from './ansi.js';
 import { wrapCommand } from './command-wrap.js';
+import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';
 
 /** The symbol and words of a step's state, shown on its box and in the status line. */
@@ -9,20 +10,21 @@ export function stepBadge(
   state: StepState,
   theme: Theme,
   now: number,
+  words: Words = EN,
 ): { symbol: string; label: string; style: (s: string) => string } {
   const outcome = state.outcome;
   switch (state.status) {
     case 'pending':
-      return { symbol: '○', label: 'pending', style: theme.pending };
+      return { symbol: '○', label: words.pending, style: theme.pending };
     case 'running': {
       const since =
         state.startedAt === undefined ? '' : ` ${formatDuration(Math.max(0, now - state.startedAt))}`;
-      return { symbol: '◐', label: `running${since}`, style: theme.running };
+      return { symbol: '◐', label: `${words.running}${since}`, style: theme.running };
     }
     case 'ok':
       return {
         symbol: '✓',
-        label: `ok${outcome && 'durationMs' in outcome ? ` ${formatDuration(outcome.durationMs)}` : ''}`,
+        label: `${words.ok}${outcome && 'durationMs' in outcome ? ` ${formatDuration(outcome.durationMs)}` : ''}`,
         style: theme.ok,
       };
     case 'failed':
@@ -30,14 +32,14 @@ export function stepBadge(
         symbol: '✗',
         label:
           outcome?.kind === 'failed' && outcome.exitStatus !== undefined
-            ? `failed (exit ${outcome.exitStatus})`
-            : 'failed',
+            ? words.failedExit(outcome.exitStatus)
+            : words.failed,
         style: theme.failed,
       };
     case 'timed-out':
-      return { symbol: '✗', label: 'timed out', style: theme.failed };
+      return { symbol: '✗', label: words.timedOut, style: theme.failed };
     case 'skipped':
-      return { symbol: '–', label: 'skipped', style: theme.skipped };
+      return { symbol: '–', label: words.skipped, style: theme.skipped };
   }
 }
 
@@ -60,12 +62,20 @@ export function formatDuration(ms: number): string {
 export function renderStepBox(
   step: PlannedStep,
   state: StepState,
-  options: { current: boolean; width: number; theme: Theme; now: number; shellSession: string },
+  options: {
+    current: boolean;
+    width: number;
+    theme: Theme;
+    now: number;
+    shellSession: string;
+    words?: Words;
+  },
 ): string[] {
   const { theme, width } = options;
   const w = Math.max(16, width);
   const inner = w - 4;
-  const badge = stepBadge(state, theme, options.now);
+  const words = options.words ?? EN;
+  const badge = stepBadge(state, theme, options.now, words);
   const borderStyle = options.current
     ? theme.current
     : state.status === 'pending'
@@ -74,7 +84,7 @@ export function renderStepBox(
   const marker = options.current ? `${theme.current('▶')} ` : '';
   const where = step.session === options.shellSession ? '' : ` ${theme.dim(`[${step.session}]`)}`;
   const left = `${marker}${badge.style(badge.symbol)} ${theme.strong(`${step.index + 1}. ${step.name}`)}${where}`;
-  const kind = step.check ? 'check · ' : '';
+  const kind = step.check ? `${words.check} · ` : '';
   const right = badge.style(`${kind}${badge.label}`);
   const top = headerLine(left, right, w, borderStyle);
   const body: string[] = [];
@@ -83,16 +93,16 @@ export function renderStepBox(
   }
   const bottom = borderStyle(`╰${'─'.repeat(w - 2)}╯`);
   const lines = [top, ...body, bottom];
-  const reason = failureReason(state);
+  const reason = failureReason(state, words);
   if (reason) lines.push(...hardWrap(`✗ ${reason}`, w, 2).map((l) => theme.failed(l)));
   return lines;
 }
 
 /** The failure line shown under a failed step's box. */
-function failureReason(state: StepState): string | undefined {
+function failureReason(state: StepState, words: Words): string | undefined {
   const outcome = state.outcome;
   if (outcome?.kind === 'failed') return outcome.reason;
-  if (outcome?.kind === 'timed-out') return `timed out waiting for ${outcome.waitingFor}`;
+  if (outcome?.kind === 'timed-out') return `${words.timedOut}: ${outcome.waitingFor}`;
   return undefined;
 }
 

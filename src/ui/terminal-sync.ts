@@ -2,6 +2,7 @@ import type { EngineState } from '../engine/machine.js';
 import type { Lesson } from '../lesson/model.js';
 import type { SessionLiveness } from './components.js';
 import type { TerminalContent } from './frame.js';
+import { EN, type Words } from './i18n.js';
 
 /**
  * How the lesson's windows are kept at the terminal pane's size, and when the pane may change session.
@@ -121,6 +122,7 @@ export function placeholder(
   session: string,
   lesson: Lesson,
   live: SessionLiveness | undefined,
+  words: Words = EN,
 ): TerminalContent {
   const component = Object.values(lesson.components).find((c) => c.session === session);
   const name = component?.name ?? session;
@@ -128,7 +130,7 @@ export function placeholder(
   if (live?.exists) return { kind: 'live', lines: [] };
   return {
     kind: 'absent',
-    reason: component ? `${name} is not started yet` : `no session '${name}' yet`,
-    hint: 'it appears here when a step starts it',
+    reason: component ? words.notStartedYet(name) : words.noSessionYet(name),
+    hint: words.appearsHere,
   };
 }

@@ -1,5 +1,6 @@
 import { firstStepOf, lastStepOf, type EngineEvent } from '../engine/machine.js';
 import { currentFailure } from './failure.js';
+import { EN, type Words } from './i18n.js';
 import type { Action } from './keymap.js';
 import { SPLIT_RANGE, splitFor } from './layout.js';
 import type { ThemeName } from './settings.js';
@@ -28,7 +29,7 @@ function runStep(ui: UiState, ctx: UiContext): UiTransition {
   const plan = engine.plan;
   if (chapterDone(engine)) {
     if (engine.chapter + 1 >= plan.chapters.length)
-      return none({ ...ui, message: say('the lesson is over: no step left', now) });
+      return none({ ...ui, message: say(w(ctx).lessonOver, now) });
     return {
       ui: { ...ui, scroll: null },
       events: [{ type: 'jump-to-chapter', chapter: engine.chapter + 1 }],
@@ -36,7 +37,7 @@ function runStep(ui: UiState, ctx: UiContext): UiTransition {
     };
   }
   const step = plan.steps[engine.cursor];
-  if (!step) return none({ ...ui, message: say('the lesson is over: no step left', now) });
+  if (!step) return none({ ...ui, message: say(w(ctx).lessonOver, now) });
   const status = engine.steps[step.index]?.status ?? 'pending';
   const running = step.component !== undefined && ctx.live?.get(step.session)?.busy === true;
   if (status === 'ok' || status === 'skipped' || running) {
@@ -50,12 +51,12 @@ function finishTyping(ui: UiState, ctx: UiContext): UiTransition {
   const now = ctx.now ?? Date.now();
   if (ctx.engine.activity.kind !== 'step')
     return {
-      ui: { ...ui, message: say('a step is running: wait, or stop the run', now, 'busy') },
+      ui: { ...ui, message: say(w(ctx).stepRunning, now, 'busy') },
       events: [],
       commands: [],
     };
   return {
-    ui: { ...ui, message: say('typing the rest at once', now, 'busy') },
+    ui: { ...ui, message: say(w(ctx).typingRest, now, 'busy') },
     events: [],
     commands: [{ kind: 'finish-typing' }],
   };
@@ -73,11 +74,11 @@ function runChapter(ui: UiState, ctx: UiContext): UiTransition {
     events: [],
     commands: [],
   });
-  if (busy(engine)) return none('a step is running: wait, or stop the run');
+  if (busy(engine)) return none(w(ctx).stepRunning);
   const last = lastStepOf(engine.plan, engine.chapter);
   let from = Math.max(engine.cursor, firstStepOf(engine.plan, engine.chapter));
   while (from <= last && engine.steps[from]?.status !== 'pending') from++;
-  if (from > last) return none('nothing left to run in this chapter');
+  if (from > last) return none(w(ctx).nothingLeft);
   return { ui: { ...ui, scroll: null }, events: [{ type: 'run-step', step: from, to: last }], commands: [] };
 }
 
@@ -87,9 +88,9 @@ function copyCommand(ui: UiState, ctx: UiContext): UiTransition {
   const now = ctx.now ?? Date.now();
   const index = chapterDone(engine) ? lastStepOf(engine.plan, engine.chapter) : engine.cursor;
   const step = engine.plan.steps[index];
-  if (!step) return { ui: { ...ui, message: say('no step to copy', now) }, events: [], commands: [] };
+  if (!step) return { ui: { ...ui, message: say(w(ctx).noStepToCopy, now) }, events: [], commands: [] };
   return {
-    ui: { ...ui, message: say(`copied the command of ${step.name}`, now) },
+    ui: { ...ui, message: say(w(ctx).copied(step.name), now) },
     events: [],
     commands: [{ kind: 'copy', text: step.command }],
   };
@@ -103,6 +104,9 @@ function moveSplit(ui: UiState, ctx: UiContext, delta: number): UiState {
 }
 
 const THEMES: ThemeName[] = ['dark', 'light', 'contrast'];
+
+/** The presenter's words for the context's language. */
+const w = (ctx: UiContext): Words => ctx.words ?? EN;
 
 /** Apply one action. Pure: the shell dispatches the events and performs the commands. */
 export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransition {
@@ -127,9 +131,9 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
         return send([{ type: 'replay-chapter', chapter: engine.chapter }], { ...ui, scroll: null });
       return runStep(ui, ctx);
     case 'next-step':
-      return send([{ type: 'next' }], { ...ui, scroll: null });
+      return send([{ type: 'next' }], { ...ui, scroll: 'step' });
     case 'previous-step':
-      return send([{ type: 'previous' }], { ...ui, scroll: null });
+      return send([{ type: 'previous' }], { ...ui, scroll: 'step' });
     case 'next-chapter':
     case 'previous-chapter': {
       const chapter = engine.chapter + (action === 'next-chapter' ? 1 : -1);
@@ -139,12 +143,11 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
     case 'jump-chapter':
       return none({ ...ui, overlay: { kind: 'jump', input: '', selected: engine.chapter } });
     case 'replay-chapter':
-      if (busy(engine))
-        return none({ ...ui, message: say('a step is running: stop the run first', now, 'busy') });
+      if (busy(engine)) return none({ ...ui, message: say(w(ctx).stopFirst, now, 'busy') });
       return send([{ type: 'replay-chapter', chapter: engine.chapter }], { ...ui, scroll: null });
     case 'stop':
       return engine.run
-        ? send([{ type: 'stop' }], { ...ui, message: say('stopping after the current step', now, 'run') })
+        ? send([{ type: 'stop' }], { ...ui, message: say(w(ctx).stopping, now, 'run') })
         : none();
     case 'run-chapter':
       return runChapter(ui, ctx);
@@ -164,7 +167,7 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
       return none(moveSplit(ui, ctx, action === 'split-wider' ? 0.05 : -0.05));
     case 'next-theme': {
       const theme = THEMES[(THEMES.indexOf(ui.theme) + 1) % THEMES.length] ?? 'dark';
-      return none({ ...ui, theme, message: say(`theme: ${theme}`, now) });
+      return none({ ...ui, theme, message: say(w(ctx).theme(theme), now) });
     }
     case 'show-logs':
       // The failure panel stays: hidden over the zoomed terminal, back when the zoom ends (Esc).
@@ -196,7 +199,7 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
     case 'top':
       return scrollTo(0);
     case 'bottom':
-      return none({ ...ui, scroll: null });
+      return none({ ...ui, scroll: 'step' });
     case 'terminal-scroll-up':
     case 'terminal-scroll-down':
       return {
@@ -210,10 +213,7 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
       return none({
         ...ui,
         follow: !ui.follow,
-        message: say(
-          ui.follow ? 'the terminal stays on this session' : 'the terminal follows the steps',
-          now,
-        ),
+        message: say(ui.follow ? w(ctx).termStays : w(ctx).termFollows, now),
       });
     case 'help':
       return none({ ...ui, overlay: ui.overlay?.kind === 'help' ? null : { kind: 'help' } });

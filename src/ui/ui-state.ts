@@ -2,6 +2,7 @@ import { chapterOf, firstStepOf, lastStepOf, type EngineEvent, type EngineState 
 import type { Lesson } from '../lesson/model.js';
 import type { SessionLiveness } from './components.js';
 import type { FailureView } from './failure.js';
+import type { Words } from './i18n.js';
 import type { ThemeName } from './settings.js';
 
 /** Which pane gets the keys: the narration (presenter keys) or the terminal (everything but one key). */
@@ -42,8 +43,11 @@ export interface UiState {
   session: string;
   /** The terminal pane follows the session a step types into. */
   follow: boolean;
-  /** First narration line shown; null follows the current step. */
-  scroll: number | null;
+  /**
+   * First narration line shown; null: automatic (a chapter not started opens at its top, a finished
+   * one at its end, else the current step in view); `step`: the current step in view, always.
+   */
+  scroll: number | null | 'step';
   notes: boolean;
   /** The narration's share of the screen (null: the default for its shape). */
   split: number | null;
@@ -89,6 +93,8 @@ export interface UiContext {
   now?: number;
   /** The screen's width (the default split depends on it). */
   width?: number;
+  /** The presenter's words in the lesson's language (default English). */
+  words?: Words;
 }
 
 /** The sessions the terminal pane can show: the lesson's shell first, then each component's. */

@@ -37,6 +37,20 @@ for (const lang of ['en', 'fr'] as const) {
     h.keys('o');
     const withNotes = await h.waitFor((s) => s.includes(lang === 'en' ? 'Speaker notes' : 'Notes'), 'notes');
     assert.ok(narrationRows(withNotes) >= 10, `with notes, the narration has ${narrationRows(withNotes)}`);
+    // The presenter's own words are in the lesson's language: the keys, a step's state, the components.
+    h.keys('o', '?');
+    const help = await h.waitFor(
+      (s) => s.includes(lang === 'en' ? 'Keys (any key closes)' : 'Touches (une touche pour fermer)'),
+      'the keys',
+    );
+    assert.match(help, lang === 'en' ? /run the step \(or retry\)/ : /lancer \(ou réessayer\)/);
+    h.keys('Escape');
+    await h.waitFor((s) => !s.includes('(any key closes)') && !s.includes('(une touche'), 'the keys closed');
+    h.keys('End');
+    const box = await h.waitFor((s) => s.includes('1. fetch'), 'the first step');
+    assert.match(box, lang === 'en' ? /▶ ○ 1\. fetch ─+ pending ─╮/ : /▶ ○ 1\. fetch ─+ à faire ─╮/);
+    assert.match(box, lang === 'en' ? /1○etcd/ : /1○etcd/);
+    assert.match(box, lang === 'en' ? /step 1\/\d+ fetch/ : /étape 1\/\d+ fetch/);
     h.keys('q');
     await h.waitFor((s) => s.includes('EXITED 0'), 'the presenter to end');
     h.dispose();

@@ -98,7 +98,12 @@ test('the presenter runs a lesson from the keyboard, follows etcd, resizes, quit
     'the shell window at 78 columns',
   );
 
-  // Quit: the components keep running, progress is saved.
+  // Quit: the components keep running, progress is saved, and so is the talk's clock.
+  const clockOf = (s: string): number => {
+    const m = /(\d\d):(\d\d)\s*$/m.exec(s.trimEnd());
+    return m ? Number(m[1]) * 60 + Number(m[2]) : -1;
+  };
+  const clockAtQuit = clockOf(await h.waitFor((s) => clockOf(s) >= 2, 'the clock past 2 s'));
   h.keys('q');
   screen = await h.waitFor((s) => s.includes('EXITED 0'), 'the presenter to end');
   assert.match(screen, /the components keep running/);
@@ -111,10 +116,11 @@ test('the presenter runs a lesson from the keyboard, follows etcd, resizes, quit
   h.tmux('resize-window', '-t', 'main', '-x', '120', '-y', '40');
   openPresenter(h);
   screen = await h.waitFor(
-    (s) => s.includes('step 3/3 get') && s.includes('● etcd ready'),
+    (s) => s.includes('step 3/3 get') && s.includes('● etcd ready') && clockOf(s) >= 0,
     'the presenter reopened where it was',
   );
   assert.match(screen, /✓ 2\. put/);
+  assert.ok(clockOf(screen) >= clockAtQuit, `the clock goes on: ${clockOf(screen)} s, was ${clockAtQuit} s`);
   h.keys('r');
   screen = await h.waitFor((s) => /✓ 3\. get/.test(s), 'get done');
   await h.waitFor((s) => s.includes('hello from the presenter'), 'the value read back, in the shell');

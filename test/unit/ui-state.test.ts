@@ -169,7 +169,7 @@ test('scrolling stays within the chapter; bottom follows the current step again'
   assert.equal(onAction(ui, 'scroll-up', ctx(fresh, at(0))).ui.scroll, 0);
   assert.equal(onAction(ui, 'page-down', ctx(fresh, at(35))).ui.scroll, 40);
   assert.equal(onAction(ui, 'top', ctx(fresh, at(35))).ui.scroll, 0);
-  assert.equal(onAction({ ...ui, scroll: 12 }, 'bottom', ctx(fresh)).ui.scroll, null);
+  assert.equal(onAction({ ...ui, scroll: 12 }, 'bottom', ctx(fresh)).ui.scroll, 'step');
 });
 
 test('quit keeps everything running; quit and clean up asks first', () => {
