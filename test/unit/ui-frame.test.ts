@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { stripAnsi, visibleWidth } from '../../src/ui/ansi.js';
 import { wordsFor } from '../../src/ui/i18n.js';
 import { componentsRow } from '../../src/ui/status-line.js';
-import { makeTheme } from '../../src/ui/theme.js';
+import { contrastTheme, lightTheme, makeTheme, noColor, themeNamed, type Theme } from '../../src/ui/theme.js';
 import { frameLines, frameText, type Frame } from '../../src/ui/frame.js';
 import type { SessionLiveness } from '../../src/ui/components.js';
 import type { EngineState } from '../../src/engine/machine.js';
@@ -206,4 +206,35 @@ test('a French lesson gets a French presenter: states, status line, panels', () 
   assert.match(help, /lancer \(ou réessayer\)/);
   assert.equal(wordsFor('en').pending, 'pending');
   assert.equal(wordsFor('de').pending, 'pending', 'a language without its own words: English');
+});
+
+/** A styled frame made readable: each escape's ESC written as ⎋. */
+const styled = (frame: Frame): string => `${frameLines(frame).join('\n').replace(/\x1b/g, '⎋')}\n`;
+
+for (const [name, theme] of [
+  ['light', lightTheme()],
+  ['contrast', contrastTheme()],
+] as const) {
+  for (const [width, height] of SIZES) {
+    test(`frame in the ${name} theme at ${width}x${height}`, () => {
+      const live = new Map([['etcd', ready(false, 20_000)]]);
+      const frame = frameOf(lesson, midway, { width, height, live, theme });
+      assertWellFormed(frame);
+      matchSnapshot(`ui-frame-theme-${name}-${width}x${height}.txt`, styled(frame));
+    });
+  }
+}
+
+test('themes: light has no yellow or white text; high contrast no gray; NO_COLOR no colour at all', () => {
+  const live = new Map([['etcd', ready(false, 20_000)]]);
+  const text = (theme: Theme): string =>
+    frameLines(frameOf(lesson, failedStart, { width: 200, height: 50, live, theme })).join('\n');
+  assert.doesNotMatch(text(lightTheme()), /\x1b\[(33|37|93)m/, 'light: no yellow, no plain white text');
+  assert.doesNotMatch(text(contrastTheme()), /\x1b\[90m/, 'contrast: no gray');
+  const mono = text(themeNamed('dark', { noColor: true }));
+  assert.doesNotMatch(mono, /\x1b\[(3\d|4\d|9\d|10\d)m/, 'NO_COLOR: no foreground or background colour');
+  assert.match(mono, /\x1b\[7m/, 'NO_COLOR: inverse marks the bars');
+  assert.equal(noColor({ NO_COLOR: '1' }), true);
+  assert.equal(noColor({ NO_COLOR: '' }), false);
+  assert.equal(noColor({}), false);
 });
