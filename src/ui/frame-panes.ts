@@ -16,7 +16,14 @@ import type { UiState } from './ui-state.js';
 export function paneLines(
   rect: Rect,
   body: string[],
-  options: { title: string; footer?: string; focused: boolean; theme: Theme },
+  options: {
+    title: string;
+    footer?: string;
+    focused: boolean;
+    theme: Theme;
+    /** The body's lines are exactly the inside's width already (a live terminal): not cut again. */
+    exact?: boolean;
+  },
 ): string[] {
   const { theme } = options;
   const border = options.focused ? theme.borderFocused : theme.border;
@@ -27,8 +34,13 @@ export function paneLines(
   const footerText = options.footer ? truncateAnsi(` ${options.footer} `, Math.max(0, inner.width - 2)) : '';
   const bottom = `${border('└')}${border('─'.repeat(Math.max(0, inner.width - 1 - visibleWidth(footerText))))}${theme.dim(footerText)}${border('─┘')}`;
   const lines = [fitAnsi(top, rect.width)];
-  for (let i = 0; i < inner.height; i++)
-    lines.push(`${border('│')}${fitAnsi(body[i] ?? '', inner.width)}${border('│')}`);
+  const left = border('│');
+  const blank = ' '.repeat(inner.width);
+  for (let i = 0; i < inner.height; i++) {
+    const line = body[i];
+    const inside = options.exact ? (line ?? blank) : fitAnsi(line ?? '', inner.width);
+    lines.push(`${left}${inside}${left}`);
+  }
   lines.push(fitAnsi(bottom, rect.width));
   return lines;
 }
@@ -109,8 +121,10 @@ export function terminalRegion(input: ViewInput, rect: Rect): Region {
       ? words.shell
       : ui.session;
   let body: string[];
+  let exact = false;
   if (input.terminal.kind === 'live') {
     body = input.terminal.lines;
+    exact = input.terminal.cols === inner.width && body.length >= inner.height;
   } else {
     const message = [input.terminal.reason, ...(input.terminal.hint ? [input.terminal.hint] : [])];
     const top = Math.max(0, Math.floor((inner.height - message.length) / 2));
@@ -129,6 +143,7 @@ export function terminalRegion(input: ViewInput, rect: Rect): Region {
     footer,
     focused: ui.focus === 'terminal',
     theme,
+    exact,
   });
   return { id: 'terminal', ...rect, lines };
 }

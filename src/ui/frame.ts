@@ -17,7 +17,8 @@ export { layoutOf, notesLines, paneLines, terminalRegion } from './frame-panes.j
 
 /** What the terminal pane shows: the live screen of the session, or why there is none. */
 export type TerminalContent =
-  { kind: 'live'; lines: string[] } | { kind: 'absent'; reason: string; hint?: string };
+  /** `cols`: the emulator's width, when its lines are exactly that wide (each ends with a reset). */
+  { kind: 'live'; lines: string[]; cols?: number } | { kind: 'absent'; reason: string; hint?: string };
 
 /** Everything a frame is made from. */
 export interface ViewInput {

@@ -9,13 +9,25 @@ export interface LiveTerminalOptions {
   rows: number;
   /** Told when the screen changed, at most `maxFps` times a second. */
   onFrame: () => void;
-  /** Default 30: a flooding component costs at most this many redraws a second. */
+  /** Default 20: a flooding component costs at most this many redraws a second (typing still looks smooth). */
   maxFps?: number;
 }
 
 /** Bytes given to the emulator and not parsed yet above which the pty is paused (backpressure). */
 const HIGH_WATER = 512 * 1024;
 const LOW_WATER = 64 * 1024;
+/**
+ * How much the client may read: a bucket of bytes that fills by FRAME_REFILL a frame up to BUCKET; once
+ * empty, the pty waits for the next frame. A switch of session or a burst (a whole screen redrawn)
+ * comes through at once; a program that floods its output fills tmux's buffer for this client instead,
+ * and tmux stops sending it every scrolled line, redrawing the whole pane once the client has caught up
+ * (its own "blocked client" handling): the emulator parses a few screens a second instead of every
+ * line of `yes`.
+ */
+const BUCKET = 96 * 1024;
+const FRAME_REFILL = 4 * 1024;
+/** Frames a second while a program floods the pane (the bucket ran dry in the last second). */
+const FLOOD_FPS = 10;
 
 /**
  * The terminal pane's engine: one tmux client on a pseudo-terminal, attached to the session shown,
@@ -36,7 +48,14 @@ export class LiveTerminal {
   private clientTty: string | null = null;
   private wanted: string | null = null;
   private pending = 0;
+  /** The pty is paused: the emulator is behind (backlog), or this frame's budget is spent (throttled). */
   private paused = false;
+  private backlog = false;
+  private throttled = false;
+  /** Bytes the client may still read before the next frame (see BUCKET). */
+  private budget = BUCKET;
+  /** Epoch ms the bucket last ran dry: a flood is on, frames slow down to FLOOD_FPS. */
+  private dryAt = 0;
   private frameTimer: ReturnType<typeof setTimeout> | null = null;
   private lastFrame = 0;
   private cached: { cursor: boolean; lines: string[] } | null = null;
@@ -189,15 +208,19 @@ export class LiveTerminal {
       if (this.pty !== pty) return;
       this.bytesIn += data.length;
       this.pending += data.length;
-      if (!this.paused && this.pending > HIGH_WATER) {
-        this.paused = true;
-        pty.pause();
+      // A debt deeper than one refill is forgiven: what was read already was read.
+      this.budget = Math.max(-FRAME_REFILL, this.budget - data.length);
+      if (this.pending > HIGH_WATER) this.backlog = true;
+      if (this.budget <= 0) {
+        this.throttled = true;
+        this.dryAt = Date.now();
       }
+      this.flowControl();
       this.emulator.write(data, () => {
         this.pending -= data.length;
-        if (this.paused && this.pending < LOW_WATER && this.pty === pty) {
-          this.paused = false;
-          pty.resume();
+        if (this.backlog && this.pending < LOW_WATER && this.pty === pty) {
+          this.backlog = false;
+          this.flowControl();
         }
         this.dirty();
       });
@@ -208,10 +231,26 @@ export class LiveTerminal {
       this.pty = null;
       this.attachedTo = null;
       this.clientTty = null;
-      this.pending = 0;
-      this.paused = false;
+      this.resetFlow();
       this.dirty();
     });
+  }
+
+  /** Pause the pty while the emulator is behind or the frame's budget is spent; resume otherwise. */
+  private flowControl(): void {
+    const pause = this.backlog || this.throttled;
+    if (!this.pty || pause === this.paused) return;
+    this.paused = pause;
+    if (pause) this.pty.pause();
+    else this.pty.resume();
+  }
+
+  private resetFlow(): void {
+    this.pending = 0;
+    this.paused = false;
+    this.backlog = false;
+    this.throttled = false;
+    this.budget = BUCKET;
   }
 
   private stopClient(): void {
@@ -219,8 +258,7 @@ export class LiveTerminal {
     this.pty = null;
     this.attachedTo = null;
     this.clientTty = null;
-    this.pending = 0;
-    this.paused = false;
+    this.resetFlow();
     if (pty) {
       try {
         pty.kill('SIGHUP');
@@ -233,12 +271,23 @@ export class LiveTerminal {
   private dirty(): void {
     this.cached = null;
     if (this.frameTimer || this.closed) return;
-    const interval = 1000 / (this.options.maxFps ?? 30);
+    // A flood is unreadable at any rate: it is shown at FLOOD_FPS, which halves what it costs.
+    const flooding = Date.now() - this.dryAt < 1000;
+    const interval = 1000 / (flooding ? FLOOD_FPS : (this.options.maxFps ?? 20));
     const wait = Math.max(0, this.lastFrame + interval - Date.now());
     this.frameTimer = setTimeout(() => {
       this.frameTimer = null;
       this.lastFrame = Date.now();
       this.frames++;
+      // Each frame gives the client more to read.
+      this.budget = Math.min(BUCKET, this.budget + FRAME_REFILL);
+      if (this.throttled && this.budget > 0) {
+        this.throttled = false;
+        this.flowControl();
+      } else if (this.throttled) {
+        // Still over (one read can overdraw): another frame will refill, whether data comes or not.
+        this.dirty();
+      }
       this.options.onFrame();
     }, wait);
   }

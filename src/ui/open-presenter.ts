@@ -141,7 +141,8 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   let onSignal: (() => void) | undefined;
   let exit: PresenterExit = 'quit';
   try {
-    monitor.start();
+    // Once a second at rest: every engine event (a step started or ended, a reset) asks at once too.
+    monitor.start(1000);
     const ended = presenter.run();
     // A closed terminal or a kill: quit as `q` does (progress saved, components left running).
     const bySignal = new Promise<PresenterExit>((resolve) => {

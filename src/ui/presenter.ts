@@ -288,7 +288,11 @@ export class Presenter {
   private terminalContent(): TerminalContent {
     const { terminal, monitor, lesson } = this.parts;
     if (terminal.session === this.ui.session)
-      return { kind: 'live', lines: terminal.lines(this.ui.focus === 'terminal') };
+      return {
+        kind: 'live',
+        lines: terminal.lines(this.ui.focus === 'terminal'),
+        cols: terminal.size.cols,
+      };
     return placeholder(this.ui.session, lesson, monitor.current.get(this.ui.session), this.words);
   }
 

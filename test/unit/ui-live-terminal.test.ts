@@ -137,3 +137,19 @@ test('a flood of output costs at most maxFps redraws a second, and pauses the pt
   assert.ok(t.frames() >= 1);
   t.terminal.close();
 });
+
+test('a steady flood is read a bucket at a time: the pty waits between frames, bursts pass at once', async () => {
+  const t = setup(['etcd'], { maxFps: 20 });
+  await t.terminal.show('etcd');
+  const pty = t.ptys[0]!;
+  // A burst smaller than the bucket (a whole screen redrawn): no pause.
+  pty.emit('y\r\n'.repeat(10_000));
+  assert.equal(pty.paused, 0, 'a 30 KB burst passes');
+  // Past the bucket: paused, and resumed by a later frame even if nothing else arrives.
+  for (let i = 0; i < 40; i++) pty.emit('y\r\n'.repeat(1000));
+  assert.equal(pty.paused, 1);
+  const start = Date.now();
+  while (pty.resumed < 1 && Date.now() - start < 10_000) await tick(20);
+  assert.equal(pty.resumed, 1, 'the frames refill the bucket and reading goes on');
+  t.terminal.close();
+});
