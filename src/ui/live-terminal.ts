@@ -1,4 +1,5 @@
 import type { EmulatorLike, LiveTerminalDeps, PtyLike } from './terminal-deps.js';
+import { FLOOD_FPS, ReadThrottle } from './read-throttle.js';
 import { bufferLines } from './terminal-view.js';
 
 /** How the live terminal is set up. */
@@ -12,22 +13,6 @@ export interface LiveTerminalOptions {
   /** Default 20: a flooding component costs at most this many redraws a second (typing still looks smooth). */
   maxFps?: number;
 }
-
-/** Bytes given to the emulator and not parsed yet above which the pty is paused (backpressure). */
-const HIGH_WATER = 512 * 1024;
-const LOW_WATER = 64 * 1024;
-/**
- * How much the client may read: a bucket of bytes that fills by FRAME_REFILL a frame up to BUCKET; once
- * empty, the pty waits for the next frame. A switch of session or a burst (a whole screen redrawn)
- * comes through at once; a program that floods its output fills tmux's buffer for this client instead,
- * and tmux stops sending it every scrolled line, redrawing the whole pane once the client has caught up
- * (its own "blocked client" handling): the emulator parses a few screens a second instead of every
- * line of `yes`.
- */
-const BUCKET = 96 * 1024;
-const FRAME_REFILL = 4 * 1024;
-/** Frames a second while a program floods the pane (the bucket ran dry in the last second). */
-const FLOOD_FPS = 10;
 
 /**
  * The terminal pane's engine: one tmux client on a pseudo-terminal, attached to the session shown,
@@ -47,15 +32,8 @@ export class LiveTerminal {
   private attachedTo: string | null = null;
   private clientTty: string | null = null;
   private wanted: string | null = null;
-  private pending = 0;
-  /** The pty is paused: the emulator is behind (backlog), or this frame's budget is spent (throttled). */
-  private paused = false;
-  private backlog = false;
-  private throttled = false;
-  /** Bytes the client may still read before the next frame (see BUCKET). */
-  private budget = BUCKET;
-  /** Epoch ms the bucket last ran dry: a flood is on, frames slow down to FLOOD_FPS. */
-  private dryAt = 0;
+  /** When the pty reads and when it waits (read-throttle.ts). */
+  private readonly flow = new ReadThrottle();
   private frameTimer: ReturnType<typeof setTimeout> | null = null;
   private lastFrame = 0;
   private cached: { cursor: boolean; lines: string[] } | null = null;
@@ -207,21 +185,9 @@ export class LiveTerminal {
     pty.onData((data) => {
       if (this.pty !== pty) return;
       this.bytesIn += data.length;
-      this.pending += data.length;
-      // A debt deeper than one refill is forgiven: what was read already was read.
-      this.budget = Math.max(-FRAME_REFILL, this.budget - data.length);
-      if (this.pending > HIGH_WATER) this.backlog = true;
-      if (this.budget <= 0) {
-        this.throttled = true;
-        this.dryAt = Date.now();
-      }
-      this.flowControl();
+      if (this.flow.read(data.length)) this.flowControl();
       this.emulator.write(data, () => {
-        this.pending -= data.length;
-        if (this.backlog && this.pending < LOW_WATER && this.pty === pty) {
-          this.backlog = false;
-          this.flowControl();
-        }
+        if (this.flow.parsed(data.length) && this.pty === pty) this.flowControl();
         this.dirty();
       });
     });
@@ -231,26 +197,20 @@ export class LiveTerminal {
       this.pty = null;
       this.attachedTo = null;
       this.clientTty = null;
-      this.resetFlow();
+      this.flow.reset();
       this.dirty();
     });
   }
 
-  /** Pause the pty while the emulator is behind or the frame's budget is spent; resume otherwise. */
+  /** Pause or resume the pty as the flow says. */
   private flowControl(): void {
-    const pause = this.backlog || this.throttled;
-    if (!this.pty || pause === this.paused) return;
-    this.paused = pause;
-    if (pause) this.pty.pause();
-    else this.pty.resume();
-  }
-
-  private resetFlow(): void {
-    this.pending = 0;
-    this.paused = false;
-    this.backlog = false;
-    this.throttled = false;
-    this.budget = BUCKET;
+    const pty = this.pty;
+    if (!pty) return;
+    const pause = this.flow.shouldPause;
+    if (pause === this.flow.paused) return;
+    this.flow.paused = pause;
+    if (pause) pty.pause();
+    else pty.resume();
   }
 
   private stopClient(): void {
@@ -258,7 +218,7 @@ export class LiveTerminal {
     this.pty = null;
     this.attachedTo = null;
     this.clientTty = null;
-    this.resetFlow();
+    this.flow.reset();
     if (pty) {
       try {
         pty.kill('SIGHUP');
@@ -272,22 +232,16 @@ export class LiveTerminal {
     this.cached = null;
     if (this.frameTimer || this.closed) return;
     // A flood is unreadable at any rate: it is shown at FLOOD_FPS, which halves what it costs.
-    const flooding = Date.now() - this.dryAt < 1000;
-    const interval = 1000 / (flooding ? FLOOD_FPS : (this.options.maxFps ?? 20));
+    const interval = 1000 / (this.flow.flooding() ? FLOOD_FPS : (this.options.maxFps ?? 20));
     const wait = Math.max(0, this.lastFrame + interval - Date.now());
     this.frameTimer = setTimeout(() => {
       this.frameTimer = null;
       this.lastFrame = Date.now();
       this.frames++;
-      // Each frame gives the client more to read.
-      this.budget = Math.min(BUCKET, this.budget + FRAME_REFILL);
-      if (this.throttled && this.budget > 0) {
-        this.throttled = false;
-        this.flowControl();
-      } else if (this.throttled) {
-        // Still over (one read can overdraw): another frame will refill, whether data comes or not.
-        this.dirty();
-      }
+      // Each frame gives the client more to read; still over, another frame will refill.
+      const refilled = this.flow.frame();
+      if (refilled) this.flowControl();
+      else if (this.flow.shouldPause) this.dirty();
       this.options.onFrame();
     }, wait);
   }

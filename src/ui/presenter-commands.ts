@@ -1,5 +1,5 @@
 import type { Words } from './i18n.js';
-import type { PresenterParts, PresenterExit } from './presenter.js';
+import type { PresenterParts, PresenterExit } from './presenter-parts.js';
 import { restartComponent } from './restart.js';
 import { STAGE_PACE } from './typing-pace.js';
 import type { UiCommand } from './ui-state.js';

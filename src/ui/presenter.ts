@@ -1,28 +1,13 @@
-import type { Engine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/machine.js';
-import type { Lesson } from '../lesson/model.js';
-import { componentViews } from './components.js';
-import {
-  layoutOf,
-  renderFrame,
-  terminalRegion,
-  type Frame,
-  type TerminalContent,
-  type ViewInput,
-} from './frame.js';
-import { keyIndex, type Action, type Keymap } from './keymap.js';
+import { layoutOf, renderFrame, terminalRegion, type Frame } from './frame.js';
+import { keyIndex, type Action } from './keymap.js';
 import { innerRect, overlaps } from './layout.js';
-import type { LiveTerminal } from './live-terminal.js';
 import { onOverlayKey } from './overlays.js';
-import type { PresenterScreen } from './screen.js';
-import type { SessionMonitor } from './session-monitor.js';
 import { wordsFor, type Words } from './i18n.js';
 import { PaneSync } from './pane-sync.js';
-import { placeholder } from './terminal-sync.js';
-import { noColor, themeNamed, type Theme } from './theme.js';
+import { PresenterView } from './presenter-view.js';
 import { performCommand, type CommandHost } from './presenter-commands.js';
-import type { PresenterSettings } from './settings.js';
-import type { PresenterPace } from './typing-pace.js';
+import type { PresenterExit, PresenterParts } from './presenter-parts.js';
 import { onAction } from './ui-actions.js';
 import {
   expireMessage,
@@ -35,29 +20,7 @@ import {
   type UiState,
 } from './ui-state.js';
 
-/** How the presenter ended. */
-export type PresenterExit = 'quit' | 'cleanup';
-
-/** The parts the presenter drives, made by open-presenter.ts (or by tests). */
-export interface PresenterParts {
-  lesson: Lesson;
-  engine: Engine;
-  keymap: Keymap;
-  screen: PresenterScreen;
-  terminal: LiveTerminal;
-  monitor: SessionMonitor;
-  /** Run a tmux command on the lesson's server (to size its windows). */
-  tmux: (args: string[]) => Promise<string>;
-  /** Is a session's shell at its prompt, from its log (a component restart waits for it)? */
-  shellIdle?: (session: string) => Promise<boolean | undefined>;
-  /** The pace of human typing the engine reads (absent: instant typing). */
-  pace?: PresenterPace;
-  /** What was kept from the last opening, and how to keep it again. */
-  settings?: { initial: PresenterSettings; save(settings: PresenterSettings): void };
-  /** A fixed theme (tests); default: the one of the settings, `NO_COLOR` honoured. */
-  theme?: Theme;
-  now?: () => number;
-}
+export type { PresenterExit, PresenterParts } from './presenter-parts.js';
 
 /**
  * The presenter's loop: render frames from the engine's state and the UI state, turn keys into UI
@@ -68,7 +31,7 @@ export interface PresenterParts {
 export class Presenter {
   private ui: UiState;
   private readonly parts: PresenterParts;
-  private readonly themes = new Map<string, Theme>();
+  private readonly view: PresenterView;
   private readonly now: () => number;
   private readonly startedAt: number;
   private readonly keys: Map<string, Action>;
@@ -94,6 +57,7 @@ export class Presenter {
     this.startedAt = this.now() - (kept.clockMs ?? 0);
     this.pane = new PaneSync(parts.terminal, parts.monitor, parts.tmux);
     this.words = wordsFor(parts.lesson.lang);
+    this.view = new PresenterView(parts, this.words, this.now, this.startedAt);
     this.host = {
       parts,
       words: this.words,
@@ -179,7 +143,7 @@ export class Presenter {
       frame.height,
     );
     if (!layout.terminal) return;
-    const region = terminalRegion(this.input(frame.width, frame.height), layout.terminal);
+    const region = terminalRegion(this.view.input(this.ui, frame.width, frame.height), layout.terminal);
     // An overlay or the failure panel over the terminal: draw everything so they stay on top.
     if (frame.regions.some((r) => (r.id === 'overlay' || r.id === 'failure') && overlaps(r, region)))
       this.render();
@@ -219,17 +183,6 @@ export class Presenter {
     });
   }
 
-  /** The theme the UI asks for (one instance each: rendered Markdown is cached by theme). */
-  private theme(): Theme {
-    if (this.parts.theme) return this.parts.theme;
-    let theme = this.themes.get(this.ui.theme);
-    if (!theme) {
-      theme = themeNamed(this.ui.theme, { noColor: noColor() });
-      this.themes.set(this.ui.theme, theme);
-    }
-    return theme;
-  }
-
   private context(): UiContext {
     const frame = this.lastFrame;
     return {
@@ -266,36 +219,6 @@ export class Presenter {
     return this.pane.release();
   }
 
-  private input(width: number, height: number): ViewInput {
-    const { lesson, engine, keymap, monitor } = this.parts;
-    const state = engine.getState();
-    return {
-      lesson,
-      engine: state,
-      ui: this.ui,
-      components: componentViews(lesson, state, monitor.current),
-      keymap,
-      theme: this.theme(),
-      words: this.words,
-      terminal: this.terminalContent(),
-      width,
-      height,
-      now: this.now(),
-      startedAt: this.startedAt,
-    };
-  }
-
-  private terminalContent(): TerminalContent {
-    const { terminal, monitor, lesson } = this.parts;
-    if (terminal.session === this.ui.session)
-      return {
-        kind: 'live',
-        lines: terminal.lines(this.ui.focus === 'terminal'),
-        cols: terminal.size.cols,
-      };
-    return placeholder(this.ui.session, lesson, monitor.current.get(this.ui.session), this.words);
-  }
-
   /** Draw soon (many changes in one tick make one frame). */
   private schedule(): void {
     if (this.renderTimer) return;
@@ -313,7 +236,7 @@ export class Presenter {
     const { screen } = this.parts;
     // The notes of a new chapter, a zoom, a split: the terminal pane may have a new size.
     this.resizeTerminal();
-    const frame = renderFrame(this.input(screen.width, screen.height));
+    const frame = renderFrame(this.view.input(this.ui, screen.width, screen.height));
     this.lastFrame = frame;
     screen.draw(frame.regions);
   }

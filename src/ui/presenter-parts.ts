@@ -1,0 +1,33 @@
+import type { Engine } from '../engine/engine.js';
+import type { Lesson } from '../lesson/model.js';
+import type { Keymap } from './keymap.js';
+import type { LiveTerminal } from './live-terminal.js';
+import type { PresenterScreen } from './screen.js';
+import type { SessionMonitor } from './session-monitor.js';
+import type { PresenterSettings } from './settings.js';
+import type { Theme } from './theme.js';
+import type { PresenterPace } from './typing-pace.js';
+
+/** How the presenter ended. */
+export type PresenterExit = 'quit' | 'cleanup';
+
+/** The parts the presenter drives, made by open-presenter.ts (or by tests). */
+export interface PresenterParts {
+  lesson: Lesson;
+  engine: Engine;
+  keymap: Keymap;
+  screen: PresenterScreen;
+  terminal: LiveTerminal;
+  monitor: SessionMonitor;
+  /** Run a tmux command on the lesson's server (to size its windows). */
+  tmux: (args: string[]) => Promise<string>;
+  /** Is a session's shell at its prompt, from its log (a component restart waits for it)? */
+  shellIdle?: (session: string) => Promise<boolean | undefined>;
+  /** The pace of human typing the engine reads (absent: instant typing). */
+  pace?: PresenterPace;
+  /** What was kept from the last opening, and how to keep it again. */
+  settings?: { initial: PresenterSettings; save(settings: PresenterSettings): void };
+  /** A fixed theme (tests); default: the one of the settings, `NO_COLOR` honoured. */
+  theme?: Theme;
+  now?: () => number;
+}
