@@ -2,8 +2,9 @@
 // How the presenter holds up while a session floods its output (kube-apiserver at -v=9 is the real
 // case): the presenter runs in a private tmux server with the etcd fixture lesson, its terminal pane
 // on the lesson's shell, where `base64 -w 160 /dev/urandom` prints as fast as it can. Prints the
-// presenter's CPU and RSS idle and during the flood, what the flood pushes through tmux, and how long
-// a key takes to show on screen, idle and flooding. Needs a build (npm run build).
+// presenter's CPU and RSS idle and during the flood (base64, then `yes`: many short lines), what the
+// flood pushes through tmux, and how long a key takes to show on screen, idle and flooding. Needs a
+// build (npm run build).
 //   node scripts/bench-presenter.mjs [SECONDS]   (default 15 s per phase)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -96,22 +97,31 @@ try {
   const idleKey = await keyLatency(h, helpKeys);
 
   const log = join(h.workdir, 'logs', 'shell.log');
-  const logBefore = statSync(log).size;
-  lessonTmux('send-keys', '-t', '=shell:', 'base64 -w 160 /dev/urandom', 'Enter');
-  await new Promise((r) => setTimeout(r, 1000));
   // tmux 3 clients hand their terminal to the server, which draws into it: the server does the work.
   const server = Number(lessonTmux('display-message', '-p', '#{pid}').trim());
-  const clientT0 = client ? cpuTicks(client) : 0;
-  const serverT0 = cpuTicks(server);
-  const t0 = Date.now();
-  const flood = await measure(pid, seconds * 1000);
-  const floodKey = await keyLatency(h, helpKeys);
-  const floodSwitch = await keyLatency(h, switchKeys);
-  const elapsed = (Date.now() - t0) / 1000;
-  const clientCpu = client ? ((cpuTicks(client) - clientT0) / TICK / elapsed) * 100 : NaN;
-  const serverCpu = ((cpuTicks(server) - serverT0) / TICK / elapsed) * 100;
-  const logRate = (statSync(log).size - logBefore) / 1e6 / (elapsed + 1);
-  lessonTmux('send-keys', '-t', '=shell:', 'C-c', '');
+  /** One flooding program in the shell: the presenter's CPU and RSS, keys, what the server costs. */
+  async function floodPhase(command) {
+    const logBefore = statSync(log).size;
+    lessonTmux('send-keys', '-t', '=shell:', command, 'Enter');
+    await new Promise((r) => setTimeout(r, 1000));
+    const clientT0 = client ? cpuTicks(client) : 0;
+    const serverT0 = cpuTicks(server);
+    const t0 = Date.now();
+    const result = await measure(pid, seconds * 1000);
+    result.key = await keyLatency(h, helpKeys);
+    result.switch = await keyLatency(h, switchKeys);
+    const elapsed = (Date.now() - t0) / 1000;
+    result.clientCpu = client ? ((cpuTicks(client) - clientT0) / TICK / elapsed) * 100 : NaN;
+    result.serverCpu = ((cpuTicks(server) - serverT0) / TICK / elapsed) * 100;
+    result.logRate = (statSync(log).size - logBefore) / 1e6 / (elapsed + 1);
+    lessonTmux('send-keys', '-t', '=shell:', 'C-c', '');
+    await new Promise((r) => setTimeout(r, 1000));
+    lessonTmux('send-keys', '-t', '=shell:', 'clear', 'Enter');
+    await new Promise((r) => setTimeout(r, 1000));
+    return result;
+  }
+  const base64 = await floodPhase('base64 -w 160 /dev/urandom');
+  const yes = await floodPhase('yes');
 
   const f = (n, d = 1) => n.toFixed(d);
   console.log(
@@ -120,12 +130,17 @@ try {
   console.log(
     `idle:     presenter CPU ${f(idle.cpu)}%  RSS ${f(idle.rss, 0)} MiB (peak ${f(idle.peak, 0)})  key to screen ${idleKey} ms`,
   );
-  console.log(
-    `flooding: presenter CPU ${f(flood.cpu)}%  RSS ${f(flood.rss, 0)} MiB (peak ${f(flood.peak, 0)})  key to screen ${floodKey} ms  session switch ${floodSwitch} ms`,
-  );
-  console.log(
-    `          lesson's tmux server CPU ${f(serverCpu)}%, its client ${f(clientCpu)}%; session output ${f(logRate)} MB/s (its log)`,
-  );
+  for (const [name, flood] of [
+    ['base64', base64],
+    ['yes', yes],
+  ]) {
+    console.log(
+      `${name.padEnd(9)} presenter CPU ${f(flood.cpu)}%  RSS ${f(flood.rss, 0)} MiB (peak ${f(flood.peak, 0)})  key to screen ${flood.key} ms  session switch ${flood.switch} ms`,
+    );
+    console.log(
+      `          lesson's tmux server CPU ${f(flood.serverCpu)}%, its client ${f(flood.clientCpu)}%; session output ${f(flood.logRate)} MB/s (its log)`,
+    );
+  }
 } finally {
   h.dispose();
 }

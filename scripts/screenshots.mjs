@@ -18,8 +18,13 @@ const { charWidth } = await import(join(root, 'dist/src/ui/ansi.js'));
 
 const BASE = ['#2e3436', '#cc0000', '#4e9a06', '#c4a000', '#3465a4', '#75507b', '#06989a', '#d3d7cf'];
 const BRIGHT = ['#8a8f8f', '#ef2929', '#8ae234', '#fce94f', '#729fcf', '#ad7fa8', '#34e2e2', '#eeeeec'];
-const FG = '#d3d7cf';
-const BG = '#1c1c1c';
+// The terminal's own colours: dark by default, light for the light theme's screenshot.
+let FG = '#d3d7cf';
+let BG = '#1c1c1c';
+function terminalColours(light) {
+  FG = light ? '#1c1c1c' : '#d3d7cf';
+  BG = light ? '#fafafa' : '#1c1c1c';
+}
 
 function palette(n) {
   if (n < 8) return BASE[n];
@@ -151,7 +156,8 @@ export function ansiToSvg(text, cols, rows, title) {
 
 // --- The scenes ------------------------------------------------------------------------------------
 
-function save(h, name, cols, rows, title) {
+function save(h, name, cols, rows, title, light = false) {
+  terminalColours(light);
   const svg = ansiToSvg(h.capture({ escapes: true }), cols, rows, title);
   const file = join(out, `${name}.svg`);
   writeFileSync(file, svg);
@@ -163,13 +169,19 @@ function save(h, name, cols, rows, title) {
   }
 }
 
-async function running(cols, rows) {
+async function running(cols, rows, theme = 'dark') {
   const h = await startPresenter({ width: cols, height: rows });
   try {
     openPresenter(h);
     await h.waitFor((s) => s.includes('Ch 1/2 Start etcd'), 'the narration');
+    for (const other of theme === 'contrast' ? ['T', 'T'] : theme === 'light' ? ['T'] : []) {
+      h.keys(other);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     h.keys('r');
-    await h.waitFor((s) => s.includes('● etcd ready') && s.includes('step 2/3'), 'etcd ready');
+    await h.waitFor((s) => s.includes('● etcd ready') && s.includes('chapter done'), 'etcd ready');
+    h.keys('r');
+    await h.waitFor((s) => s.includes('step 2/3'), 'chapter 2');
     h.keys('r');
     await h.waitFor((s) => s.includes('✓ 2. put') || s.includes('step 3/3'), 'put');
     h.keys('1');
@@ -178,7 +190,33 @@ async function running(cols, rows) {
       'etcd in the terminal',
     );
     await new Promise((r) => setTimeout(r, 500));
-    save(h, `presenter-${cols}x${rows}`, cols, rows, `demystify presenter at ${cols}x${rows}`);
+    const suffix = theme === 'dark' ? '' : `-${theme}`;
+    const what = theme === 'dark' ? '' : ` (${theme === 'light' ? 'light' : 'high-contrast'} theme)`;
+    save(
+      h,
+      `presenter${suffix}-${cols}x${rows}`,
+      cols,
+      rows,
+      `demystify presenter at ${cols}x${rows}${what}`,
+      theme === 'light',
+    );
+    if (theme !== 'dark') {
+      h.keys('Q');
+      await h.waitFor((s) => s.includes('Quit and clean up?'), 'the question');
+      h.keys('y');
+      await h.waitFor((s) => s.includes('EXITED'), 'the end');
+      return;
+    }
+    if (cols === 160) {
+      // A done step asked to run again: the question before a clean restart.
+      h.keys('P');
+      await h.waitFor((s) => s.includes('Ch 1/2 Start etcd · step 1/3'), 'back on start-etcd');
+      h.keys('r');
+      await h.waitFor((s) => s.includes('already ran'), 'the question');
+      save(h, `presenter-rerun-${cols}x${rows}`, cols, rows, 'a done step asked to run again');
+      h.keys('Escape');
+      await h.waitFor((s) => !s.includes('already ran'), 'the question closed');
+    }
     if (cols === 80) {
       h.keys('?');
       await h.waitFor((s) => s.includes('Keys (any key closes)'), 'the keys');
@@ -217,7 +255,31 @@ async function failure(cols, rows) {
   }
 }
 
+/** The built-in lesson as a learner first sees it at 80x24. */
+async function firstScreen(lang) {
+  const h = await startPresenter({
+    width: 80,
+    height: 24,
+    lesson: 'builtin',
+    extraArgs: ['--lang', lang, '--no-isolate'],
+  });
+  try {
+    openPresenter(h);
+    await h.waitFor((s) => /r (run|lancer)/.test(s) && /│wd #/.test(s), 'the first screen', 60_000);
+    await new Promise((r) => setTimeout(r, 500));
+    save(h, `presenter-first-${lang}-80x24`, 80, 24, `the first screen of the built-in lesson (${lang})`);
+    h.keys('q');
+    await h.waitFor((s) => s.includes('EXITED'), 'the end');
+  } finally {
+    h.dispose();
+  }
+}
+
 mkdirSync(out, { recursive: true });
+await firstScreen('en');
+await firstScreen('fr');
 await running(80, 24);
 await running(160, 45);
+await running(160, 45, 'light');
+await running(160, 45, 'contrast');
 await failure(160, 45);

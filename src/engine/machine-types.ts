@@ -62,8 +62,12 @@ export interface EngineState {
 export type EngineEvent =
   /** Run chapters `from`..`to` (default: all). Earlier chapters are fast-forwarded first unless done. */
   | { type: 'run'; from?: number; to?: number; headless?: boolean }
-  /** Run the step under the cursor, then move the cursor past it. */
-  | { type: 'run-step' }
+  /**
+   * Run the step under the cursor (or `step`, where the cursor then goes), up to `to` inclusive (default:
+   * that step alone), then move the cursor past it. The chapter shown is the step's, and stays so when
+   * the cursor leaves it.
+   */
+  | { type: 'run-step'; step?: number; to?: number }
   | { type: 'next' }
   | { type: 'previous' }
   | { type: 'jump-to-chapter'; chapter: number }

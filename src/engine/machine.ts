@@ -55,15 +55,11 @@ export function update(state: EngineState, event: EngineEvent): Transition {
     case 'run':
       return startRun(state, event.from, event.to, event.headless ?? true);
     case 'run-step': {
-      if (busy(state) || state.cursor >= state.steps.length) return same(state);
-      const run: RunState = {
-        next: state.cursor,
-        last: state.cursor,
-        fastBefore: 0,
-        headless: false,
-        reason: 'run-step',
-      };
-      return advance({ ...state, run }, []);
+      const from = event.step ?? state.cursor;
+      if (busy(state) || from < 0 || from >= state.steps.length) return same(state);
+      const last = clamp(event.to ?? from, from, state.steps.length - 1);
+      const run: RunState = { next: from, last, fastBefore: 0, headless: false, reason: 'run-step' };
+      return advance({ ...state, cursor: from, chapter: chapterOf(state.plan, from), run }, []);
     }
     case 'next':
     case 'previous': {
@@ -142,13 +138,14 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       const steps = replaceAt(state.steps, event.step, stepState);
       const next: EngineState = { ...state, steps, activity: { kind: 'idle' } };
       if (!state.run) return { state: next, effects: [{ type: 'persist' }] };
-      const cursor = Math.max(state.cursor, event.step + 1);
+      // A failed step keeps the cursor: it is the one to run again once the cause is fixed.
       if (!isSuccess(event.outcome))
         return endRun(
-          { ...next, cursor },
+          { ...next, cursor: event.step },
           { ok: false, failedStep: event.step, ...stopReason(state.run) },
           [],
         );
+      const cursor = Math.max(state.cursor, event.step + 1);
       return advance({ ...next, cursor, run: { ...state.run, next: event.step + 1 } }, [{ type: 'persist' }]);
     }
     case 'reset-finished': {
@@ -217,7 +214,10 @@ function advance(state: EngineState, effects: EngineEffect[]): Transition {
     return { state: next, effects: [...effects, { type: 'run-step', step: i, fast }] };
   }
   const cursor = Math.max(state.cursor, Math.min(run.last + 1, steps.length));
-  return endRun({ ...state, steps, cursor, chapter: chapterOf(state.plan, cursor) }, { ok: true }, effects);
+  // The chapter shown stays the one that ran, even when the cursor is now past its end: the speaker
+  // moves on (next-chapter), not the machine. A headless run follows the cursor.
+  const chapter = run.headless ? chapterOf(state.plan, cursor) : state.chapter;
+  return endRun({ ...state, steps, cursor, chapter }, { ok: true }, effects);
 }
 
 /** What a stopped run says about why it stopped. */

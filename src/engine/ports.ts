@@ -11,6 +11,17 @@ import type { PlannedStep } from './plan-model.js';
 /** How commands are typed: all at once (headless runs, learners) or key by key like a person on stage. */
 export type Typing = 'instant' | 'human';
 
+/**
+ * The pace of human typing, read before every key so that it can change while a command is typed (the
+ * presenter's faster/slower keys), and a way to finish the current command at once (its rest is pasted).
+ */
+export interface TypingPace {
+  /** Milliseconds between two keys now (a random jitter of ±50 % is added). */
+  keyDelayMs(): number;
+  /** True: type the rest of the step at once. The client sets it, and clears it when a step starts. */
+  hurry: boolean;
+}
+
 /** A command typed into a session's shell. */
 export interface TypedCommand {
   /**
@@ -37,6 +48,8 @@ export interface Terminal {
       signal: AbortSignal;
       /** Interrupted (Ctrl-C on the run): no further line of the command is typed. */
       interrupt?: AbortSignal;
+      /** How fast to type right now (the presenter's +/- and '.'), read before every key. */
+      pace?: TypingPace;
     },
   ): Promise<TypedCommand>;
   /** Interrupt what runs in a session (Ctrl-C), e.g. a shell command that timed out. */
@@ -80,6 +93,8 @@ export interface EnginePorts {
   componentExits?(): Promise<ComponentExit[]>;
   /** Typing speed outside fast-forwards. */
   typing: Typing;
+  /** The pace of human typing, when a client sets it (default: the terminal's own). */
+  pace?: TypingPace;
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }

@@ -116,6 +116,7 @@ export async function executeStep(
       typing,
       signal: controller.signal,
       interrupt: interruption.signal,
+      ...(ports.pace ? { pace: ports.pace } : {}),
     });
     if (interruption.signal.aborted) return await interrupted(typed.ended);
     const longRunning = step.component !== undefined || step.background;

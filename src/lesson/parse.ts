@@ -74,9 +74,11 @@ export function parseLesson(text: string, file: string): ParseResult {
     cursor = offset + raw.length;
     const pos = posOf(bodyOffset + offset);
     if (token.type === 'space') {
-      // Blank lines belong to the narration before them; alone they are no block.
+      // Blank lines belong to the narration before them (the introduction's too: they separate its
+      // paragraphs and lists); alone they are no block.
       const last = chapter?.blocks[chapter.blocks.length - 1];
       if (last?.kind === 'narration') last.markdown += raw;
+      else if (!chapter) intro += raw;
       continue;
     }
     if (token.type === 'heading' && token.depth === header.chapterLevel) {

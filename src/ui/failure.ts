@@ -2,6 +2,7 @@ import type { EngineState } from '../engine/machine.js';
 import { fitAnsi, visibleWidth } from './ansi.js';
 import { wrapPlain } from './ansi-wrap.js';
 import { keysOf, type Keymap } from './keymap.js';
+import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';
 
 /** What went wrong in the last run, as the failure panel tells it. */
@@ -20,11 +21,11 @@ export interface FailureView {
  * The failure of the last run, if it failed and nothing runs now. Pure: read from the engine's state,
  * so a presenter reopened after a failure shows it again.
  */
-export function currentFailure(engine: EngineState): FailureView | undefined {
+export function currentFailure(engine: EngineState, words: Words = EN): FailureView | undefined {
   const last = engine.lastRun;
   if (!last || last.ok || engine.run !== null || engine.activity.kind !== 'idle') return undefined;
   if (last.error !== undefined) {
-    return { title: 'The machine could not be reset', reason: last.error, logTail: [] };
+    return { title: words.resetFailed, reason: last.error, logTail: [] };
   }
   if (last.failedStep === undefined) return undefined;
   const step = engine.plan.steps[last.failedStep];
@@ -34,7 +35,7 @@ export function currentFailure(engine: EngineState): FailureView | undefined {
   if (outcome.kind === 'failed') {
     return {
       ...base,
-      title: `Step ${step.index + 1} “${step.name}” failed`,
+      title: words.stepFailed(step.index + 1, step.name),
       expectation: outcome.expectation,
       reason: outcome.reason,
       logTail: outcome.logTail,
@@ -43,8 +44,8 @@ export function currentFailure(engine: EngineState): FailureView | undefined {
   if (outcome.kind === 'timed-out') {
     return {
       ...base,
-      title: `Step ${step.index + 1} “${step.name}” timed out`,
-      reason: `still waiting for ${outcome.waitingFor}`,
+      title: words.stepTimedOut(step.index + 1, step.name),
+      reason: words.stillWaiting(outcome.waitingFor),
       logTail: outcome.logTail,
     };
   }
@@ -59,21 +60,22 @@ export function currentFailure(engine: EngineState): FailureView | undefined {
 export function renderFailurePanel(
   failure: FailureView,
   keymap: Keymap,
-  options: { width: number; height: number; theme: Theme },
+  options: { width: number; height: number; theme: Theme; words?: Words },
 ): string[] {
   const { width, height, theme } = options;
+  const words = options.words ?? EN;
   const inner = Math.max(10, width - 4);
   const body: string[] = [];
   const put = (text: string, style: (s: string) => string): void => {
     for (const line of wrapPlain(text, inner)) body.push(style(line));
   };
-  if (failure.expectation) put(`Expected: ${failure.expectation}`, theme.alertText);
+  if (failure.expectation) put(words.expected(failure.expectation), theme.alertText);
   put(failure.reason, theme.alertText);
   const actions = [
-    `${keysOf(keymap, 'run-step')} retry`,
-    ...(failure.session ? [`${keysOf(keymap, 'show-logs')} show logs`] : []),
-    `${keysOf(keymap, 'replay-chapter')} replay chapter`,
-    `${keysOf(keymap, 'dismiss')} close`,
+    `${keysOf(keymap, 'run-step')} ${words.retry}`,
+    ...(failure.session ? [`${keysOf(keymap, 'show-logs')} ${words.showLogs}`] : []),
+    `${keysOf(keymap, 'replay-chapter')} ${words.replayChapter}`,
+    `${keysOf(keymap, 'dismiss')} ${words.close}`,
   ];
   // The ways on, as many per line as fit: a key is never cut off the edge of the screen.
   const actionLines: string[] = [];

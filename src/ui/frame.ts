@@ -1,22 +1,24 @@
 import type { EngineState } from '../engine/machine.js';
-import { describePins } from '../engine/versions.js';
 import type { Lesson } from '../lesson/model.js';
-import { fitAnsi, stripAnsi, truncateAnsi, visibleWidth } from './ansi.js';
-import { wrapPlain } from './ansi-wrap.js';
+import { fitAnsi, stripAnsi, visibleWidth } from './ansi.js';
 import { composeScreen } from './compose.js';
 import type { ComponentView } from './components.js';
 import { currentFailure, renderFailurePanel } from './failure.js';
+import { layoutOf, narrationRegion, notesRegion, terminalRegion } from './frame-panes.js';
+import { EN, type Words } from './i18n.js';
 import type { Keymap } from './keymap.js';
-import { computeLayout, innerRect, type Rect } from './layout.js';
-import { autoScroll, renderNarration } from './narration.js';
-import { renderConfirm, renderHelp, renderJump } from './overlays.js';
+import { renderConfirm, renderHelp, renderJump, renderRerun } from './overlay-views.js';
 import { componentsRow, progressRow } from './status-line.js';
+import { stepBadge } from './step-box.js';
 import type { Theme } from './theme.js';
-import type { UiState } from './ui-state.js';
+import { failureKey, type UiState } from './ui-state.js';
+
+export { layoutOf, notesLines, paneLines, terminalRegion } from './frame-panes.js';
 
 /** What the terminal pane shows: the live screen of the session, or why there is none. */
 export type TerminalContent =
-  { kind: 'live'; lines: string[] } | { kind: 'absent'; reason: string; hint?: string };
+  /** `cols`: the emulator's width, when its lines are exactly that wide (each ends with a reset). */
+  { kind: 'live'; lines: string[]; cols?: number } | { kind: 'absent'; reason: string; hint?: string };
 
 /** Everything a frame is made from. */
 export interface ViewInput {
@@ -29,6 +31,8 @@ export interface ViewInput {
   terminal: TerminalContent;
   width: number;
   height: number;
+  /** The presenter's own words, in the lesson's language (default English). */
+  words?: Words;
   /** Epoch ms now, and when the presenter opened (the talk's clock). */
   now: number;
   startedAt: number;
@@ -59,8 +63,11 @@ export interface Frame {
  */
 export function renderFrame(input: ViewInput): Frame {
   const { width, height, ui, theme } = input;
-  const layout = computeLayout(width, height, ui);
+  const words = input.words ?? EN;
+  const layout = layoutOf(input.lesson, input.engine, ui, width, height);
   const regions: Region[] = [];
+  const failure = currentFailure(input.engine, words);
+  const failureShown = failure !== undefined && failureKey(failure) !== ui.dismissedFailure;
   let narrationInfo = { scroll: 0, max: 0, height: 0 };
   if (layout.narration) {
     const { region, info } = narrationRegion(input, layout.narration);
@@ -73,8 +80,10 @@ export function renderFrame(input: ViewInput): Frame {
     id: 'status',
     ...layout.status,
     lines: [
-      componentsRow(input.components, layout.status.width, theme, input.now),
+      componentsRow(input.components, layout.status.width, theme, input.now, words),
       progressRow(input.engine, ui, {
+        failureShown,
+        words,
         width,
         theme,
         keymap: input.keymap,
@@ -83,13 +92,17 @@ export function renderFrame(input: ViewInput): Frame {
       }),
     ],
   });
-  const failure = currentFailure(input.engine);
   // Not over a zoomed terminal: that is where the presenter went to read the logs.
-  if (failure && failure.step !== ui.dismissedFailure && ui.zoom !== 'terminal') {
+  if (failure && failureShown && ui.zoom !== 'terminal') {
     const under = layout.narration ?? layout.terminal;
     if (under) {
       const most = Math.min(under.height, Math.max(7, Math.floor(height * 0.5)));
-      const lines = renderFailurePanel(failure, input.keymap, { width: under.width, height: most, theme });
+      const lines = renderFailurePanel(failure, input.keymap, {
+        width: under.width,
+        height: most,
+        theme,
+        words,
+      });
       const h = lines.length;
       regions.push({
         id: 'failure',
@@ -102,13 +115,8 @@ export function renderFrame(input: ViewInput): Frame {
     }
   }
   if (ui.overlay) {
-    const room = { width: width - 2, height: height - 2, theme };
-    const lines =
-      ui.overlay.kind === 'help'
-        ? renderHelp(input.keymap, room)
-        : ui.overlay.kind === 'jump'
-          ? renderJump(ui.overlay, input.engine.plan, room)
-          : renderConfirm(room);
+    const room = { width: width - 2, height: height - 2, theme, words };
+    const lines = overlayLines(input, ui.overlay, room);
     const w = Math.max(...lines.map(visibleWidth));
     const x = Math.max(0, Math.floor((width - w) / 2));
     const y = Math.max(0, Math.floor((height - lines.length) / 3));
@@ -124,110 +132,26 @@ export function renderFrame(input: ViewInput): Frame {
   return { width, height, regions, narration: narrationInfo };
 }
 
-/** A bordered pane: the title in the top border, a label in the bottom one, the inside cut to size. */
-export function paneLines(
-  rect: Rect,
-  body: string[],
-  options: { title: string; footer?: string; focused: boolean; theme: Theme },
+function overlayLines(
+  input: ViewInput,
+  overlay: NonNullable<UiState['overlay']>,
+  room: { width: number; height: number; theme: Theme; words: Words },
 ): string[] {
-  const { theme } = options;
-  const border = options.focused ? theme.borderFocused : theme.border;
-  const inner = innerRect(rect);
-  const titleText = truncateAnsi(` ${options.title} `, Math.max(0, inner.width - 2));
-  const title = options.focused ? theme.titleFocused(stripAnsi(titleText)) : theme.title(titleText);
-  const top = `${border('┌─')}${title}${border('─'.repeat(Math.max(0, inner.width - 1 - visibleWidth(titleText))))}${border('┐')}`;
-  const footerText = options.footer ? truncateAnsi(` ${options.footer} `, Math.max(0, inner.width - 2)) : '';
-  const bottom = `${border('└')}${border('─'.repeat(Math.max(0, inner.width - 1 - visibleWidth(footerText))))}${theme.dim(footerText)}${border('─┘')}`;
-  const lines = [fitAnsi(top, rect.width)];
-  for (let i = 0; i < inner.height; i++)
-    lines.push(`${border('│')}${fitAnsi(body[i] ?? '', inner.width)}${border('│')}`);
-  lines.push(fitAnsi(bottom, rect.width));
-  return lines;
-}
-
-function narrationRegion(input: ViewInput, rect: Rect): { region: Region; info: Frame['narration'] } {
-  const inner = innerRect(rect);
-  // One column of margin on each side: text against a border is hard to read on a projector.
-  const text = renderNarration(input.lesson, input.engine, {
-    width: inner.width - 2,
-    theme: input.theme,
-    now: input.now,
-  });
-  const max = Math.max(0, text.lines.length - inner.height);
-  const scroll = Math.min(max, input.ui.scroll ?? autoScroll(text, input.engine.cursor, inner.height));
-  const body = text.lines.slice(scroll, scroll + inner.height).map((l) => ` ${l}`);
-  const below = text.lines.length - scroll - inner.height;
-  const footer = [scroll > 0 ? `↑ ${scroll}` : '', below > 0 ? `↓ ${below} more` : '']
-    .filter(Boolean)
-    .join('  ');
-  const lines = paneLines(rect, body, {
-    title: paneTitle(input),
-    ...(footer ? { footer } : {}),
-    focused: input.ui.focus === 'narration',
-    theme: input.theme,
-  });
-  return { region: { id: 'narration', ...rect, lines }, info: { scroll, max, height: inner.height } };
-}
-
-/** The lesson's title, and the versions used instead of the lesson's when there are (`--pin`). */
-function paneTitle(input: ViewInput): string {
-  const pins = input.engine.plan.pins;
-  return pins && Object.keys(pins).length > 0
-    ? `${input.lesson.title} · versions: ${describePins(pins)}`
-    : input.lesson.title;
-}
-
-function notesRegion(input: ViewInput, rect: Rect): Region {
-  const inner = innerRect(rect);
-  const planChapter = input.engine.plan.chapters[input.engine.chapter];
-  const chapter = input.lesson.chapters.find((c) => c.id === planChapter?.id);
-  const notes = chapter?.notes ?? [];
-  const body = notes.length
-    ? notes.flatMap((n) => wrapPlain(`• ${n}`, inner.width - 2)).map((l) => ` ${input.theme.running(l)}`)
-    : [` ${input.theme.dim('no notes for this chapter')}`];
-  const lines = paneLines(rect, body, { title: 'Speaker notes', focused: false, theme: input.theme });
-  return { id: 'notes', ...rect, lines };
-}
-
-/** The terminal pane alone, for the screen to redraw it many times a second without the rest. */
-export function terminalRegion(input: ViewInput, rect: Rect): Region {
-  const { theme, ui } = input;
-  const inner = innerRect(rect);
-  const component = input.components.find((c) => c.session === ui.session);
-  const title = component
-    ? `${component.name}`
-    : ui.session === input.engine.plan.shellSession
-      ? 'shell'
-      : ui.session;
-  let body: string[];
-  if (input.terminal.kind === 'live') {
-    body = input.terminal.lines;
-  } else {
-    const message = [input.terminal.reason, ...(input.terminal.hint ? [input.terminal.hint] : [])];
-    const top = Math.max(0, Math.floor((inner.height - message.length) / 2));
-    body = [
-      ...Array.from({ length: top }, () => ''),
-      ...message.map((m, i) => {
-        const pad = Math.max(0, Math.floor((inner.width - visibleWidth(m)) / 2));
-        return ' '.repeat(pad) + (i === 0 ? theme.strong(m) : theme.dim(m));
-      }),
-    ];
+  switch (overlay.kind) {
+    case 'help':
+      return renderHelp(input.keymap, room);
+    case 'jump':
+      return renderJump(overlay, input.engine.plan, room);
+    case 'confirm-cleanup':
+      return renderConfirm(room);
+    case 'confirm-rerun': {
+      const step = input.engine.plan.steps[overlay.step];
+      const state = input.engine.steps[overlay.step];
+      if (!step || !state) return [];
+      const status = stepBadge(state, room.theme, input.now, room.words).label;
+      return renderRerun(step, overlay.restart, { ...room, status });
+    }
   }
-  const index = sessionNumber(input, ui.session);
-  const footer = [ui.follow ? 'follows steps' : 'pinned', index].filter(Boolean).join(' · ');
-  const lines = paneLines(rect, body, {
-    title: `${title}${ui.zoom === 'terminal' ? ' (zoomed)' : ''}`,
-    footer,
-    focused: ui.focus === 'terminal',
-    theme,
-  });
-  return { id: 'terminal', ...rect, lines };
-}
-
-function sessionNumber(input: ViewInput, session: string): string {
-  if (session === input.engine.plan.shellSession) return 'session 0';
-  const i = Object.values(input.lesson.components).findIndex((c) => c.session === session);
-  return i >= 0 ? `session ${i + 1}` : '';
 }
 
 /** The frame as the terminal shows it: one styled line per row. */

@@ -13,6 +13,11 @@ export const ACTIONS = {
   'previous-chapter': 'previous chapter',
   'jump-chapter': 'jump to a chapter',
   'replay-chapter': 'replay this chapter',
+  'run-chapter': 'run the chapter’s rest',
+  'finish-typing': 'finish the typing now',
+  'typing-faster': 'type faster',
+  'typing-slower': 'type slower',
+  'copy-command': 'copy the step’s command',
   stop: 'stop after this step',
   'show-logs': 'show the failed session',
   'next-session': 'next session',
@@ -30,6 +35,9 @@ export const ACTIONS = {
   'focus-terminal': 'type into the terminal',
   'focus-narration': 'leave the terminal',
   zoom: 'zoom terminal/narration',
+  'split-narrower': 'narrower narration',
+  'split-wider': 'wider narration',
+  'next-theme': 'next theme (light…)',
   'scroll-up': 'scroll up',
   'scroll-down': 'scroll down',
   'page-up': 'page up',
@@ -58,10 +66,15 @@ export const DEFAULT_KEYMAP: Keymap = {
   'run-step': ['r', 'enter'],
   'next-step': ['n'],
   'previous-step': ['p'],
-  'next-chapter': ['N', ']'],
-  'previous-chapter': ['P', '['],
+  'next-chapter': ['N', ']', 'right'],
+  'previous-chapter': ['P', '[', 'left'],
   'jump-chapter': ['g', ':'],
   'replay-chapter': ['R'],
+  'run-chapter': ['A'],
+  'finish-typing': ['.'],
+  'typing-faster': ['+', '='],
+  'typing-slower': ['-'],
+  'copy-command': ['y'],
   stop: ['x'],
   'show-logs': ['l'],
   'next-session': ['s'],
@@ -79,6 +92,9 @@ export const DEFAULT_KEYMAP: Keymap = {
   'focus-terminal': ['tab', 't'],
   'focus-narration': ['C-g'],
   zoom: ['z'],
+  'split-narrower': ['<'],
+  'split-wider': ['>'],
+  'next-theme': ['T'],
   'scroll-up': ['up', 'k'],
   'scroll-down': ['down', 'j'],
   'page-up': ['pageup', 'b'],
@@ -95,56 +111,6 @@ export const DEFAULT_KEYMAP: Keymap = {
   quit: ['q'],
   'quit-cleanup': ['Q'],
 };
-
-/** Groups of actions, in the order the help panel and docs/keys.md show them. */
-export const ACTION_GROUPS: { title: string; actions: Action[] }[] = [
-  {
-    title: 'Steps and chapters',
-    actions: [
-      'run-step',
-      'next-step',
-      'previous-step',
-      'next-chapter',
-      'previous-chapter',
-      'jump-chapter',
-      'replay-chapter',
-      'stop',
-      'show-logs',
-    ],
-  },
-  {
-    title: 'Terminal',
-    actions: [
-      'focus-terminal',
-      'focus-narration',
-      'next-session',
-      'previous-session',
-      'session-0',
-      'session-1',
-      'terminal-scroll-up',
-      'terminal-scroll-down',
-      'toggle-follow',
-    ],
-  },
-  {
-    title: 'Screen',
-    actions: [
-      'zoom',
-      'scroll-up',
-      'scroll-down',
-      'page-up',
-      'page-down',
-      'top',
-      'bottom',
-      'toggle-notes',
-      'help',
-      'dismiss',
-      'redraw',
-      'quit',
-      'quit-cleanup',
-    ],
-  },
-];
 
 /** Key names blessed reports that mean the same key. */
 const ALIASES: Record<string, string> = {
@@ -219,29 +185,4 @@ export function mergeKeymap(user: unknown, source = 'keys.yaml'): Keymap {
   return merged;
 }
 
-/** How a key is shown to a person: `enter` → `Enter`, `C-g` → `Ctrl-g`, `space` → `Space`. */
-export function keyLabel(key: string): string {
-  if (key.length === 1) return key;
-  const named: Record<string, string> = {
-    enter: 'Enter',
-    escape: 'Esc',
-    space: 'Space',
-    tab: 'Tab',
-    'S-tab': 'Shift-Tab',
-    up: '↑',
-    down: '↓',
-    left: '←',
-    right: '→',
-    pageup: 'PgUp',
-    pagedown: 'PgDn',
-    home: 'Home',
-    end: 'End',
-  };
-  if (named[key]) return named[key];
-  return key.replace(/^C-/, 'Ctrl-').replace(/^M-/, 'Alt-').replace(/^S-/, 'Shift-');
-}
-
-/** The keys of an action as shown to a person (`r/Enter`); empty when it has none. */
-export function keysOf(keymap: Keymap, action: Action): string {
-  return keymap[action].map(keyLabel).join('/');
-}
+export { ACTION_GROUPS, keyLabel, keysOf } from './key-labels.js';

@@ -16,40 +16,74 @@ export interface Layout {
   status: Rect;
 }
 
+/** What the layout depends on besides the size. */
+export interface LayoutOptions {
+  zoom: Zoom;
+  notes: boolean;
+  /** The narration's share of the split (0.2–0.8); null: the default for the screen's shape. */
+  split?: number | null;
+  /** Lines the speaker notes of the chapter take (0: none, and no box for them). */
+  notesLines?: number;
+}
+
 /** Rows of the status line at the bottom: components, then chapter/step/time. */
 export const STATUS_ROWS = 2;
 /** From this width on, the narration and the terminal sit side by side; below it, one above the other. */
 export const SIDE_BY_SIDE_MIN_WIDTH = 120;
+/** The narration's share by default: side by side, and stacked (where it is what a learner reads). */
+export const DEFAULT_SPLIT = { side: 0.42, stacked: 0.6 };
+/** The narrowest the split goes either way. */
+export const SPLIT_RANGE = { min: 0.2, max: 0.8 };
+
+/** The narration's share for a screen, the user's split or the default. */
+export function splitFor(width: number, split: number | null | undefined): number {
+  const value = split ?? (width >= SIDE_BY_SIDE_MIN_WIDTH ? DEFAULT_SPLIT.side : DEFAULT_SPLIT.stacked);
+  return Math.min(SPLIT_RANGE.max, Math.max(SPLIT_RANGE.min, value));
+}
 
 /**
  * Split the screen. Wide screens (a projector at 200×50) put the narration left and the terminal right;
  * narrow ones (80×24) stack them, so the terminal keeps the full width that log lines need. Speaker
- * notes, when shown, take the bottom of the narration's place.
+ * notes, when shown and the chapter has some, take only the rows they need: below the narration side by
+ * side, between the narration and the terminal (out of the terminal's share) when stacked.
  */
-export function computeLayout(width: number, height: number, ui: { zoom: Zoom; notes: boolean }): Layout {
+export function computeLayout(width: number, height: number, ui: LayoutOptions): Layout {
   const w = Math.max(20, width);
   const h = Math.max(STATUS_ROWS + 6, height);
   const status: Rect = { x: 0, y: h - STATUS_ROWS, width: w, height: STATUS_ROWS };
   const main: Rect = { x: 0, y: 0, width: w, height: h - STATUS_ROWS };
   if (ui.zoom === 'terminal') return { terminal: main, status };
-  let narration: Rect;
-  let terminal: Rect | undefined;
+  const share = splitFor(w, ui.split);
+  const wanted = ui.notes && (ui.notesLines ?? 0) > 0 ? (ui.notesLines ?? 0) + 2 : 0;
   if (ui.zoom === 'narration') {
-    narration = main;
-  } else if (w >= SIDE_BY_SIDE_MIN_WIDTH) {
-    const left = Math.max(40, Math.floor(w * 0.42));
-    narration = { x: 0, y: 0, width: left, height: main.height };
-    terminal = { x: left, y: 0, width: w - left, height: main.height };
-  } else {
-    const top = Math.max(5, Math.floor(main.height * 0.45));
-    narration = { x: 0, y: 0, width: w, height: top };
-    terminal = { x: 0, y: top, width: w, height: main.height - top };
+    if (!wanted) return { narration: main, status };
+    const n = Math.min(wanted, Math.floor(main.height / 3));
+    return {
+      narration: { ...main, height: main.height - n },
+      notes: { ...main, y: main.height - n, height: n },
+      status,
+    };
   }
-  if (!ui.notes) return { narration, ...(terminal ? { terminal } : {}), status };
-  const notesHeight = Math.max(3, Math.min(8, Math.floor(narration.height / 3)));
-  const notes: Rect = { ...narration, y: narration.y + narration.height - notesHeight, height: notesHeight };
-  narration = { ...narration, height: narration.height - notesHeight };
-  return { narration, notes, ...(terminal ? { terminal } : {}), status };
+  if (w >= SIDE_BY_SIDE_MIN_WIDTH) {
+    const left = Math.max(40, Math.min(w - 30, Math.round(w * share)));
+    const terminal: Rect = { x: left, y: 0, width: w - left, height: main.height };
+    const n = wanted ? Math.max(3, Math.min(wanted, Math.floor(main.height / 3))) : 0;
+    const narration: Rect = { x: 0, y: 0, width: left, height: main.height - n };
+    return {
+      narration,
+      ...(n ? { notes: { ...narration, y: narration.height, height: n } } : {}),
+      terminal,
+      status,
+    };
+  }
+  const top = Math.max(5, Math.min(main.height - 5, Math.round(main.height * share)));
+  const narration: Rect = { x: 0, y: 0, width: w, height: top };
+  // Notes come out of the terminal's rows, which keep at least five.
+  const n = wanted ? Math.max(0, Math.min(wanted, main.height - top - 5)) : 0;
+  const notes: Rect | undefined = n >= 3 ? { x: 0, y: top, width: w, height: n } : undefined;
+  const used = top + (notes?.height ?? 0);
+  const terminal: Rect = { x: 0, y: used, width: w, height: main.height - used };
+  return { narration, ...(notes ? { notes } : {}), terminal, status };
 }
 
 /** The inside of a bordered pane: what a terminal of that pane measures (the pty's size). */

@@ -1,4 +1,5 @@
 import type { EmulatorLike, LiveTerminalDeps, PtyLike } from './terminal-deps.js';
+import { FLOOD_FPS, ReadThrottle } from './read-throttle.js';
 import { bufferLines } from './terminal-view.js';
 
 /** How the live terminal is set up. */
@@ -9,13 +10,9 @@ export interface LiveTerminalOptions {
   rows: number;
   /** Told when the screen changed, at most `maxFps` times a second. */
   onFrame: () => void;
-  /** Default 30: a flooding component costs at most this many redraws a second. */
+  /** Default 20: a flooding component costs at most this many redraws a second (typing still looks smooth). */
   maxFps?: number;
 }
-
-/** Bytes given to the emulator and not parsed yet above which the pty is paused (backpressure). */
-const HIGH_WATER = 512 * 1024;
-const LOW_WATER = 64 * 1024;
 
 /**
  * The terminal pane's engine: one tmux client on a pseudo-terminal, attached to the session shown,
@@ -35,8 +32,8 @@ export class LiveTerminal {
   private attachedTo: string | null = null;
   private clientTty: string | null = null;
   private wanted: string | null = null;
-  private pending = 0;
-  private paused = false;
+  /** When the pty reads and when it waits (read-throttle.ts). */
+  private readonly flow = new ReadThrottle();
   private frameTimer: ReturnType<typeof setTimeout> | null = null;
   private lastFrame = 0;
   private cached: { cursor: boolean; lines: string[] } | null = null;
@@ -188,17 +185,9 @@ export class LiveTerminal {
     pty.onData((data) => {
       if (this.pty !== pty) return;
       this.bytesIn += data.length;
-      this.pending += data.length;
-      if (!this.paused && this.pending > HIGH_WATER) {
-        this.paused = true;
-        pty.pause();
-      }
+      if (this.flow.read(data.length)) this.flowControl();
       this.emulator.write(data, () => {
-        this.pending -= data.length;
-        if (this.paused && this.pending < LOW_WATER && this.pty === pty) {
-          this.paused = false;
-          pty.resume();
-        }
+        if (this.flow.parsed(data.length) && this.pty === pty) this.flowControl();
         this.dirty();
       });
     });
@@ -208,10 +197,20 @@ export class LiveTerminal {
       this.pty = null;
       this.attachedTo = null;
       this.clientTty = null;
-      this.pending = 0;
-      this.paused = false;
+      this.flow.reset();
       this.dirty();
     });
+  }
+
+  /** Pause or resume the pty as the flow says. */
+  private flowControl(): void {
+    const pty = this.pty;
+    if (!pty) return;
+    const pause = this.flow.shouldPause;
+    if (pause === this.flow.paused) return;
+    this.flow.paused = pause;
+    if (pause) pty.pause();
+    else pty.resume();
   }
 
   private stopClient(): void {
@@ -219,8 +218,7 @@ export class LiveTerminal {
     this.pty = null;
     this.attachedTo = null;
     this.clientTty = null;
-    this.pending = 0;
-    this.paused = false;
+    this.flow.reset();
     if (pty) {
       try {
         pty.kill('SIGHUP');
@@ -233,12 +231,17 @@ export class LiveTerminal {
   private dirty(): void {
     this.cached = null;
     if (this.frameTimer || this.closed) return;
-    const interval = 1000 / (this.options.maxFps ?? 30);
+    // A flood is unreadable at any rate: it is shown at FLOOD_FPS, which halves what it costs.
+    const interval = 1000 / (this.flow.flooding() ? FLOOD_FPS : (this.options.maxFps ?? 20));
     const wait = Math.max(0, this.lastFrame + interval - Date.now());
     this.frameTimer = setTimeout(() => {
       this.frameTimer = null;
       this.lastFrame = Date.now();
       this.frames++;
+      // Each frame gives the client more to read; still over, another frame will refill.
+      const refilled = this.flow.frame();
+      if (refilled) this.flowControl();
+      else if (this.flow.shouldPause) this.dirty();
       this.options.onFrame();
     }, wait);
   }

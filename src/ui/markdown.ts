@@ -1,107 +1,33 @@
-import { Marked, type MarkedExtension, type Tokens } from 'marked';
-import { markedTerminal } from 'marked-terminal';
+import { Lexer, type Token, type Tokens } from 'marked';
 import { stripAnsi, truncateAnsi, visibleWidth } from './ansi.js';
-import { carryStyles, wrapAnsi } from './ansi-wrap.js';
+import { carryStyles, wrapAnsi, wrapPlain } from './ansi-wrap.js';
+import { decodeEntities, renderInline } from './markdown-inline.js';
 import { renderTable } from './markdown-table.js';
 import type { Theme } from './theme.js';
 
 /**
- * Markdown for the terminal: marked-terminal on marked does the work (headings, emphasis, lists,
- * tables, quotes); this module fixes what a pane needs on top of it: a fixed width that every line
- * respects (long list items wrapped, tables drawn to the width with their cells wrapped), styles that do not
- * depend on the global chalk, links written out as `text (url)` rather than OSC 8 escapes, and lines that
- * each stand alone.
+ * Markdown for a pane of fixed width, rendered the way GitHub shows it: paragraphs reflowed and
+ * separated by one blank line, soft line breaks joined, hard ones kept, lists with their bullets or
+ * numbers and their text wrapped under itself (nested lists indented), quotes behind a bar, code
+ * blocks indented and never reflowed, tables drawn to the width, HTML comments hidden. marked's lexer
+ * reads the source; the drawing is here, with the presenter's theme, so every line fits the width
+ * and stands alone (its styles re-opened where a wrap cut them).
  */
 
 /** Rendered Markdown, by source and width: a chapter is re-rendered only when the pane's width changes. */
 const cache = new Map<string, string[]>();
 const CACHE_LIMIT = 256;
-const parsers = new WeakMap<Theme, Map<number, Marked>>();
-
-function parserFor(theme: Theme, width: number): Marked {
-  let byWidth = parsers.get(theme);
-  if (!byWidth) {
-    byWidth = new Map();
-    parsers.set(theme, byWidth);
-  }
-  let parser = byWidth.get(width);
-  if (parser) return parser;
-  const identity = (s: string): string => s;
-  parser = new Marked(
-    markedTerminal({
-      width,
-      reflowText: true,
-      tab: 2,
-      showSectionPrefix: false,
-      emoji: false,
-      heading: theme.heading,
-      firstHeading: theme.heading,
-      strong: theme.strong,
-      em: theme.em,
-      codespan: theme.code,
-      blockquote: theme.dim,
-      del: theme.dim,
-      html: theme.dim,
-      link: theme.link,
-      href: theme.link,
-      paragraph: identity,
-      listitem: identity,
-      table: identity,
-      hr: identity,
-      tableOptions: { style: { head: [], border: [] } },
-    } as Parameters<typeof markedTerminal>[0]) as unknown as MarkedExtension,
-    {
-      renderer: {
-        // Plain code blocks of the narration (not steps): indented, one style, no highlighter whose
-        // colours would depend on the terminal it was started from.
-        code(token: Tokens.Code): string {
-          const body = token.text
-            .split('\n')
-            .map((line) => `  ${theme.code(line)}`)
-            .join('\n');
-          return `${body}\n\n`;
-        },
-        // marked-terminal prints a tight list item's text token as raw text, losing its emphasis and
-        // code spans: parse its inline tokens instead.
-        text(token: Tokens.Text | Tokens.Escape): string {
-          return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : token.text;
-        },
-        // Tables are drawn to the pane's width, long cells wrapped in their column.
-        table(token: Tokens.Table): string {
-          const cell = (c: Tokens.TableCell): string => this.parser.parseInline(c.tokens);
-          const header = token.header.map((c) => theme.strong(cell(c)));
-          return `${renderTable(
-            header,
-            token.rows.map((r) => r.map(cell)),
-            width,
-            visibleWidth,
-          )}\n\n`;
-        },
-        link(token: Tokens.Link): string {
-          const text = this.parser.parseInline(token.tokens);
-          const plain = stripAnsi(text);
-          return plain === token.href ? theme.link(token.href) : `${text} ${theme.dim(`(${token.href})`)}`;
-        },
-      },
-    },
-  );
-  byWidth.set(width, parser);
-  return parser;
-}
+const themeIds = new WeakMap<Theme, number>();
+let themeCount = 0;
 
 /** Render Markdown to lines of at most `width` columns (leading and trailing blank lines removed). */
 export function renderMarkdown(markdown: string, width: number, theme: Theme): string[] {
   const w = Math.max(10, width);
-  const key = `${w}\u0000${markdown}`;
+  if (!themeIds.has(theme)) themeIds.set(theme, themeCount++);
+  const key = `${themeIds.get(theme)}\u0000${w}\u0000${markdown}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const rendered = String(parserFor(theme, w).parse(markdown, { async: false }));
-  const lines = carryStyles(rendered.replace(/\r/g, '').split('\n')).flatMap((line) => {
-    if (visibleWidth(line) <= w) return [line];
-    // A table row wrapped would break its grid: cut it at the pane's edge instead.
-    if (/^\s*[┌├└│]/.test(stripAnsi(line))) return [truncateAnsi(line, w)];
-    return wrapAnsi(line, w, hangingIndent(line));
-  });
+  const lines = carryStyles(blocks(new Lexer().lex(markdown), w, theme));
   while (lines.length > 0 && stripAnsi(lines[0] ?? '').trim() === '') lines.shift();
   while (lines.length > 0 && stripAnsi(lines[lines.length - 1] ?? '').trim() === '') lines.pop();
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
@@ -109,10 +35,96 @@ export function renderMarkdown(markdown: string, width: number, theme: Theme): s
   return lines;
 }
 
-/** Continuation indent of a wrapped line: under the text of a list item, else at the line's indent. */
-function hangingIndent(line: string): number {
-  const plain = stripAnsi(line);
-  const bullet = /^(\s*)([*+-]|\d+[.)])\s+/.exec(plain);
-  if (bullet) return bullet[0].length;
-  return /^\s*/.exec(plain)?.[0].length ?? 0;
+/** Blocks one after the other, one blank line between two (none inside a tight list item). */
+function blocks(tokens: Token[], width: number, theme: Theme, gap = true): string[] {
+  const out: string[] = [];
+  for (const token of tokens) {
+    const lines = block(token, width, theme);
+    if (lines.length === 0) continue;
+    if (out.length > 0 && gap) out.push('');
+    out.push(...lines);
+  }
+  return out;
+}
+
+/** Styled text with newlines (hard breaks), wrapped to the width, continuation lines at `indent`. */
+function wrapText(text: string, width: number, indent = 0): string[] {
+  return text.split('\n').flatMap((line) => wrapAnsi(line.replace(/ +$/, ''), width, indent));
+}
+
+function block(token: Token, width: number, theme: Theme): string[] {
+  switch (token.type) {
+    case 'space':
+      return [];
+    case 'heading': {
+      const t = token as Tokens.Heading;
+      const style = t.depth === 1 ? theme.chapterTitle : t.depth === 2 ? theme.heading : theme.strong;
+      return wrapText(renderInline(t.tokens, theme), width).map((l) => style(stripAnsi(l)));
+    }
+    case 'paragraph':
+      return wrapText(renderInline((token as Tokens.Paragraph).tokens, theme), width);
+    case 'text': {
+      const t = token as Tokens.Text;
+      return wrapText(t.tokens ? renderInline(t.tokens, theme) : decodeEntities(t.text), width);
+    }
+    case 'list':
+      return list(token as Tokens.List, width, theme);
+    case 'blockquote': {
+      const inner = blocks((token as Tokens.Blockquote).tokens, Math.max(4, width - 2), theme);
+      return inner.map((l) => `${theme.dim('│')} ${theme.dim(l)}`);
+    }
+    case 'code': {
+      const text = (token as Tokens.Code).text.replace(/\t/g, '  ');
+      return text
+        .split('\n')
+        .flatMap((line) => (line === '' ? [''] : wrapPlain(line, Math.max(4, width - 2))))
+        .map((line) => `  ${theme.code(line)}`);
+    }
+    case 'table': {
+      const t = token as Tokens.Table;
+      const cell = (c: Tokens.TableCell): string => renderInline(c.tokens, theme);
+      const drawn = renderTable(
+        t.header.map((c) => theme.strong(cell(c))),
+        t.rows.map((r) => r.map(cell)),
+        width,
+        visibleWidth,
+      );
+      // A row still too wide (a column at its minimum) is cut at the pane's edge, not wrapped.
+      return drawn.split('\n').map((l) => (visibleWidth(l) > width ? truncateAnsi(l, width) : l));
+    }
+    case 'hr':
+      return [theme.dim('─'.repeat(width))];
+    case 'html': {
+      const raw = (token as Tokens.HTML).raw.trim();
+      return raw.startsWith('<!--') ? [] : wrapPlain(raw, width).map((l) => theme.dim(l));
+    }
+    default:
+      return 'raw' in token && token.raw.trim() ? wrapPlain(token.raw.trim(), width) : [];
+  }
+}
+
+/**
+ * A list: each item's marker (`•`, or its number, right-aligned so the texts line up), its content
+ * wrapped under its own first character, a blank line between items only in a loose list.
+ */
+function list(token: Tokens.List, width: number, theme: Theme): string[] {
+  const start = typeof token.start === 'number' ? token.start : 1;
+  const markers = token.items.map((item, i) => {
+    if (item.task) return item.checked ? '☑' : '☐';
+    return token.ordered ? `${start + i}.` : '•';
+  });
+  const markerWidth = Math.max(...markers.map((m) => visibleWidth(m)));
+  const indent = markerWidth + 1;
+  const out: string[] = [];
+  token.items.forEach((item, i) => {
+    const content = blocks(item.tokens, Math.max(4, width - indent), theme, token.loose);
+    if (token.loose && i > 0) out.push('');
+    const marker = (markers[i] ?? '•').padStart(markerWidth);
+    content.forEach((line, j) => {
+      if (j === 0) out.push(`${token.ordered ? marker : theme.dim(marker)} ${line}`);
+      else out.push(line === '' ? '' : `${' '.repeat(indent)}${line}`);
+    });
+    if (content.length === 0) out.push(marker);
+  });
+  return out;
 }

@@ -2,13 +2,19 @@ import type { EngineState } from '../engine/machine.js';
 import type { Lesson } from '../lesson/model.js';
 import { renderMarkdown } from './markdown.js';
 import { hardWrap, renderStepBox } from './step-box.js';
+import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';
+import { chapterDone } from './ui-state.js';
 
 /** A chapter as lines, and where each of its steps is among them (for scrolling to the current one). */
 export interface NarrationText {
   lines: string[];
   /** Step index (in the plan) → first and last line of its box. */
   steps: Map<number, { start: number; end: number }>;
+  /** The chapter is done and the speaker has not moved on: the narration ends with a line that says so. */
+  done?: boolean;
+  /** Nothing of the chapter has run and the cursor is on its first step: it opens at its top. */
+  fresh?: boolean;
 }
 
 /** Lines of an expected output shown under a step, at most; the rest is summarised. */
@@ -22,9 +28,10 @@ const OUTPUT_LINES = 6;
 export function renderNarration(
   lesson: Lesson,
   engine: EngineState,
-  options: { width: number; theme: Theme; now: number },
+  options: { width: number; theme: Theme; now: number; nextKey?: string; words?: Words },
 ): NarrationText {
   const { theme, now } = options;
+  const words = options.words ?? EN;
   const width = Math.max(16, options.width);
   const plan = engine.plan;
   const planChapter = plan.chapters[engine.chapter];
@@ -59,6 +66,7 @@ export function renderNarration(
           theme,
           now,
           shellSession: plan.shellSession,
+          words,
         });
         lines.push(...box);
         steps.set(step.index, { start, end: lines.length - 1 });
@@ -72,7 +80,8 @@ export function renderNarration(
         if (lines[lines.length - 1] === '') lines.pop();
         for (const line of shown)
           for (const piece of hardWrap(line, width - 2, 0)) lines.push(theme.dim(`  ${piece}`));
-        if (text.length > shown.length) lines.push(theme.dim(`  … ${text.length - shown.length} more lines`));
+        if (text.length > shown.length)
+          lines.push(theme.dim(`  ${words.moreLines(text.length - shown.length)}`));
         lines.push('');
         break;
       }
@@ -81,23 +90,37 @@ export function renderNarration(
         break;
     }
   }
-  if (
-    chapter.steps.length > 0 &&
-    engine.cursor >= plan.steps.length &&
-    engine.chapter === plan.chapters.length - 1
-  ) {
-    lines.push(theme.ok('✓ End of the lesson.'));
-  }
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return { lines, steps };
+  const done = chapterDone(engine);
+  if (done) {
+    const next = plan.chapters[engine.chapter + 1];
+    const text = next
+      ? words.chapterDoneLine(
+          options.nextKey ?? 'N',
+          `${engine.chapter + 2}/${plan.chapters.length} ${next.title}`,
+        )
+      : words.lessonEnd;
+    lines.push('', ...hardWrap(text, width, 2).map((l) => theme.ok(l)));
+  }
+  const ids = [...steps.keys()];
+  const fresh =
+    ids.length > 0 &&
+    engine.cursor === Math.min(...ids) &&
+    ids.every((i) => engine.steps[i]?.status === 'pending');
+  return { lines, steps, done, fresh };
 }
 
 /**
- * The first line to show so that the current step is in view: the whole chapter from the top when
- * it fits, else the step's box a third of the way down (the narration just above it stays readable).
+ * The first line to show: the top of a chapter not started yet, the end of a finished one, else the
+ * current step in view (the whole chapter from the top when it fits, else the step's box a third of the
+ * way down, the narration just above it still readable).
  */
 export function autoScroll(text: NarrationText, cursor: number, height: number): number {
   const max = Math.max(0, text.lines.length - height);
+  // A finished chapter shows its end: the last step, its output, and the line that says what is next.
+  if (text.done) return max;
+  // A chapter not started yet opens at its top: its title and narration come before its first step.
+  if (text.fresh) return 0;
   const box = text.steps.get(cursor);
   if (!box || text.lines.length <= height) return 0;
   if (box.end < height) return 0;

@@ -1,5 +1,9 @@
 import { openLessonEngine, type LessonEngine } from '../adapters/runtime/lesson-engine.js';
 import { removeIsolation } from '../adapters/isolation/isolation.js';
+import { join } from 'node:path';
+import { logSize, readLogFrom } from '../adapters/tmux/session-log.js';
+import { Tmux } from '../adapters/tmux/tmux.js';
+import { shellIdle as idleAtEnd } from '../adapters/tmux/shell-marks.js';
 import type { Typing } from '../engine/ports.js';
 import type { Lesson } from '../lesson/model.js';
 import { loadKeymap } from './keys-config.js';
@@ -8,6 +12,8 @@ import { realTerminalDeps } from './terminal-deps.js';
 import { Presenter, type PresenterExit, type PresenterHooks } from './presenter.js';
 import { PresenterScreen, type ScreenStreams } from './screen.js';
 import { PANES_FORMAT, SessionMonitor } from './session-monitor.js';
+import { loadSettings, saveSettings, type PresenterSettings } from './settings.js';
+import { PresenterPace } from './typing-pace.js';
 import { sessionsOf } from './ui-state.js';
 import { recordSessions } from './presenter-recording.js';
 import { SpeakerPublisher } from './speaker/speaker-publisher.js';
@@ -61,18 +67,45 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   const keymap = options.keysFile
     ? await loadKeymap(options.keysFile, undefined, { required: true })
     : await loadKeymap();
+  // Human typing goes at a pace the presenter's keys change while it types (typing-pace.ts).
+  const pace = options.typing === 'human' ? new PresenterPace() : undefined;
   const { engine, machine, resumed } = await openLessonEngine(lesson, {
     workdir: options.workdir,
     options: options.options,
     ...(options.pins ? { pins: options.pins } : {}),
     typing: options.typing,
+    ...(pace ? { pace } : {}),
     ...(options.binDir ? { binDir: options.binDir } : {}),
   });
   const recording = options.record
     ? await recordSessions(lesson, engine, machine, options.record)
     : undefined;
+  const settingsFile = join(machine.files.dir, 'presenter.json');
+  const kept = await loadSettings(settingsFile);
+  const envTheme = process.env.DEMYSTIFY_THEME;
+  const initial = {
+    ...kept,
+    ...(!kept.theme && (envTheme === 'light' || envTheme === 'contrast' || envTheme === 'dark')
+      ? { theme: envTheme }
+      : {}),
+  } as PresenterSettings;
+  if (pace && kept.keysPerSecond) pace.keysPerSecond = kept.keysPerSecond;
+  let saving: Promise<void> = Promise.resolve();
+  let last = initial;
+  const settings = {
+    initial,
+    save: (next: PresenterSettings): void => {
+      last = next;
+      saving = saving.then(() => saveSettings(settingsFile, next));
+    },
+  };
   const state = engine.getState();
-  const tmux = (args: string[]): Promise<string> => machine.tmux.run(args);
+  // The presenter's own tmux commands (the monitor's list-panes, window fits, session switches) go to
+  // the lesson's server without the run's process marker: a reset ends every process that carries it,
+  // and a query of the presenter caught alive at that moment made the reset fail ("could not end
+  // processes N"). The engine's commands keep it (machine.tmux).
+  const client = new Tmux({ socket: machine.tmux.socket });
+  const tmux = (args: string[]): Promise<string> => client.run(args);
   // Every session is there from the start (an idle shell, the engine's own kind), so the terminal pane
   // is live before the first step, and the windows get the pane's size before anything is typed in them:
   // the audience then sees a component's command typed in its own terminal (see terminal-sync.ts).
@@ -128,6 +161,10 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
         presenter: () => ref.presenter,
       })
     : undefined;
+  const shellIdle = async (session: string): Promise<boolean | undefined> => {
+    const file = machine.terminal.logFile(session);
+    return idleAtEnd(await readLogFrom(file, Math.max(0, (await logSize(file)) - 16_384)));
+  };
   const presenter = new Presenter({
     lesson,
     engine,
@@ -137,6 +174,9 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     monitor,
     tmux,
     ...(mode ? { hooks: mode.hooks } : {}),
+    shellIdle,
+    settings,
+    ...(pace ? { pace } : {}),
   });
   ref.presenter = presenter;
   const signals = ['SIGTERM', 'SIGHUP'] as const;
@@ -146,7 +186,8 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   try {
     // The speaker view's feed (demystify speaker): the talk's clock and a snapshot on every change.
     ref.speaker = await SpeakerPublisher.start({ lesson, engine, machine, resumed, monitor });
-    monitor.start();
+    // Once a second at rest: every engine event (a step started or ended, a reset) asks at once too.
+    monitor.start(1000);
     const ended = presenter.run();
     mode?.start?.();
     // A closed terminal or a kill: quit as `q` does (progress saved, components left running).
@@ -157,9 +198,12 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     exit = await Promise.race([ended, bySignal, crashed]);
   } finally {
     if (onSignal) for (const s of signals) process.off(s, onSignal);
+    presenter.saveSettings();
     presenter.stop();
     await ref.speaker?.stop();
     await mode?.stop().catch(() => undefined);
+    await presenter.release();
+    await saving;
     monitor.stop();
     terminal.close();
     screen.destroy();
@@ -175,6 +219,8 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
       await removeIsolation(machine.files.layout.root).catch(() => undefined);
       throw error;
     }
+    // The lesson begins again next time: so does the talk's clock.
+    await saveSettings(settingsFile, { ...last, clockMs: 0 });
     const removed = (await removeIsolation(machine.files.layout.root)).map((line) => `removed ${line}\n`);
     return {
       exit,

@@ -1,61 +1,26 @@
-import type { Engine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/machine.js';
-import type { Lesson } from '../lesson/model.js';
-import { componentViews } from './components.js';
-import {
-  renderFrame,
-  terminalRegion,
-  type Frame,
-  type Region,
-  type TerminalContent,
-  type ViewInput,
-} from './frame.js';
-import { keyIndex, type Action, type Keymap } from './keymap.js';
-import { computeLayout, innerRect, overlaps } from './layout.js';
-import type { LiveTerminal } from './live-terminal.js';
+import { layoutOf, renderFrame, terminalRegion, type Frame } from './frame.js';
+import { keyIndex, type Action } from './keymap.js';
+import { innerRect, overlaps } from './layout.js';
 import { onOverlayKey } from './overlays.js';
-import type { PresenterScreen } from './screen.js';
-import type { SessionMonitor } from './session-monitor.js';
-import { placeholder, planSync } from './terminal-sync.js';
-import { makeTheme, type Theme } from './theme.js';
+import { wordsFor, type Words } from './i18n.js';
+import { PaneSync } from './pane-sync.js';
+import { PresenterView } from './presenter-view.js';
+import { performCommand, type CommandHost } from './presenter-commands.js';
+import type { PresenterExit, PresenterParts } from './presenter-parts.js';
+import { onAction } from './ui-actions.js';
 import {
+  expireMessage,
   initialUi,
-  onAction,
   onEngineEvent,
+  say,
   sessionsOf,
   type UiCommand,
   type UiContext,
   type UiState,
 } from './ui-state.js';
 
-/** How the presenter ended. */
-export type PresenterExit = 'quit' | 'cleanup';
-
-/** The parts the presenter drives, made by open-presenter.ts (or by tests). */
-export interface PresenterParts {
-  lesson: Lesson;
-  engine: Engine;
-  keymap: Keymap;
-  screen: PresenterScreen;
-  terminal: LiveTerminal;
-  monitor: SessionMonitor;
-  /** Run a tmux command on the lesson's server (to size its windows). */
-  tmux: (args: string[]) => Promise<string>;
-  theme?: Theme;
-  now?: () => number;
-  /** Extensions (learner mode): keys taken first, regions drawn on top, the opening UI state. */
-  hooks?: PresenterHooks;
-}
-
-/** How a mode extends the presenter without changing it (src/ui/learner/ is one). */
-export interface PresenterHooks {
-  /** A key, before the presenter's own handling (also while the terminal has the focus): true if taken. */
-  onKey?(name: string, sequence: string, ui: UiState): boolean;
-  /** Regions drawn over the frame, last. */
-  regions?(frame: Frame, ui: UiState): Region[];
-  /** The UI state the presenter opens with. */
-  initialUi?(ui: UiState): UiState;
-}
+export type { PresenterExit, PresenterHooks, PresenterParts } from './presenter-parts.js';
 
 /**
  * The presenter's loop: render frames from the engine's state and the UI state, turn keys into UI
@@ -66,14 +31,15 @@ export interface PresenterHooks {
 export class Presenter {
   private ui: UiState;
   private readonly parts: PresenterParts;
-  private readonly theme: Theme;
+  private readonly view: PresenterView;
   private readonly now: () => number;
   private readonly startedAt: number;
   private readonly keys: Map<string, Action>;
   private readonly sessions: string[];
   private lastFrame: Frame | null = null;
-  /** A batch of window fits is running (they must not interleave). */
-  private fitting = false;
+  private readonly pane: PaneSync;
+  private readonly host: CommandHost;
+  private readonly words: Words;
   private renderTimer: ReturnType<typeof setTimeout> | null = null;
   private clock: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -81,13 +47,32 @@ export class Presenter {
 
   constructor(parts: PresenterParts) {
     this.parts = parts;
-    this.theme = parts.theme ?? makeTheme(1);
     this.now = parts.now ?? Date.now;
-    this.startedAt = this.now();
     this.keys = keyIndex(parts.keymap);
     const engine = parts.engine.getState();
     this.sessions = sessionsOf(parts.lesson, engine);
-    this.ui = initialUi(engine);
+    const kept = parts.settings?.initial ?? {};
+    this.ui = { ...initialUi(engine), theme: kept.theme ?? 'dark', split: kept.split ?? null };
+    // The talk's clock goes on from where the last opening left it.
+    this.startedAt = this.now() - (kept.clockMs ?? 0);
+    this.pane = new PaneSync(parts.terminal, parts.monitor, parts.tmux);
+    this.words = wordsFor(parts.lesson.lang);
+    this.view = new PresenterView(parts, this.words, this.now, this.startedAt);
+    this.host = {
+      parts,
+      words: this.words,
+      restarting: false,
+      quit: (exit) => {
+        this.saveSettings();
+        this.stop();
+        this.finish?.(exit);
+      },
+      tell: (text) => {
+        this.ui = { ...this.ui, message: text === null ? null : say(text, this.now()) };
+        this.render();
+      },
+      saveSettings: () => this.saveSettings(),
+    };
     if (parts.hooks?.initialUi) this.ui = parts.hooks.initialUi(this.ui);
   }
 
@@ -104,7 +89,9 @@ export class Presenter {
   run(): Promise<PresenterExit> {
     const { engine, monitor } = this.parts;
     this.unsubscribe = engine.subscribe((state, event) => {
-      this.ui = onEngineEvent(this.ui, state, event);
+      this.ui = onEngineEvent(this.ui, state, event, this.now());
+      // "Finish typing" is for the step that was being typed, not the next one.
+      if (event.type === 'step-started' && this.parts.pace) this.parts.pace.hurry = false;
       // Sessions appear and stop with steps: look at tmux now rather than at the next tick.
       void monitor.poll();
       this.syncTerminal();
@@ -115,6 +102,7 @@ export class Presenter {
     // The clock and the "running 3s" labels move once a second; a window fit or a session switch that
     // had to wait is caught up then too.
     this.clock = setInterval(() => {
+      this.ui = expireMessage(this.ui, this.parts.engine.getState(), this.now());
       this.syncTerminal();
       this.schedule();
     }, 1000);
@@ -158,9 +146,15 @@ export class Presenter {
   onTerminalFrame(): void {
     const frame = this.lastFrame;
     if (!frame || this.renderTimer) return;
-    const layout = computeLayout(frame.width, frame.height, this.ui);
+    const layout = layoutOf(
+      this.parts.lesson,
+      this.parts.engine.getState(),
+      this.ui,
+      frame.width,
+      frame.height,
+    );
     if (!layout.terminal) return;
-    const region = terminalRegion(this.input(frame.width, frame.height), layout.terminal);
+    const region = terminalRegion(this.view.input(this.ui, frame.width, frame.height), layout.terminal);
     // An overlay or the failure panel over the terminal: draw everything so they stay on top.
     if (frame.regions.some((r) => (r.id === 'overlay' || r.id === 'failure') && overlaps(r, region)))
       this.render();
@@ -180,29 +174,24 @@ export class Presenter {
     const before = this.ui;
     this.ui = transition.ui;
     for (const event of transition.events) this.parts.engine.dispatch(event);
-    if (this.ui.zoom !== before.zoom || this.ui.notes !== before.notes) this.resizeTerminal();
+    if (this.ui.theme !== before.theme || this.ui.split !== before.split) this.saveSettings();
     if (this.ui.session !== before.session) this.syncTerminal();
     for (const command of transition.commands) this.perform(command);
     this.render();
   }
 
   private perform(command: UiCommand): void {
-    switch (command.kind) {
-      case 'quit':
-        this.stop();
-        this.finish?.('quit');
-        return;
-      case 'quit-cleanup':
-        this.stop();
-        this.finish?.('cleanup');
-        return;
-      case 'terminal-scroll':
-        void this.parts.terminal.scroll(command.direction);
-        return;
-      case 'redraw':
-        this.parts.screen.redraw();
-        return;
-    }
+    performCommand(command, this.host);
+  }
+
+  /** Keep what the next opening starts from: the pace, the looks, the talk's clock. */
+  saveSettings(): void {
+    this.parts.settings?.save({
+      ...(this.parts.pace ? { keysPerSecond: this.parts.pace.keysPerSecond } : {}),
+      theme: this.ui.theme,
+      split: this.ui.split,
+      clockMs: Math.max(0, this.now() - this.startedAt),
+    });
   }
 
   private context(): UiContext {
@@ -211,58 +200,34 @@ export class Presenter {
       engine: this.parts.engine.getState(),
       sessions: this.sessions,
       narration: frame?.narration ?? { scroll: 0, max: 0, height: 0 },
+      live: this.parts.monitor.current,
+      now: this.now(),
+      width: this.parts.screen.width,
+      words: this.words,
     };
   }
 
-  /**
-   * Bring the terminal pane to the session the UI shows, when that is safe, and the lesson's windows to
-   * the pane's size while the engine is idle (see terminal-sync.ts for why both wait).
-   */
   private syncTerminal(): void {
-    const { engine, terminal, monitor, tmux } = this.parts;
-    const plan = planSync(this.ui.session, engine.getState(), monitor.current, terminal);
-    // In order, one after the other: `resize-window` pins a window's size and the `set-option -wu` after
-    // it unpins it; run side by side, the unpin could land first and leave the window pinned.
-    if (plan.fit.length > 0 && !this.fitting) {
-      this.fitting = true;
-      void (async () => {
-        for (const command of plan.fit) await tmux(command).catch(() => undefined);
-      })().finally(() => (this.fitting = false));
-    }
-    if (plan.show) void terminal.show(this.ui.session);
+    this.pane.sync(this.ui.session, this.parts.engine.getState());
   }
 
   private resizeTerminal(): void {
-    const { screen, terminal } = this.parts;
-    const layout = computeLayout(screen.width, screen.height, this.ui);
+    const { screen } = this.parts;
+    const layout = layoutOf(
+      this.parts.lesson,
+      this.parts.engine.getState(),
+      this.ui,
+      screen.width,
+      screen.height,
+    );
     if (!layout.terminal) return;
     const inner = innerRect(layout.terminal);
-    terminal.resize(inner.width, inner.height);
+    this.pane.resize(inner.width, inner.height);
   }
 
-  private input(width: number, height: number): ViewInput {
-    const { lesson, engine, keymap, monitor } = this.parts;
-    const state = engine.getState();
-    return {
-      lesson,
-      engine: state,
-      ui: this.ui,
-      components: componentViews(lesson, state, monitor.current),
-      keymap,
-      theme: this.theme,
-      terminal: this.terminalContent(),
-      width,
-      height,
-      now: this.now(),
-      startedAt: this.startedAt,
-    };
-  }
-
-  private terminalContent(): TerminalContent {
-    const { terminal, monitor, lesson } = this.parts;
-    if (terminal.session === this.ui.session)
-      return { kind: 'live', lines: terminal.lines(this.ui.focus === 'terminal') };
-    return placeholder(this.ui.session, lesson, monitor.current.get(this.ui.session));
+  /** Remove what the presenter set on the lesson's server (its window-size hook). */
+  release(): Promise<void> {
+    return this.pane.release();
   }
 
   /** Draw soon (many changes in one tick make one frame). */
@@ -280,7 +245,9 @@ export class Presenter {
       this.renderTimer = null;
     }
     const { screen } = this.parts;
-    const frame = renderFrame(this.input(screen.width, screen.height));
+    // The notes of a new chapter, a zoom, a split: the terminal pane may have a new size.
+    this.resizeTerminal();
+    const frame = renderFrame(this.view.input(this.ui, screen.width, screen.height));
     const extra = this.parts.hooks?.regions?.(frame, this.ui);
     if (extra) frame.regions.push(...extra);
     this.lastFrame = frame;

@@ -1,6 +1,7 @@
 import blessed from 'blessed';
 import { canonicalKey } from './keymap.js';
 import type { Region } from './frame.js';
+import { Painter } from './painter.js';
 
 /** What the screen tells the presenter. */
 export interface ScreenHandlers {
@@ -16,37 +17,32 @@ export interface ScreenStreams {
 }
 
 /**
- * The blessed screen: one box per frame region, drawn exactly where the frame puts it, with the frame's
- * lines as content (blessed parses their SGR escapes). Nothing is decided here: what to draw comes from
- * renderFrame, what a key does from the keymap and the reducer. blessed contributes the terminal handling
- * (alternate screen, raw input, key parsing, resize) and drawing only the cells that changed.
+ * The presenter's terminal. blessed does the terminal handling (alternate screen, raw input, key
+ * parsing, resize); the drawing is painter.ts's: frames are laid as cells and only the cells that
+ * changed are written, so the terminal pane redrawn 30 times a second costs the few hundred cells that
+ * moved, not a re-render of every pane. Nothing is decided here: what to draw comes from renderFrame,
+ * what a key does from the keymap and the reducer.
  */
 export class PresenterScreen {
   private readonly screen: blessed.Widgets.Screen;
-  private readonly boxes = new Map<string, blessed.Widgets.BoxElement>();
-  private readonly contents = new Map<string, string>();
-  private renderQueued = false;
+  private readonly painter = new Painter();
+  private readonly output: NodeJS.WritableStream;
+  private flushQueued = false;
 
   constructor(streams: ScreenStreams, handlers: ScreenHandlers) {
+    this.output = streams.output;
     this.screen = blessed.screen({
       input: streams.input as NodeJS.ReadStream,
       output: streams.output as NodeJS.WriteStream,
       smartCSR: true,
       fullUnicode: true,
-      // Box drawing stays Unicode: with TERM=screen or a C locale blessed would swap it for ACS letters.
       forceUnicode: true,
       autoPadding: false,
       warnings: false,
       title: 'demystify',
     } as blessed.Widgets.IScreenOptions);
-    // Unicode box drawing as is, never the ACS charset (letters in `tmux capture-pane`, and in any
-    // terminal whose terminfo claims ACS it draws wrong).
-    const tput = (this.screen as unknown as { tput: { brokenACS: boolean; colors: number } }).tput;
-    tput.brokenACS = true;
-    // Inside tmux or screen with TERM=screen, terminfo claims 8 colours and blessed would turn the gray
-    // of borders into black; both draw at least 16 (tmux 256) whatever the name says.
-    if (tput.colors < 16 && /^(screen|tmux)/.test(process.env.TERM ?? '')) tput.colors = 256;
     this.screen.program.hideCursor();
+    this.painter.resize(this.width, this.height);
     this.screen.on(
       'keypress',
       (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
@@ -63,7 +59,10 @@ export class PresenterScreen {
         handlers.onKey(canonicalKey(ch, k), k.sequence ?? ch ?? '');
       },
     );
-    this.screen.on('resize', () => handlers.onResize(this.width, this.height));
+    this.screen.on('resize', () => {
+      this.painter.resize(this.width, this.height);
+      handlers.onResize(this.width, this.height);
+    });
   }
 
   get width(): number {
@@ -74,29 +73,31 @@ export class PresenterScreen {
     return Number(this.screen.height);
   }
 
-  /** Draw a whole frame: every region in order (later ones on top); boxes of regions gone are hidden. */
+  /** Draw a whole frame: every region in order (later ones on top). */
   draw(regions: Region[]): void {
-    const seen = new Set<string>();
-    for (const region of regions) {
-      seen.add(region.id);
-      this.place(region).setFront();
-    }
-    for (const [id, box] of this.boxes) if (!seen.has(id)) box.hide();
-    this.render();
+    this.painter.frame(regions);
+    this.flush();
   }
 
   /** Redraw one region in place (the terminal pane, many times a second). */
   drawRegion(region: Region): void {
-    const box = this.boxes.get(region.id);
-    if (!box || box.hidden) return;
-    this.place(region);
-    this.render();
+    this.painter.lay(region);
+    this.flush();
   }
 
   /** Forget what is on the terminal and draw everything again (Ctrl-L). */
   redraw(): void {
-    this.screen.realloc();
-    this.screen.render();
+    this.painter.invalidate();
+    this.flush();
+  }
+
+  /**
+   * Put text on the clipboard of the terminal the presenter runs in (OSC 52: xterm, kitty, iTerm2,
+   * Windows Terminal, tmux with set-clipboard on), so a command is copied without the box around it.
+   */
+  copy(text: string): void {
+    const program = this.screen.program as unknown as { output: NodeJS.WritableStream };
+    program.output.write(`\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`);
   }
 
   /** Leave the alternate screen and give the terminal back as it was. */
@@ -105,32 +106,14 @@ export class PresenterScreen {
     this.screen.destroy();
   }
 
-  private place(region: Region): blessed.Widgets.BoxElement {
-    let box = this.boxes.get(region.id);
-    if (!box) {
-      box = blessed.box({ parent: this.screen, tags: false, wrap: false } as blessed.Widgets.BoxOptions);
-      this.boxes.set(region.id, box);
-    }
-    if (box.left !== region.x) box.left = region.x;
-    if (box.top !== region.y) box.top = region.y;
-    if (box.width !== region.width) box.width = region.width;
-    if (box.height !== region.height) box.height = region.height;
-    const content = region.lines.join('\n');
-    if (this.contents.get(region.id) !== content) {
-      this.contents.set(region.id, content);
-      box.setContent(content);
-    }
-    box.show();
-    return box;
-  }
-
-  /** Coalesce the renders of one tick into one. */
-  private render(): void {
-    if (this.renderQueued) return;
-    this.renderQueued = true;
+  /** Send the changes of one tick at once. */
+  private flush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
     setImmediate(() => {
-      this.renderQueued = false;
-      this.screen.render();
+      this.flushQueued = false;
+      const bytes = this.painter.flush();
+      if (bytes) this.output.write(bytes);
     });
   }
 }

@@ -1,6 +1,8 @@
 import type { StepState } from '../engine/machine.js';
 import type { PlannedStep } from '../engine/plan-model.js';
 import { fitAnsi, visibleWidth } from './ansi.js';
+import { wrapCommand } from './command-wrap.js';
+import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';
 
 /** The symbol and words of a step's state, shown on its box and in the status line. */
@@ -8,20 +10,21 @@ export function stepBadge(
   state: StepState,
   theme: Theme,
   now: number,
+  words: Words = EN,
 ): { symbol: string; label: string; style: (s: string) => string } {
   const outcome = state.outcome;
   switch (state.status) {
     case 'pending':
-      return { symbol: '○', label: 'pending', style: theme.pending };
+      return { symbol: '○', label: words.pending, style: theme.pending };
     case 'running': {
       const since =
         state.startedAt === undefined ? '' : ` ${formatDuration(Math.max(0, now - state.startedAt))}`;
-      return { symbol: '◐', label: `running${since}`, style: theme.running };
+      return { symbol: '◐', label: `${words.running}${since}`, style: theme.running };
     }
     case 'ok':
       return {
         symbol: '✓',
-        label: `ok${outcome && 'durationMs' in outcome ? ` ${formatDuration(outcome.durationMs)}` : ''}`,
+        label: `${words.ok}${outcome && 'durationMs' in outcome ? ` ${formatDuration(outcome.durationMs)}` : ''}`,
         style: theme.ok,
       };
     case 'failed':
@@ -29,14 +32,14 @@ export function stepBadge(
         symbol: '✗',
         label:
           outcome?.kind === 'failed' && outcome.exitStatus !== undefined
-            ? `failed (exit ${outcome.exitStatus})`
-            : 'failed',
+            ? words.failedExit(outcome.exitStatus)
+            : words.failed,
         style: theme.failed,
       };
     case 'timed-out':
-      return { symbol: '✗', label: 'timed out', style: theme.failed };
+      return { symbol: '✗', label: words.timedOut, style: theme.failed };
     case 'skipped':
-      return { symbol: '–', label: 'skipped', style: theme.skipped };
+      return { symbol: '–', label: words.skipped, style: theme.skipped };
   }
 }
 
@@ -59,12 +62,20 @@ export function formatDuration(ms: number): string {
 export function renderStepBox(
   step: PlannedStep,
   state: StepState,
-  options: { current: boolean; width: number; theme: Theme; now: number; shellSession: string },
+  options: {
+    current: boolean;
+    width: number;
+    theme: Theme;
+    now: number;
+    shellSession: string;
+    words?: Words;
+  },
 ): string[] {
   const { theme, width } = options;
   const w = Math.max(16, width);
   const inner = w - 4;
-  const badge = stepBadge(state, theme, options.now);
+  const words = options.words ?? EN;
+  const badge = stepBadge(state, theme, options.now, words);
   const borderStyle = options.current
     ? theme.current
     : state.status === 'pending'
@@ -73,29 +84,25 @@ export function renderStepBox(
   const marker = options.current ? `${theme.current('▶')} ` : '';
   const where = step.session === options.shellSession ? '' : ` ${theme.dim(`[${step.session}]`)}`;
   const left = `${marker}${badge.style(badge.symbol)} ${theme.strong(`${step.index + 1}. ${step.name}`)}${where}`;
-  const kind = step.check ? 'check · ' : '';
+  const kind = step.check ? `${words.check} · ` : '';
   const right = badge.style(`${kind}${badge.label}`);
   const top = headerLine(left, right, w, borderStyle);
   const body: string[] = [];
-  const commandLines = step.command.split('\n');
-  commandLines.forEach((line, i) => {
-    const prompt = i === 0 ? '$ ' : '  ';
-    for (const piece of wrapWords(prompt + line, inner, 4)) {
-      body.push(`${borderStyle('│')} ${fitAnsi(theme.code(piece), inner)} ${borderStyle('│')}`);
-    }
-  });
+  for (const piece of wrapCommand(step.command, inner)) {
+    body.push(`${borderStyle('│')} ${fitAnsi(theme.code(piece), inner)} ${borderStyle('│')}`);
+  }
   const bottom = borderStyle(`╰${'─'.repeat(w - 2)}╯`);
   const lines = [top, ...body, bottom];
-  const reason = failureReason(state);
+  const reason = failureReason(state, words);
   if (reason) lines.push(...hardWrap(`✗ ${reason}`, w, 2).map((l) => theme.failed(l)));
   return lines;
 }
 
 /** The failure line shown under a failed step's box. */
-function failureReason(state: StepState): string | undefined {
+function failureReason(state: StepState, words: Words): string | undefined {
   const outcome = state.outcome;
   if (outcome?.kind === 'failed') return outcome.reason;
-  if (outcome?.kind === 'timed-out') return `timed out waiting for ${outcome.waitingFor}`;
+  if (outcome?.kind === 'timed-out') return `${words.timedOut}: ${outcome.waitingFor}`;
   return undefined;
 }
 
@@ -110,38 +117,6 @@ function headerLine(left: string, right: string, width: number, border: (s: stri
   }
   const leftWidth = Math.min(visibleWidth(left), width - 6);
   return `${border('╭─')} ${fitAnsi(left, leftWidth)} ${border('─'.repeat(width - 5 - leftWidth))}${border('╮')}`;
-}
-
-/**
- * Wrap a command at spaces into lines of `width` columns, continuation lines indented by `indent`; a
- * word longer than a line (a URL) is cut. Spaces are kept as typed: what is shown is what is run.
- */
-export function wrapWords(text: string, width: number, indent: number): string[] {
-  const w = Math.max(indent + 4, width);
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/(?<= )/)) {
-    const room = (out.length === 0 ? w : w - indent) - Array.from(line).length;
-    if (Array.from(word.trimEnd()).length <= room) {
-      line += word;
-      continue;
-    }
-    if (line.trim()) {
-      out.push(line.trimEnd());
-      line = '';
-    }
-    let rest = word;
-    for (;;) {
-      const lineRoom = out.length === 0 ? w : w - indent;
-      if (Array.from(rest.trimEnd()).length <= lineRoom) break;
-      const chars = Array.from(rest);
-      out.push(chars.slice(0, lineRoom).join(''));
-      rest = chars.slice(lineRoom).join('');
-    }
-    line = rest;
-  }
-  if (line || out.length === 0) out.push(line.trimEnd());
-  return out.map((l, i) => (i === 0 ? l : ' '.repeat(indent) + l));
 }
 
 /** Cut plain text into lines of `width` columns; continuation lines start with `indent` spaces. */

@@ -2,16 +2,19 @@ import type { EngineState } from '../engine/machine.js';
 import type { Lesson } from '../lesson/model.js';
 import type { SessionLiveness } from './components.js';
 import type { TerminalContent } from './frame.js';
+import { EN, type Words } from './i18n.js';
 
 /**
- * When the terminal pane may change session, and how the lesson's windows are kept at its size.
+ * How the lesson's windows are kept at the terminal pane's size, and when the pane may change session.
  *
- * Why this matters: tmux resizes a window to the client that shows it, and a resize makes bash's
- * readline redraw its prompt. The engine reads the prompt's marks in the session's log to know when a
- * typed line ended, so a redraw while it types can be taken for the end of the line. The presenter
- * therefore never makes a window change size while the engine types into it: windows are brought to
- * the pane's size (and tmux's status line turned off in them) while the engine is idle, and the client
- * switches to the session a step types into only when that costs no resize, or once the command runs.
+ * tmux resizes a window to the client that shows it, and a resize makes bash's readline redraw its
+ * prompt. The engine reads the prompt's marks in the session's log to know when a typed line ended; it
+ * tells a redrawn prompt from a real one, but a window that changes size under a command being typed
+ * is still a jolt the audience sees. So every window has the pane's size from the moment it exists:
+ * a `session-created` hook on the lesson's server sizes each new session's window and turns its status
+ * line off before its shell has printed anything (a replay recreates every session while the engine
+ * types), and windows made before the presenter opened are fitted as soon as nothing is typed into
+ * them. The client can then show any session at any time, a replay included, at no resize.
  */
 
 /** The terminal pane's size in cells (the client's size, which is the window size wanted). */
@@ -27,8 +30,33 @@ export function fitsPane(live: SessionLiveness | undefined, size: PaneSize): boo
 }
 
 /**
- * May the client show `session` now? Always, unless the engine is typing into it (its step runs there
- * and nothing but the shell is in the foreground yet) and showing it would resize its window.
+ * The tmux command that makes every session created from now on (by the engine, a replay, a reset)
+ * start with a window of the pane's size and no status line. The hook's commands run on the server
+ * right after `new-session`, in the same pass of its command queue, so the shell starts at that size.
+ * `resize-window` pins the size; unsetting `window-size` lets the window follow the client again.
+ */
+export function sizeHookCommand(size: PaneSize): string[] {
+  const fit = `set-option status off ; resize-window -x ${size.cols} -y ${size.rows} ; set-option -wu window-size`;
+  return ['set-hook', '-g', 'session-created', fit];
+}
+
+/** The command that removes the hook (the presenter closed: nothing to follow any more). */
+export const UNHOOK_COMMAND = ['set-hook', '-gu', 'session-created'];
+
+/**
+ * The session the engine is typing into, if any: a step runs there. Its window is left as it is until
+ * the step ends (a window that already fits stays so; one that does not is not resized under a command
+ * being typed).
+ */
+export function typingInto(engine: EngineState): string | undefined {
+  if (engine.activity.kind !== 'step') return undefined;
+  return engine.plan.steps[engine.activity.step]?.session;
+}
+
+/**
+ * May the client show `session` now? Always, unless the engine is typing into it and its window does
+ * not have the pane's size (showing it would resize it). What the monitor saw of a session may be from
+ * before a reset recreated it, so only the window's size counts here, never whether a program runs.
  */
 export function safeToShow(
   session: string,
@@ -36,32 +64,29 @@ export function safeToShow(
   live: ReadonlyMap<string, SessionLiveness>,
   size: PaneSize,
 ): boolean {
-  if (engine.activity.kind !== 'step') return true;
-  const step = engine.plan.steps[engine.activity.step];
-  if (!step || step.session !== session) return true;
+  if (typingInto(engine) !== session) return true;
   const info = live.get(session);
-  if (!info?.exists) return false;
-  return info.busy || fitsPane(info, size);
+  return info?.exists === true && fitsPane(info, size);
 }
 
 /**
  * The tmux commands that give every existing session's window the pane's size and no status line,
- * to run only while the engine is idle. The session the client shows is left to tmux (it follows the
+ * except the one the engine types into. The session the client shows is left to tmux (it follows the
  * client), except for its status line.
  */
 export function fitCommands(
   live: ReadonlyMap<string, SessionLiveness>,
   size: PaneSize,
   shown: string | null,
+  typing?: string,
 ): string[][] {
   const commands: string[][] = [];
   for (const [session, info] of live) {
-    if (!info.exists || !info.window) continue;
+    if (!info.exists || !info.window || session === typing) continue;
     const target = `=${session}:`;
     if (!info.window.statusOff) commands.push(['set-option', '-t', target, 'status', 'off']);
     if (session === shown) continue;
     if (info.window.width !== size.cols || info.window.height !== size.rows) {
-      // resize-window pins the window's size; unsetting window-size lets it follow a client again.
       commands.push(['resize-window', '-t', target, '-x', String(size.cols), '-y', String(size.rows)]);
       commands.push(['set-option', '-wu', '-t', target, 'window-size']);
     }
@@ -75,7 +100,7 @@ export function engineIdle(engine: EngineState): boolean {
 }
 
 /**
- * What to do now: the window fits to run (only while the engine is idle), and whether to show the
+ * What to do now: the window fits to run (all but the session typed into), and whether to show the
  * session the UI wants (it exists, the client shows another one, and that is safe).
  */
 export function planSync(
@@ -84,7 +109,7 @@ export function planSync(
   live: ReadonlyMap<string, SessionLiveness>,
   client: { session: string | null; size: PaneSize },
 ): { fit: string[][]; show: boolean } {
-  const fit = engineIdle(engine) ? fitCommands(live, client.size, client.session) : [];
+  const fit = fitCommands(live, client.size, client.session, typingInto(engine));
   const show =
     client.session !== wanted &&
     live.get(wanted)?.exists === true &&
@@ -97,13 +122,15 @@ export function placeholder(
   session: string,
   lesson: Lesson,
   live: SessionLiveness | undefined,
+  words: Words = EN,
 ): TerminalContent {
   const component = Object.values(lesson.components).find((c) => c.session === session);
   const name = component?.name ?? session;
-  if (live?.exists) return { kind: 'absent', reason: `${name}: its command is being typed…` };
+  // The client is on its way to it (attaching takes a moment): an empty terminal, not a message.
+  if (live?.exists) return { kind: 'live', lines: [] };
   return {
     kind: 'absent',
-    reason: component ? `${name} is not started yet` : `no session '${name}' yet`,
-    hint: 'it appears here when a step starts it',
+    reason: component ? words.notStartedYet(name) : words.noSessionYet(name),
+    hint: words.appearsHere,
   };
 }

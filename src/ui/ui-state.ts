@@ -1,7 +1,9 @@
-import type { EngineEvent, EngineState } from '../engine/machine.js';
+import { chapterOf, firstStepOf, lastStepOf, type EngineEvent, type EngineState } from '../engine/machine.js';
 import type { Lesson } from '../lesson/model.js';
-import { currentFailure } from './failure.js';
-import type { Action } from './keymap.js';
+import type { SessionLiveness } from './components.js';
+import type { FailureView } from './failure.js';
+import type { Words } from './i18n.js';
+import type { ThemeName } from './settings.js';
 
 /** Which pane gets the keys: the narration (presenter keys) or the terminal (everything but one key). */
 export type Focus = 'narration' | 'terminal';
@@ -10,7 +12,25 @@ export type Zoom = 'none' | 'terminal' | 'narration';
 
 /** A panel over the panes that takes the keys while it is open. */
 export type Overlay =
-  { kind: 'help' } | { kind: 'jump'; input: string; selected: number } | { kind: 'confirm-cleanup' };
+  | { kind: 'help' }
+  | { kind: 'jump'; input: string; selected: number }
+  | { kind: 'confirm-cleanup' }
+  /** A step that already ran is about to run again: `restart` when its component still runs. */
+  | { kind: 'confirm-rerun'; step: number; restart: boolean };
+
+/**
+ * A line for the status bar, and how long it stays true: `busy` ones go when the engine is idle again,
+ * `run` ones when the run ends, the others after a few seconds.
+ */
+export interface UiMessage {
+  text: string;
+  while?: 'busy' | 'run';
+  /** Epoch ms it was said. */
+  at: number;
+}
+
+/** How long a message with nothing else to end it stays on screen. */
+export const MESSAGE_MS = 5000;
 
 /**
  * The presenter's own state: everything on screen that is not the engine's. The engine decides what
@@ -23,14 +43,19 @@ export interface UiState {
   session: string;
   /** The terminal pane follows the session a step types into. */
   follow: boolean;
-  /** First narration line shown; null follows the current step. */
-  scroll: number | null;
+  /**
+   * First narration line shown; null: automatic (a chapter not started opens at its top, a finished
+   * one at its end, else the current step in view); `step`: the current step in view, always.
+   */
+  scroll: number | null | 'step';
   notes: boolean;
+  /** The narration's share of the screen (null: the default for its shape). */
+  split: number | null;
+  theme: ThemeName;
   overlay: Overlay | null;
-  /** The failed step whose panel was closed (it opens again when a step runs and fails). */
-  dismissedFailure: number | null;
-  /** A short message for the status line (e.g. why a key did nothing). */
-  message: string | null;
+  /** The failure whose panel was closed ({@link failureKey}); it opens again when a run fails anew. */
+  dismissedFailure: string | null;
+  message: UiMessage | null;
 }
 
 /** What the presenter shell must do besides drawing: things that touch the world. */
@@ -38,7 +63,15 @@ export type UiCommand =
   | { kind: 'quit' }
   | { kind: 'quit-cleanup' }
   | { kind: 'terminal-scroll'; direction: 'up' | 'down' }
-  | { kind: 'redraw' };
+  | { kind: 'redraw' }
+  /** Stop the component of `step` cleanly in its session (Ctrl-C), then run the step again. */
+  | { kind: 'restart-step'; step: number; session: string }
+  /** Type the rest of the current step at once. */
+  | { kind: 'finish-typing' }
+  /** Human typing one pace faster or slower. */
+  | { kind: 'typing-speed'; direction: 1 | -1 }
+  /** Put text on the clipboard of the presenter's terminal (OSC 52). */
+  | { kind: 'copy'; text: string };
 
 /** The answer to a key: the new UI state, events for the engine, commands for the shell. */
 export interface UiTransition {
@@ -54,6 +87,14 @@ export interface UiContext {
   sessions: string[];
   /** The narration's first line as shown now, its largest value, and the pane's height. */
   narration: { scroll: number; max: number; height: number };
+  /** What tmux shows of each session (is its component's program still running). */
+  live?: ReadonlyMap<string, SessionLiveness>;
+  /** Epoch ms now. */
+  now?: number;
+  /** The screen's width (the default split depends on it). */
+  width?: number;
+  /** The presenter's words in the lesson's language (default English). */
+  words?: Words;
 }
 
 /** The sessions the terminal pane can show: the lesson's shell first, then each component's. */
@@ -72,139 +113,66 @@ export function initialUi(engine: EngineState): UiState {
     follow: true,
     scroll: null,
     notes: false,
+    split: null,
+    theme: 'dark',
     overlay: null,
     dismissedFailure: null,
     message: null,
   };
 }
 
-const busy = (engine: EngineState): boolean => engine.run !== null || engine.activity.kind !== 'idle';
+/** The engine runs something (a step, a reset, a run between steps). */
+export const busy = (engine: EngineState): boolean => engine.run !== null || engine.activity.kind !== 'idle';
 
-/** Apply one action. Pure: the shell dispatches the events and performs the commands. */
-export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransition {
-  const ui: UiState = { ...ui0, message: null };
-  const { engine } = ctx;
-  const plan = engine.plan;
-  const none = (next: UiState = ui): UiTransition => ({ ui: next, events: [], commands: [] });
-  const send = (events: EngineEvent[], next: UiState = ui): UiTransition => ({
-    ui: next,
-    events,
-    commands: [],
-  });
-  const failure = currentFailure(engine);
-  const failureShown = failure !== undefined && failure.step !== ui.dismissedFailure;
-  const scrollTo = (n: number): UiTransition =>
-    none({ ...ui, scroll: Math.max(0, Math.min(ctx.narration.max, n)) });
-  switch (action) {
-    case 'run-step': {
-      if (busy(engine)) return none({ ...ui, message: 'a step is running: wait, or stop the run' });
-      if (failureShown && failure.step !== undefined) {
-        // Retry: bring the cursor back to the failed step, then run it.
-        const back = Math.max(0, engine.cursor - failure.step);
-        const events: EngineEvent[] = Array.from({ length: back }, () => ({ type: 'previous' }) as const);
-        return send([...events, { type: 'run-step' }], { ...ui, scroll: null });
-      }
-      if (engine.cursor >= plan.steps.length)
-        return none({ ...ui, message: 'the lesson is over: no step left' });
-      return send([{ type: 'run-step' }], { ...ui, scroll: null });
-    }
-    case 'next-step':
-      return send([{ type: 'next' }], { ...ui, scroll: null });
-    case 'previous-step':
-      return send([{ type: 'previous' }], { ...ui, scroll: null });
-    case 'next-chapter':
-    case 'previous-chapter': {
-      const chapter = engine.chapter + (action === 'next-chapter' ? 1 : -1);
-      if (chapter < 0 || chapter >= plan.chapters.length) return none();
-      return send([{ type: 'jump-to-chapter', chapter }], { ...ui, scroll: null });
-    }
-    case 'jump-chapter':
-      return none({ ...ui, overlay: { kind: 'jump', input: '', selected: engine.chapter } });
-    case 'replay-chapter':
-      if (busy(engine)) return none({ ...ui, message: 'a step is running: stop the run first' });
-      return send([{ type: 'replay-chapter', chapter: engine.chapter }], { ...ui, scroll: null });
-    case 'stop':
-      return engine.run
-        ? send([{ type: 'stop' }], { ...ui, message: 'stopping after the current step' })
-        : none();
-    case 'show-logs': {
-      // The failure panel stays: hidden over the zoomed terminal, back when the zoom ends (Esc).
-      return none({ ...ui, session: failure?.session ?? ui.session, zoom: 'terminal' });
-    }
-    case 'next-session':
-    case 'previous-session': {
-      const i = ctx.sessions.indexOf(ui.session);
-      const n = ctx.sessions.length;
-      const next = ctx.sessions[(i + (action === 'next-session' ? 1 : n - 1) + n) % n];
-      return none(next ? { ...ui, session: next } : ui);
-    }
-    case 'focus-terminal':
-      return none({ ...ui, focus: 'terminal', zoom: ui.zoom === 'narration' ? 'none' : ui.zoom });
-    case 'focus-narration':
-      return none({ ...ui, focus: 'narration' });
-    case 'zoom': {
-      const order: Zoom[] = ['none', 'terminal', 'narration'];
-      const zoom = order[(order.indexOf(ui.zoom) + 1) % order.length] ?? 'none';
-      return none({ ...ui, zoom, focus: zoom === 'narration' ? 'narration' : ui.focus });
-    }
-    case 'scroll-up':
-      return scrollTo(ctx.narration.scroll - 1);
-    case 'scroll-down':
-      return scrollTo(ctx.narration.scroll + 1);
-    case 'page-up':
-      return scrollTo(ctx.narration.scroll - Math.max(1, ctx.narration.height - 2));
-    case 'page-down':
-      return scrollTo(ctx.narration.scroll + Math.max(1, ctx.narration.height - 2));
-    case 'top':
-      return scrollTo(0);
-    case 'bottom':
-      return none({ ...ui, scroll: null });
-    case 'terminal-scroll-up':
-    case 'terminal-scroll-down':
-      return {
-        ui,
-        events: [],
-        commands: [{ kind: 'terminal-scroll', direction: action === 'terminal-scroll-up' ? 'up' : 'down' }],
-      };
-    case 'toggle-notes':
-      return none({ ...ui, notes: !ui.notes });
-    case 'toggle-follow':
-      return none({
-        ...ui,
-        follow: !ui.follow,
-        message: ui.follow ? 'the terminal stays on this session' : 'the terminal follows the steps',
-      });
-    case 'help':
-      return none({ ...ui, overlay: ui.overlay?.kind === 'help' ? null : { kind: 'help' } });
-    case 'dismiss':
-      if (ui.overlay) return none({ ...ui, overlay: null });
-      if (ui.zoom !== 'none') return none({ ...ui, zoom: 'none' });
-      if (failureShown) return none({ ...ui, dismissedFailure: failure.step ?? -1 });
-      return none();
-    case 'redraw':
-      return { ui, events: [], commands: [{ kind: 'redraw' }] };
-    case 'quit':
-      return { ui, events: [], commands: [{ kind: 'quit' }] };
-    case 'quit-cleanup':
-      return none({ ...ui, overlay: { kind: 'confirm-cleanup' } });
-    default: {
-      const m = /^session-(\d)$/.exec(action);
-      const session = m ? ctx.sessions[Number(m[1])] : undefined;
-      return none(session ? { ...ui, session } : ui);
-    }
-  }
+/** Which failure a panel shows: the step's index, or `reset` for a machine that could not be reset. */
+export function failureKey(failure: FailureView): string {
+  return failure.step === undefined ? 'reset' : `step-${failure.step}`;
+}
+
+/**
+ * The chapter shown has steps and every one of them is behind the cursor: the speaker has not moved on
+ * yet (the engine keeps the chapter when its last step ends), the narration says "chapter done".
+ */
+export function chapterDone(engine: EngineState): boolean {
+  const { plan, chapter } = engine;
+  const last = lastStepOf(plan, chapter);
+  return (
+    last >= firstStepOf(plan, chapter) && engine.cursor > last && chapterOf(plan, engine.cursor) !== chapter
+  );
+}
+
+/** The message with the time it is said. */
+export function say(text: string, now: number, kind?: UiMessage['while']): UiMessage {
+  return { text, at: now, ...(kind ? { while: kind } : {}) };
+}
+
+/** The UI without a message that stopped being true (the engine went idle, the run ended, time passed). */
+export function expireMessage(ui: UiState, engine: EngineState, now: number): UiState {
+  const m = ui.message;
+  if (!m) return ui;
+  const stale =
+    m.while === 'busy' ? !busy(engine) : m.while === 'run' ? engine.run === null : now - m.at >= MESSAGE_MS;
+  return stale ? { ...ui, message: null } : ui;
 }
 
 /**
  * Follow the engine: when a step starts typing into a session and `follow` is on, the terminal pane
- * shows that session (the audience sees the command typed); a new step re-opens the failure panel and
- * brings the narration back to the current step.
+ * shows that session (the audience sees the command typed); a new step or run re-opens the failure
+ * panel and brings the narration back to the current step; messages that stopped being true go.
  */
-export function onEngineEvent(ui: UiState, engine: EngineState, event: EngineEvent): UiState {
+export function onEngineEvent(
+  ui0: UiState,
+  engine: EngineState,
+  event: EngineEvent,
+  now = Date.now(),
+): UiState {
+  const ui = expireMessage(ui0, engine, now);
   if (event.type === 'step-started') {
     const step = engine.plan.steps[event.step];
     const session = ui.follow && step ? step.session : ui.session;
     return { ...ui, session, dismissedFailure: null, scroll: null };
   }
+  if (event.type === 'run' || event.type === 'run-step' || event.type === 'replay-chapter')
+    return { ...ui, dismissedFailure: null };
   return ui;
 }

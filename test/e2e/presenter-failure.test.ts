@@ -32,15 +32,24 @@ test('a failed step says what failed and what to do; r retries it', async (t) =>
   h.keys('l');
   screen = await h.waitFor((s) => s.includes('etcd (zoomed)'), 'the logs of etcd');
   h.keys('Escape');
-  await h.waitFor((s) => !s.includes('etcd (zoomed)'), 'back to both panes');
+  screen = await h.waitFor((s) => !s.includes('etcd (zoomed)'), 'back to both panes');
+  assert.match(screen, /✗ Step 1 “start-etcd” failed/, 'the panel is back after the zoom');
 
-  // The port is free again: r runs the failed step again.
+  // Esc closes the panel itself, and it stays closed.
+  h.keys('Escape');
+  screen = await h.waitFor((s) => !s.includes('✗ Step 1 “start-etcd” failed'), 'the panel closed');
+  assert.match(screen, /▶ ✗ 1\. start-etcd/, 'the cursor is still on the failed step');
+  assert.match(screen, /step 1\/3 start-etcd/);
+
+  // The port is free again: r runs the failed step again (not the next one).
   await new Promise<void>((resolve) => squatter.close(() => resolve()));
   h.keys('r');
   screen = await h.waitFor(
-    (s) => s.includes('● etcd ready') && s.includes('step 2/3 put'),
+    (s) => s.includes('● etcd ready') && s.includes('chapter done'),
     'the retry to succeed',
   );
+  assert.match(screen, /✓ 1\. start-etcd/);
+  assert.doesNotMatch(screen, /✓ 2\. put/, 'the next step did not run');
   assert.doesNotMatch(screen, /failed/);
   h.keys('Q');
   await h.waitFor((s) => s.includes('Quit and clean up?'), 'the question');

@@ -41,6 +41,8 @@ export async function startPresenter(options: {
   fixture?: string;
   /** Open `demystify learn` (learner mode) instead of the presenter. */
   learn?: boolean;
+  /** Open this lesson instead of the etcd fixture (`builtin`: no lesson argument, the built-in one). */
+  lesson?: string;
 }): Promise<PresenterHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'demystify-presenter-'));
   const [client, peer] = [await freePort(), await freePort()];
@@ -52,9 +54,10 @@ export async function startPresenter(options: {
   const workdir = join(dir, 'wd');
   const socket = join(dir, 'outer.sock');
   const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
+  const lessonArg = options.lesson === 'builtin' ? [] : [options.lesson ?? lessonFile];
   const args = options.learn
-    ? ['learn', lessonFile, '--workdir', workdir, ...(options.extraArgs ?? [])]
-    : [lessonFile, '--workdir', workdir, '--typing', 'instant', ...(options.extraArgs ?? [])];
+    ? ['learn', ...lessonArg, '--workdir', workdir, ...(options.extraArgs ?? [])]
+    : [...lessonArg, '--workdir', workdir, '--typing', 'instant', ...(options.extraArgs ?? [])];
   const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
   const tmux = (...a: string[]): string =>
     execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...a], { encoding: 'utf8', env: cleanEnv(dir) });

@@ -34,11 +34,17 @@ test('the presenter runs a lesson from the keyboard, follows etcd, resizes, quit
     "etcd's output in the terminal pane",
   );
   assert.match(screen, /┌─ etcd ─/, 'the terminal pane shows the etcd session');
-  // The cursor moved on to the next chapter; the started step is done.
-  screen = await h.waitFor((s) => s.includes('step 2/3 put'), 'the next step');
+  // The chapter's last step is done: the view stays on it (its notes too) until the speaker moves on.
+  screen = await h.waitFor((s) => s.includes('chapter done · N → next'), 'the chapter done');
+  assert.match(screen, /1\/2 {2}Start etcd/);
+  assert.match(screen, /✓ chapter done · N → next: 2\/2 Write and read/);
+  h.keys('o');
+  await h.waitFor((s) => s.includes('point at the status line'), "the chapter's notes, still there");
+  h.keys('o');
+  // r moves on (it runs nothing); the next step runs in the lesson's shell: the terminal follows it.
+  h.keys('r');
+  screen = await h.waitFor((s) => s.includes('step 2/3 put'), 'the next chapter');
   assert.match(screen, /2\/2 {2}Write and read/);
-
-  // The next step runs in the lesson's shell: the terminal follows it there.
   h.keys('r');
   screen = await h.waitFor((s) => /✓ 2\. put/.test(s) && s.includes('step 3/3 get'), 'put done');
   screen = await h.waitFor((s) => /┌─ shell ─/.test(s) && /│OK +│/.test(s), 'the shell with its output');
@@ -92,7 +98,12 @@ test('the presenter runs a lesson from the keyboard, follows etcd, resizes, quit
     'the shell window at 78 columns',
   );
 
-  // Quit: the components keep running, progress is saved.
+  // Quit: the components keep running, progress is saved, and so is the talk's clock.
+  const clockOf = (s: string): number => {
+    const m = /(\d\d):(\d\d)\s*$/m.exec(s.trimEnd());
+    return m ? Number(m[1]) * 60 + Number(m[2]) : -1;
+  };
+  const clockAtQuit = clockOf(await h.waitFor((s) => clockOf(s) >= 2, 'the clock past 2 s'));
   h.keys('q');
   screen = await h.waitFor((s) => s.includes('EXITED 0'), 'the presenter to end');
   assert.match(screen, /the components keep running/);
@@ -105,10 +116,11 @@ test('the presenter runs a lesson from the keyboard, follows etcd, resizes, quit
   h.tmux('resize-window', '-t', 'main', '-x', '120', '-y', '40');
   openPresenter(h);
   screen = await h.waitFor(
-    (s) => s.includes('step 3/3 get') && s.includes('● etcd ready'),
+    (s) => s.includes('step 3/3 get') && s.includes('● etcd ready') && clockOf(s) >= 0,
     'the presenter reopened where it was',
   );
   assert.match(screen, /✓ 2\. put/);
+  assert.ok(clockOf(screen) >= clockAtQuit, `the clock goes on: ${clockOf(screen)} s, was ${clockAtQuit} s`);
   h.keys('r');
   screen = await h.waitFor((s) => /✓ 3\. get/.test(s), 'get done');
   await h.waitFor((s) => s.includes('hello from the presenter'), 'the value read back, in the shell');

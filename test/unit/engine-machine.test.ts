@@ -79,6 +79,7 @@ test('the run stops at the first failed step and names it', () => {
   );
   assert.deepEqual(state.lastRun, { ok: false, failedStep: 1 });
   assert.equal(state.steps[2]?.status, 'pending');
+  assert.equal(state.cursor, 1, 'the cursor stays on the failed step');
 });
 
 test('headless runs skip interactive steps; fast-forward skips checks; checks run otherwise', () => {
@@ -282,4 +283,43 @@ test('a failed write of state.json stops the run with its reason and is remember
   const after = update(t.state, { type: 'persist-failed', error: 'disk still full' });
   assert.deepEqual(after.effects, []);
   assert.equal(after.state.persistError, 'disk still full');
+});
+
+test('a failed step keeps the cursor: the presenter runs it again, not the next one', () => {
+  const plan = handPlan([3]);
+  const { state } = drive(initialState(plan), { type: 'run' }, (s) => (s === 1 ? bad : ok));
+  assert.equal(state.cursor, 1);
+  const t = update(state, { type: 'run-step' });
+  assert.deepEqual(t.effects, [{ type: 'run-step', step: 1, fast: false }]);
+});
+
+test('run-step runs a given step, or a range of steps, without a reset', () => {
+  const plan = handPlan([3, 2]);
+  const done = drive(initialState(plan), { type: 'run', to: 0 }).state;
+  // The cursor is past the chapter; step 0 is run again on purpose.
+  const again = drive(done, { type: 'run-step', step: 0 });
+  assert.deepEqual(again.ran, [{ step: 0, fast: false }]);
+  assert.equal(again.state.cursor, 1, 'the cursor goes past the step that ran');
+  assert.ok(!again.effects.some((e) => e.type === 'reset'));
+  // The rest of a chapter: from the cursor to its last step, one after the other.
+  const fresh = update(initialState(plan), { type: 'next' }).state;
+  const rest = drive(fresh, { type: 'run-step', to: 2 });
+  assert.deepEqual(
+    rest.ran.map((r) => r.step),
+    [1, 2],
+  );
+  assert.ok(!rest.effects.some((e) => e.type === 'reset'));
+  assert.deepEqual(update(fresh, { type: 'run-step', step: 9 }).effects, [], 'no such step');
+});
+
+test('the chapter shown stays when its last step ends; a headless run follows the cursor', () => {
+  const plan = handPlan([2, 2]);
+  const atLast = update(initialState(plan), { type: 'next' }).state;
+  const { state } = drive(atLast, { type: 'run-step' });
+  assert.equal(state.cursor, 2, 'the cursor is on the next chapter’s first step');
+  assert.equal(state.chapter, 0, 'the finished chapter is still shown');
+  const replayed = drive(state, { type: 'replay-chapter', chapter: 0 }).state;
+  assert.equal(replayed.chapter, 0, 'a replay ends on the chapter it replayed');
+  const headless = drive(initialState(plan), { type: 'run', to: 0 }).state;
+  assert.equal(headless.chapter, 1);
 });

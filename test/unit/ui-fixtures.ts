@@ -8,7 +8,8 @@ import type { StepOutcome } from '../../src/engine/outcome.js';
 import { componentViews, type SessionLiveness } from '../../src/ui/components.js';
 import { renderFrame, type TerminalContent, type Frame } from '../../src/ui/frame.js';
 import { DEFAULT_KEYMAP } from '../../src/ui/keymap.js';
-import { makeTheme } from '../../src/ui/theme.js';
+import { EN, type Words } from '../../src/ui/i18n.js';
+import { makeTheme, type Theme } from '../../src/ui/theme.js';
 import { initialUi, type UiState } from '../../src/ui/ui-state.js';
 import { FIXTURES } from '../helpers/snapshot.js';
 
@@ -46,6 +47,8 @@ export function frameOf(
     live?: Map<string, SessionLiveness>;
     terminal?: TerminalContent;
     now?: number;
+    words?: Words;
+    theme?: Theme;
   },
 ): Frame {
   const now = options.now ?? 66_000;
@@ -56,11 +59,12 @@ export function frameOf(
     ui,
     components: componentViews(lesson, engine, options.live ?? new Map()),
     keymap: DEFAULT_KEYMAP,
-    theme: makeTheme(1),
+    theme: options.theme ?? makeTheme(1),
+    ...(options.words ? { words: options.words } : {}),
     terminal: options.terminal ?? {
       kind: 'absent',
-      reason: `${ui.session} is not started yet`,
-      hint: 'it appears here when a step starts it',
+      reason: (options.words ?? EN).notStartedYet(ui.session),
+      hint: (options.words ?? EN).appearsHere,
     },
     width: options.width,
     height: options.height,

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { visibleWidth } from '../../src/ui/ansi.js';
+import { stripAnsi, visibleWidth } from '../../src/ui/ansi.js';
+import { wordsFor } from '../../src/ui/i18n.js';
+import { componentsRow } from '../../src/ui/status-line.js';
+import { contrastTheme, lightTheme, makeTheme, noColor, themeNamed, type Theme } from '../../src/ui/theme.js';
 import { frameLines, frameText, type Frame } from '../../src/ui/frame.js';
 import type { SessionLiveness } from '../../src/ui/components.js';
 import type { EngineState } from '../../src/engine/machine.js';
@@ -128,7 +131,7 @@ test('the failure panel says what failed and what to do, in bold on red, over th
   assert.match(text, /r\/Enter retry {3}l show logs {3}R replay chapter/);
   assert.match(panel.lines[0] ?? '', /\x1b\[41m/, 'the title is on a red background');
   // Closed with Esc, it stays closed for that failure.
-  const closed = frameOf(lesson, failedStart, { width: 80, height: 24, ui: { dismissedFailure: 0 } });
+  const closed = frameOf(lesson, failedStart, { width: 80, height: 24, ui: { dismissedFailure: 'step-0' } });
   assert.equal(
     closed.regions.find((r) => r.id === 'failure'),
     undefined,
@@ -158,13 +161,82 @@ test('the status line gives every component its state, the chapter, the step and
   const wide = frameText(frameOf(lesson, midway, { width: 200, height: 50, live }));
   assert.match(
     wide,
-    /✖ etcd down since 46s {2}● kube-apiserver ready {2}◐ kube-scheduler starting {2}○ containerd not started/,
+    /1 ✖ etcd down since 46s {2}2 ● kube-apiserver ready {2}3 ◐ kube-scheduler starting {2}4 ○ containerd not started/,
   );
   assert.match(wide, /Ch 3\/4 Scheduling · step 5\/6 start-scheduler · running 6\.0s /);
-  assert.match(wide, /01:05 {2}\? keys/);
+  assert.match(wide, /x stop {2}\? keys {2}01:05$/m);
   // At 80 columns the calm states lose their words first, then the kube- prefixes.
   const narrow = frameText(frameOf(lesson, midway, { width: 80, height: 24, live }));
-  assert.match(narrow, /✖ etcd down since 46s {2}● apiserver {2}◐ scheduler starting {2}○ containerd\n/);
+  assert.match(
+    narrow,
+    /1 ✖ etcd down since 46s {2}2 ● apiserver {2}3 ◐ scheduler starting {2}4 ○ containerd\n/,
+  );
+  // Too many for the width: numbers and symbols close up, then the row is cut with an ellipsis.
+  const many = Array.from({ length: 12 }, (_, i) => ({
+    name: `component-${i + 1}`,
+    session: `s${i}`,
+    phase: 'ready' as const,
+  }));
+  const row = stripAnsi(componentsRow(many, 80, makeTheme(1), 0));
+  assert.equal(visibleWidth(row), 80);
+  assert.match(row, /^ 1●component-1 2●component-2 .*…$/);
+});
+
+test('a French lesson gets a French presenter: states, status line, panels', () => {
+  const words = wordsFor('fr');
+  const start = frameText(frameOf(lesson, engineAfter(lesson), { width: 200, height: 50, words }));
+  assert.match(start, /○ 1\. start-etcd \[etcd\] ─+ à faire ─╮/);
+  assert.match(start, /Ch 1\/4 The store · étape 1\/6 start-etcd/);
+  assert.match(start, /r lancer {2}n passer {2}\? touches/);
+  assert.match(start, /1 ○ etcd pas démarré/);
+  assert.match(start, /etcd n’est pas encore démarré/);
+  const failed = frameText(frameOf(lesson, failedStart, { width: 200, height: 50, words }));
+  assert.match(failed, /L’étape 1 « start-etcd » a échoué/);
+  assert.match(failed, /Attendu : ready/);
+  assert.match(failed, /r\/Enter réessayer {3}l voir les journaux {3}R rejouer le chapitre {3}Esc fermer/);
+  const help = frameText(
+    frameOf(lesson, engineAfter(lesson), {
+      width: 200,
+      height: 50,
+      words,
+      ui: { overlay: { kind: 'help' } },
+    }),
+  );
+  assert.match(help, /Touches \(une touche pour fermer\)/);
+  assert.match(help, /lancer \(ou réessayer\)/);
+  assert.equal(wordsFor('en').pending, 'pending');
+  assert.equal(wordsFor('de').pending, 'pending', 'a language without its own words: English');
+});
+
+/** A styled frame made readable: each escape's ESC written as ⎋. */
+const styled = (frame: Frame): string => `${frameLines(frame).join('\n').replace(/\x1b/g, '⎋')}\n`;
+
+for (const [name, theme] of [
+  ['light', lightTheme()],
+  ['contrast', contrastTheme()],
+] as const) {
+  for (const [width, height] of SIZES) {
+    test(`frame in the ${name} theme at ${width}x${height}`, () => {
+      const live = new Map([['etcd', ready(false, 20_000)]]);
+      const frame = frameOf(lesson, midway, { width, height, live, theme });
+      assertWellFormed(frame);
+      matchSnapshot(`ui-frame-theme-${name}-${width}x${height}.txt`, styled(frame));
+    });
+  }
+}
+
+test('themes: light has no yellow or white text; high contrast no gray; NO_COLOR no colour at all', () => {
+  const live = new Map([['etcd', ready(false, 20_000)]]);
+  const text = (theme: Theme): string =>
+    frameLines(frameOf(lesson, failedStart, { width: 200, height: 50, live, theme })).join('\n');
+  assert.doesNotMatch(text(lightTheme()), /\x1b\[(33|37|93)m/, 'light: no yellow, no plain white text');
+  assert.doesNotMatch(text(contrastTheme()), /\x1b\[90m/, 'contrast: no gray');
+  const mono = text(themeNamed('dark', { noColor: true }));
+  assert.doesNotMatch(mono, /\x1b\[(3\d|4\d|9\d|10\d)m/, 'NO_COLOR: no foreground or background colour');
+  assert.match(mono, /\x1b\[7m/, 'NO_COLOR: inverse marks the bars');
+  assert.equal(noColor({ NO_COLOR: '1' }), true);
+  assert.equal(noColor({ NO_COLOR: '' }), false);
+  assert.equal(noColor({}), false);
 });
 
 test('with pinned versions the narration title says which ones, so a stand-in is not taken for the lesson’s', () => {

@@ -137,3 +137,20 @@ test('a flood of output costs at most maxFps redraws a second, and pauses the pt
   assert.ok(t.frames() >= 1);
   t.terminal.close();
 });
+
+test('one read a frame: the pty waits for the next frame after each read, and a dry bucket waits longer', async () => {
+  const t = setup(['etcd'], { maxFps: 20 });
+  await t.terminal.show('etcd');
+  const pty = t.ptys[0]!;
+  pty.emit('y\r\n'.repeat(100));
+  assert.equal(pty.paused, 1, 'paused after the read');
+  let start = Date.now();
+  while (pty.resumed < 1 && Date.now() - start < 5_000) await tick(10);
+  assert.equal(pty.resumed, 1, 'resumed by the next frame');
+  // Far past the bucket: still resumed by later frames, whether data comes or not.
+  for (let i = 0; i < 40; i++) pty.emit('y\r\n'.repeat(1000));
+  start = Date.now();
+  while (pty.resumed < 2 && Date.now() - start < 10_000) await tick(20);
+  assert.equal(pty.resumed, 2);
+  t.terminal.close();
+});

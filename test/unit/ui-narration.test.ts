@@ -3,14 +3,16 @@ import assert from 'node:assert/strict';
 import { stripAnsi, visibleWidth } from '../../src/ui/ansi.js';
 import { renderMarkdown } from '../../src/ui/markdown.js';
 import { autoScroll, renderNarration } from '../../src/ui/narration.js';
-import { formatDuration, renderStepBox, wrapWords } from '../../src/ui/step-box.js';
+import { wrapCommand } from '../../src/ui/command-wrap.js';
+import { parseLesson } from '../../src/lesson/parse.js';
+import { formatDuration, renderStepBox } from '../../src/ui/step-box.js';
 import { makeTheme } from '../../src/ui/theme.js';
 import { engineAfter, fixtureLesson, runStep } from './ui-fixtures.js';
 
 const theme = makeTheme(1);
 const plain = (lines: string[]) => lines.map(stripAnsi).join('\n');
 
-test('Markdown is rendered by marked-terminal: emphasis, lists, tables, quotes, links, code', () => {
+test('Markdown is rendered as GitHub shows it: emphasis, lists, tables, quotes, links, code', () => {
   const md = [
     '# Title',
     '',
@@ -35,9 +37,9 @@ test('Markdown is rendered by marked-terminal: emphasis, lists, tables, quotes, 
   const text = plain(lines);
   assert.match(text, /^Title$/m, 'no # prefix');
   assert.match(text, /Some emphasis, bold and code\./);
-  assert.match(text, /^ {2}\* a styled item$/m);
+  assert.match(text, /^• a styled item$/m);
   assert.match(text, /│ a │ b │/);
-  assert.match(text, /quoted/);
+  assert.match(text, /^│ quoted$/m);
   assert.match(text, /A link \(https:\/\/example\.com\/x\) and https:\/\/example\.org\./);
   assert.match(text, /^ {2}plain code$/m);
   const joined = lines.join('\n');
@@ -55,7 +57,7 @@ test('every line of the narration fits its width, whatever the Markdown', () => 
   }
   const item = renderMarkdown(`- ${'word '.repeat(20)}`, 30, theme).map(stripAnsi);
   assert.ok(
-    item.slice(1).every((l) => l.startsWith('    ')),
+    item.slice(1).every((l) => l.startsWith('  ') && !l.startsWith('   ')),
     'list items wrap under their text',
   );
 });
@@ -93,7 +95,7 @@ test('a step box shows number, name, session and state; the current one is marke
   assert.match(plain(failed), /▶ ✗ 1\. start-etcd \[etcd\] ─+ failed \(exit 2\) ─╮/);
   assert.match(plain(failed), /✗ exited with status 2/);
   for (const line of failed) assert.equal(visibleWidth(line) <= 60, true);
-  assert.deepEqual(wrapWords('$ etcd --a http://x --b', 12, 4), ['$ etcd --a', '    http://x', '    --b']);
+  assert.deepEqual(wrapCommand('etcd --a http://x --b', 14), ['$ etcd --a', '      http://x', '      --b']);
   assert.deepEqual(
     [formatDuration(420), formatDuration(12_400), formatDuration(125_000)],
     ['420ms', '12s', '2m05s'],
@@ -130,4 +132,89 @@ test('autoScroll keeps the current step in view, a third of the way down', () =>
   assert.equal(autoScroll(text, 3, 21), 53);
   assert.equal(autoScroll(text, 9, 20), 0, 'a step of another chapter: the top');
   assert.equal(autoScroll({ lines: ['a'], steps: new Map() }, 0, 20), 0);
+});
+
+test('paragraphs, lists and line breaks as written: soft breaks joined, hard ones kept', () => {
+  const md = [
+    'One paragraph written',
+    'over two lines.',
+    '',
+    'A second one.',
+    '',
+    '1. an item written',
+    '   over two lines;',
+    '2. a second item',
+    '   - nested',
+    '',
+    'A hard\\',
+    'break.',
+  ].join('\n');
+  const text = plain(renderMarkdown(md, 60, theme));
+  assert.equal(
+    text,
+    [
+      'One paragraph written over two lines.',
+      '',
+      'A second one.',
+      '',
+      '1. an item written over two lines;',
+      '2. a second item',
+      '   • nested',
+      '',
+      'A hard',
+      'break.',
+    ].join('\n'),
+  );
+});
+
+test('the introduction keeps its paragraphs and its list', () => {
+  const source = [
+    '---',
+    'id: t',
+    'title: T',
+    'lang: en',
+    '---',
+    '',
+    '# T',
+    '',
+    'First paragraph.',
+    '',
+    'Second paragraph:',
+    '',
+    '1. one;',
+    '2. two.',
+    '',
+    '## A chapter {#a}',
+    '',
+    'Text.',
+  ].join('\n');
+  const parsed = parseLesson(source, 't.md');
+  assert.ok(parsed.ok);
+  const text = plain(renderMarkdown(parsed.lesson.intro ?? '', 60, theme));
+  assert.equal(
+    text,
+    ['T', '', 'First paragraph.', '', 'Second paragraph:', '', '1. one;', '2. two.'].join('\n'),
+  );
+});
+
+test('commands wrap at spaces with their continuation indent, never leaving a lone backslash', () => {
+  const command = [
+    'etcd --name demystify \\',
+    '  --listen-client-urls https://127.0.0.1:2379 \\',
+    '  --service-account-issuer=https://kubernetes.default.svc.cluster.local \\',
+    '  --key-file certs/admin-key.pem',
+  ].join('\n');
+  const lines = wrapCommand(command, 40);
+  for (const line of lines) assert.ok(line.length <= 40, line);
+  assert.ok(!lines.some((l) => l.trim() === '\\'), 'no line is a lone backslash');
+  assert.deepEqual(lines.slice(0, 4), [
+    '$ etcd --name demystify \\',
+    '    --listen-client-urls',
+    '        https://127.0.0.1:2379 \\',
+    '    --service-account-issuer=https://',
+  ]);
+  assert.ok(
+    lines.every((l, i) => i === 0 || l.startsWith('    ')),
+    'never back at column 0',
+  );
 });

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EngineState } from '../../src/engine/machine.js';
+import type { SessionLiveness } from '../../src/ui/components.js';
 import type { Action } from '../../src/ui/keymap.js';
 import { onOverlayKey, matchChapters } from '../../src/ui/overlays.js';
+import { onAction } from '../../src/ui/ui-actions.js';
 import {
+  expireMessage,
   initialUi,
-  onAction,
   onEngineEvent,
   sessionsOf,
   type UiContext,
@@ -16,8 +18,12 @@ import { engineAfter, fixtureLesson, runStep } from './ui-fixtures.js';
 const lesson = fixtureLesson('cluster');
 const fresh = engineAfter(lesson);
 
-function ctx(engine: EngineState, narration = { scroll: 0, max: 40, height: 10 }): UiContext {
-  return { engine, sessions: sessionsOf(lesson, engine), narration };
+function ctx(
+  engine: EngineState,
+  narration = { scroll: 0, max: 40, height: 10 },
+  live = new Map<string, SessionLiveness>(),
+): UiContext {
+  return { engine, sessions: sessionsOf(lesson, engine), narration, live, now: 1_000 };
 }
 
 function act(action: Action, engine: EngineState = fresh, ui: UiState = initialUi(engine)) {
@@ -48,37 +54,94 @@ test('a key while a step runs does not queue another one, and says why', () => {
   const running = engineAfter(lesson, [{ type: 'run-step' }, { type: 'step-started', step: 0, at: 1 }]);
   const t = act('run-step', running);
   assert.deepEqual(t.events, []);
-  assert.match(t.ui.message ?? '', /a step is running/);
+  assert.match(t.ui.message?.text ?? '', /typing the rest at once/);
+  assert.deepEqual(t.commands, [{ kind: 'finish-typing' }], 'r while a step runs: finish its typing');
+  assert.deepEqual(act('finish-typing', running).commands, [{ kind: 'finish-typing' }]);
+  assert.deepEqual(act('typing-slower', running).commands, [{ kind: 'typing-speed', direction: -1 }]);
   assert.deepEqual(act('stop', running).events, [{ type: 'stop' }]);
   assert.deepEqual(act('replay-chapter', running).events, []);
 });
 
-test('after a failure, run retries the failed step: back to it, then run it', () => {
-  const failed = engineAfter(lesson, [
-    ...runStep(0, { kind: 'ok', durationMs: 1 }),
-    ...runStep(1, {
-      kind: 'failed',
-      durationMs: 1,
-      expectation: 'exit=0',
-      reason: 'exited with status 1',
-      logTail: [],
-    }),
-  ]);
-  assert.equal(failed.cursor, 2, 'the machine moved past the failed step');
-  assert.deepEqual(act('run-step', failed).events, [{ type: 'previous' }, { type: 'run-step' }]);
-  // Once the panel is closed, run means the current step again.
-  const closed = act('dismiss', failed).ui;
-  assert.equal(closed.dismissedFailure, 1);
-  assert.deepEqual(act('run-step', failed, closed).events, [{ type: 'run-step' }]);
+const failedPut = engineAfter(lesson, [
+  ...runStep(0, { kind: 'ok', durationMs: 1 }),
+  ...runStep(1, {
+    kind: 'failed',
+    durationMs: 1,
+    expectation: 'exit=0',
+    reason: 'exited with status 1',
+    logTail: [],
+  }),
+]);
+
+test('after a failure, run retries the failed step, also once its panel is closed with Esc', () => {
+  assert.equal(failedPut.cursor, 1, 'the cursor stays on the failed step');
+  assert.deepEqual(act('run-step', failedPut).events, [{ type: 'run-step' }]);
+  // Esc closes the panel (the bug: the closed value was never equal to the shown one).
+  const closed = act('dismiss', failedPut).ui;
+  assert.equal(closed.dismissedFailure, 'step-1');
+  assert.equal(act('dismiss', failedPut, closed).ui.dismissedFailure, 'step-1', 'stays closed');
+  // r then still means the failed step, never the next one.
+  assert.deepEqual(act('run-step', failedPut, closed).events, [{ type: 'run-step' }]);
   // Show logs: the failed step's session, zoomed.
-  const logs = act('show-logs', failed).ui;
+  const logs = act('show-logs', failedPut).ui;
   assert.equal(logs.session, 'shell');
   assert.equal(logs.zoom, 'terminal');
   // Esc ends the zoom first; the failure is still there, and r still retries.
-  const back = act('dismiss', failed, logs).ui;
+  const back = act('dismiss', failedPut, logs).ui;
   assert.equal(back.zoom, 'none');
   assert.equal(back.dismissedFailure, null);
-  assert.deepEqual(act('run-step', failed, logs).events, [{ type: 'previous' }, { type: 'run-step' }]);
+});
+
+test('a reset that failed: Esc closes its panel; r replays the chapter again', () => {
+  const resetFailed = engineAfter(lesson, [
+    { type: 'replay-chapter', chapter: 0 },
+    { type: 'reset-finished', error: 'could not end processes 42' },
+  ]);
+  const closed = act('dismiss', resetFailed).ui;
+  assert.equal(closed.dismissedFailure, 'reset');
+  assert.deepEqual(act('run-step', resetFailed).events, [{ type: 'replay-chapter', chapter: 0 }]);
+});
+
+test('a step that already ran asks before it runs again; a running component is restarted cleanly', () => {
+  const etcdDone = engineAfter(lesson, [...runStep(0, { kind: 'ok', durationMs: 1 })]);
+  const back = engineAfter(lesson, [...runStep(0, { kind: 'ok', durationMs: 1 }), { type: 'previous' }]);
+  assert.equal(back.cursor, 0);
+  const running = new Map<string, SessionLiveness>([['etcd', { exists: true, busy: true }]]);
+  const asked = onAction(initialUi(back), 'run-step', ctx(back, undefined, running));
+  assert.deepEqual(asked.events, [], 'nothing runs without an answer');
+  assert.deepEqual(asked.ui.overlay, { kind: 'confirm-rerun', step: 0, restart: true });
+  const c = ctx(back, undefined, running);
+  assert.deepEqual(onOverlayKey(asked.ui, 'r', undefined, c).commands, [
+    { kind: 'restart-step', step: 0, session: 'etcd' },
+  ]);
+  assert.deepEqual(onOverlayKey(asked.ui, 's', undefined, c).events, [{ type: 'next' }], 'skip');
+  const cancel = onOverlayKey(asked.ui, 'escape', 'dismiss', c);
+  assert.deepEqual([cancel.events, cancel.commands, cancel.ui.overlay], [[], [], null]);
+  // A done step whose component is down (or a shell step): run it again, after a yes.
+  const again = act('run-step', back);
+  assert.deepEqual(again.ui.overlay, { kind: 'confirm-rerun', step: 0, restart: false });
+  assert.deepEqual(onOverlayKey(again.ui, 'y', undefined, ctx(back)).events, [{ type: 'run-step', step: 0 }]);
+  // A step that failed while its component still runs (timed out waiting for ready): restart too.
+  assert.equal(etcdDone.cursor, 1);
+  const timedOut = engineAfter(lesson, [
+    ...runStep(0, { kind: 'timed-out', durationMs: 1, waitingFor: 'ready', logTail: [] }),
+  ]);
+  assert.deepEqual(onAction(initialUi(timedOut), 'run-step', ctx(timedOut, undefined, running)).ui.overlay, {
+    kind: 'confirm-rerun',
+    step: 0,
+    restart: true,
+  });
+});
+
+test('messages go when they stop being true', () => {
+  const running = engineAfter(lesson, [{ type: 'run-step' }, { type: 'step-started', step: 0, at: 1 }]);
+  const said = act('run-step', running).ui;
+  assert.equal(expireMessage(said, running, 60_000).message?.text, 'typing the rest at once');
+  const idle = engineAfter(lesson, runStep(0, { kind: 'ok', durationMs: 1 }));
+  assert.equal(expireMessage(said, idle, 1_001).message, null, 'the step ended: the message goes at once');
+  const follow = act('toggle-follow').ui;
+  assert.ok(expireMessage(follow, fresh, 2_000).message, 'a plain message stays a while');
+  assert.equal(expireMessage(follow, fresh, 6_000).message, null, 'then goes');
 });
 
 test('sessions are switched by number and in turn; focus and zoom', () => {
@@ -106,7 +169,7 @@ test('scrolling stays within the chapter; bottom follows the current step again'
   assert.equal(onAction(ui, 'scroll-up', ctx(fresh, at(0))).ui.scroll, 0);
   assert.equal(onAction(ui, 'page-down', ctx(fresh, at(35))).ui.scroll, 40);
   assert.equal(onAction(ui, 'top', ctx(fresh, at(35))).ui.scroll, 0);
-  assert.equal(onAction({ ...ui, scroll: 12 }, 'bottom', ctx(fresh)).ui.scroll, null);
+  assert.equal(onAction({ ...ui, scroll: 12 }, 'bottom', ctx(fresh)).ui.scroll, 'step');
 });
 
 test('quit keeps everything running; quit and clean up asks first', () => {
@@ -141,16 +204,42 @@ test('jump to a chapter by name: typing filters, Enter jumps, accents and case d
     ctx(fresh),
   );
   assert.deepEqual(none.events, []);
-  assert.match(none.ui.message ?? '', /no chapter matches/);
+  assert.match(none.ui.message?.text ?? '', /no chapter matches/);
 });
 
 test('the terminal follows the session a step types into, unless pinned', () => {
   const started = engineAfter(lesson, [{ type: 'run-step' }, { type: 'step-started', step: 0, at: 1 }]);
-  const ui = { ...initialUi(fresh), session: 'shell', dismissedFailure: 3 };
+  const ui = { ...initialUi(fresh), session: 'shell', dismissedFailure: 'step-3' };
   const followed = onEngineEvent(ui, started, { type: 'step-started', step: 0, at: 1 });
   assert.equal(followed.session, 'etcd');
   assert.equal(followed.dismissedFailure, null, 'a new step opens the failure panel again');
   const pinned = onEngineEvent({ ...ui, follow: false }, started, { type: 'step-started', step: 0, at: 1 });
   assert.equal(pinned.session, 'shell');
   assert.equal(act('toggle-follow').ui.follow, false);
+});
+
+test('the rest of a chapter runs from its first step not run yet; the command of the step is copied', () => {
+  const t = act('run-chapter');
+  assert.deepEqual(t.events, [{ type: 'run-step', step: 0, to: 1 }]);
+  const etcdDone = engineAfter(lesson, [...runStep(0, { kind: 'ok', durationMs: 1 }), { type: 'previous' }]);
+  assert.deepEqual(act('run-chapter', etcdDone).events, [{ type: 'run-step', step: 1, to: 1 }]);
+  const copy = act('copy-command');
+  assert.deepEqual(copy.commands, [{ kind: 'copy', text: fresh.plan.steps[0]!.command }]);
+  assert.match(copy.ui.message?.text ?? '', /copied the command of start-etcd/);
+});
+
+test('the split moves by 5 % within its range; the theme goes dark, light, contrast', () => {
+  const c = { ...ctx(fresh), width: 80 };
+  const wider = onAction(initialUi(fresh), 'split-wider', c).ui;
+  assert.equal(wider.split, 0.65);
+  let ui = initialUi(fresh);
+  for (let i = 0; i < 20; i++) ui = onAction(ui, 'split-narrower', c).ui;
+  assert.equal(ui.split, 0.2);
+  const themes = [act('next-theme').ui];
+  themes.push(act('next-theme', fresh, themes[0]).ui);
+  themes.push(act('next-theme', fresh, themes[1]).ui);
+  assert.deepEqual(
+    themes.map((t) => t.theme),
+    ['light', 'contrast', 'dark'],
+  );
 });

@@ -8,6 +8,8 @@ import {
   placeholder,
   planSync,
   safeToShow,
+  sizeHookCommand,
+  typingInto,
 } from '../../src/ui/terminal-sync.js';
 import { engineAfter, fixtureLesson } from './ui-fixtures.js';
 
@@ -37,8 +39,8 @@ test('the client never resizes a window the engine is typing into', () => {
   assert.equal(safeToShow('etcd', typing, new Map([['etcd', fitted]]), size), true, 'no resize needed');
   assert.equal(
     safeToShow('etcd', typing, new Map([['etcd', { ...big, busy: true }]]), size),
-    true,
-    'the command runs already',
+    false,
+    'what the monitor saw may be the session a reset ended: only the size counts',
   );
   assert.equal(safeToShow('etcd', typing, new Map(), size), false, 'not created yet');
   assert.equal(safeToShow('shell', typing, new Map([['shell', big]]), size), true, 'another session');
@@ -64,7 +66,32 @@ test('windows are brought to the pane size with no status line, except the one t
   assert.deepEqual(fitCommands(new Map([['etcd', fitted]]), size, null), []);
 });
 
-test('planSync: fit windows only while idle; show the wanted session when it exists and it is safe', () => {
+test('new sessions get the pane size from a hook on the lesson server', () => {
+  assert.deepEqual(sizeHookCommand(size), [
+    'set-hook',
+    '-g',
+    'session-created',
+    'set-option status off ; resize-window -x 78 -y 20 ; set-option -wu window-size',
+  ]);
+});
+
+test('the session being typed into is never resized; the others are, even during a run', () => {
+  const typing = engineAfter(lesson, [{ type: 'run-step' }, { type: 'step-started', step: 0, at: 1 }]);
+  assert.equal(typingInto(typing), 'etcd');
+  assert.equal(typingInto(engineAfter(lesson)), undefined);
+  const live = new Map<string, SessionLiveness>([
+    ['shell', big],
+    ['etcd', big],
+  ]);
+  const plan = planSync('shell', typing, live, { session: null, size });
+  assert.deepEqual(
+    plan.fit.map((c) => c[c.indexOf('-t') + 1]),
+    ['=shell:', '=shell:', '=shell:'],
+    'the shell is fitted, etcd is left alone',
+  );
+});
+
+test('planSync: fit windows; show the wanted session when it exists and it is safe', () => {
   const idle = engineAfter(lesson);
   const typing = engineAfter(lesson, [{ type: 'run-step' }, { type: 'step-started', step: 0, at: 1 }]);
   const live = new Map<string, SessionLiveness>([
@@ -76,6 +103,12 @@ test('planSync: fit windows only while idle; show the wanted session when it exi
   assert.equal(idlePlan.fit.length, 3, 'etcd: status off, resize, unpin');
   const typingPlan = planSync('etcd', typing, live, { session: 'shell', size });
   assert.deepEqual(typingPlan, { fit: [], show: false }, 'nothing while the engine types into etcd');
+  const hooked = new Map<string, SessionLiveness>([...live, ['etcd', fitted]]);
+  assert.equal(
+    planSync('etcd', typing, hooked, { session: 'shell', size }).show,
+    true,
+    'a window made at the pane size is shown while its command is typed',
+  );
   assert.equal(planSync('shell', idle, live, { session: 'shell', size }).show, false, 'already shown');
   assert.equal(
     planSync('kube-apiserver', idle, live, { session: 'shell', size }).show,
@@ -90,9 +123,6 @@ test('the pane says why it shows nothing', () => {
     reason: 'etcd is not started yet',
     hint: 'it appears here when a step starts it',
   });
-  assert.deepEqual(placeholder('etcd', lesson, big), {
-    kind: 'absent',
-    reason: 'etcd: its command is being typed…',
-  });
+  assert.deepEqual(placeholder('etcd', lesson, big), { kind: 'live', lines: [] }, 'on its way: blank');
   assert.match(JSON.stringify(placeholder('other', lesson, undefined)), /no session 'other' yet/);
 });

@@ -3,7 +3,7 @@ import { createEngine, type Engine } from '../../engine/engine.js';
 import type { SavedProgress } from '../../engine/machine.js';
 import { buildPlan } from '../../engine/plan.js';
 import type { Plan } from '../../engine/plan-model.js';
-import type { Typing } from '../../engine/ports.js';
+import type { Typing, TypingPace } from '../../engine/ports.js';
 import type { Lesson } from '../../lesson/model.js';
 import { LessonMachine, type MachineDeps } from './lesson-machine.js';
 import { isolatedNode } from '../isolation/record.js';
@@ -21,6 +21,8 @@ export interface LessonEngineOptions {
   pins?: Record<string, string>;
   /** Typing speed outside fast-forwards: `instant` for headless runs and learners, `human` on stage. */
   typing: Typing;
+  /** The pace of human typing, changed while it types (the presenter's keys). */
+  pace?: TypingPace;
   /** Running as root (default: this process's uid is 0): `sudo` is left out of commands. */
   asRoot?: boolean;
   deps?: MachineDeps;
@@ -70,7 +72,8 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
   );
   const resumed = await machineRuns(machine);
   const saved: SavedProgress | undefined = resumed ? machine.current().progress : undefined;
-  const engine = createEngine(plan, machine.ports(options.typing), saved);
+  const ports = machine.ports(options.typing);
+  const engine = createEngine(plan, options.pace ? { ...ports, pace: options.pace } : ports, saved);
   return { engine, machine, plan, resumed };
 }
 

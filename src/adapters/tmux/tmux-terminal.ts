@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DemystifyError } from '../../errors.js';
 import type { CommandResult } from '../../engine/outcome.js';
-import type { Terminal, TypedCommand, Typing } from '../../engine/ports.js';
+import type { Terminal, TypedCommand, Typing, TypingPace } from '../../engine/ports.js';
 import { logSize, logTail, readLogFrom, waitForLog } from './session-log.js';
 import { chunkAt, type Chunk } from './shell-chunks.js';
 import { commandStartOffset, lineCycle, shellIdle } from './shell-marks.js';
@@ -93,7 +93,7 @@ export class TmuxTerminal implements Terminal {
   async type(
     session: string,
     command: string,
-    options: { typing: Typing; signal: AbortSignal; interrupt?: AbortSignal },
+    options: { typing: Typing; signal: AbortSignal; interrupt?: AbortSignal; pace?: TypingPace },
   ): Promise<TypedCommand> {
     await this.ensureSession(session);
     const logFile = this.logFile(session);
@@ -127,7 +127,7 @@ export class TmuxTerminal implements Terminal {
   private async typeLines(
     session: string,
     lines: string[],
-    options: { typing: Typing; signal: AbortSignal; interrupt?: AbortSignal },
+    options: { typing: Typing; signal: AbortSignal; interrupt?: AbortSignal; pace?: TypingPace },
     markStarted: (value: { logOffset: number }) => void,
   ): Promise<CommandResult> {
     const logFile = this.logFile(session);
@@ -142,7 +142,12 @@ export class TmuxTerminal implements Terminal {
       const chunk: Chunk =
         options.typing === 'instant' && clean ? chunkAt(lines, i) : { end: i + 1, lost: !clean };
       const before = await logSize(logFile);
-      await this.options.tmux.typeLine(session, lines.slice(i, chunk.end).join('\n'), options.typing);
+      await this.options.tmux.typeLine(
+        session,
+        lines.slice(i, chunk.end).join('\n'),
+        options.typing,
+        options.pace,
+      );
       i = chunk.end;
       if (i === lines.length) {
         void waitForLog(

@@ -1,3 +1,4 @@
+import type { TypingPace } from '../../engine/ports.js';
 import { DemystifyError } from '../../errors.js';
 import { runFile } from '../processes/exec-file.js';
 import { shellQuote } from './shell-rc.js';
@@ -168,15 +169,22 @@ export class Tmux {
    * written, and several lines reach bash as one block (see {@link pasteAndEnter}). Human: key by key
    * with a small random delay; the text is one line then (the terminal types lines one by one).
    */
-  async typeLine(name: string, line: string, speed: TypingSpeed): Promise<void> {
-    if (speed === 'instant' || line.length === 0) {
+  async typeLine(name: string, line: string, speed: TypingSpeed, pace?: TypingPace): Promise<void> {
+    if (speed === 'instant' || line.length === 0 || pace?.hurry) {
       await this.pasteAndEnter(name, line);
       return;
     }
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    const delay = this.options.keyDelayMs ?? 35;
+    const keyDelay = (): number => pace?.keyDelayMs() ?? this.options.keyDelayMs ?? 35;
     const keys = ['send-keys', '-t', `=${name}:`];
-    for (const char of line) {
+    const chars = Array.from(line);
+    for (const [i, char] of chars.entries()) {
+      // Hurried (the presenter's "finish typing"): the rest of the line in one paste, then Enter.
+      if (pace?.hurry) {
+        await this.pasteAndEnter(name, chars.slice(i).join(''));
+        return;
+      }
+      const delay = keyDelay();
       const code = char.codePointAt(0) ?? 0;
       // Hex keys avoid tmux's own parsing (a lone ';' separates commands); a tab is quoted (C-v) so
       // readline inserts it instead of completing; anything else is pasted.
@@ -185,7 +193,7 @@ export class Tmux {
       else await this.paste(name, char);
       await sleep(Math.round(delay * (0.5 + Math.random())));
     }
-    await sleep(delay * 3);
+    await sleep(keyDelay() * 3);
     await this.sendKeys(name, 'Enter');
   }
 
