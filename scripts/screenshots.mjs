@@ -12,7 +12,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const out = process.argv[2] ?? join(root, 'docs', 'screenshots');
 const { startPresenter, openPresenter } = await import(join(root, 'dist/test/e2e/presenter-harness.js'));
-const { charWidth } = await import(join(root, 'dist/src/ui/ansi.js'));
+const { charWidth } = await import(join(root, 'dist/src/ui/text/ansi.js'));
 
 // --- ANSI (as tmux captures it) to SVG -------------------------------------------------------------
 

@@ -21,7 +21,10 @@ test('the presenter records its sessions with chapter and step markers', async (
   openPresenter(h);
   await h.waitFor((s) => s.includes('1/2  Start etcd'), 'the narration');
   h.keys('r');
-  await h.waitFor((s) => s.includes('● etcd ready') && s.includes('step 2/3 put'), 'etcd ready');
+  await h.waitFor((s) => s.includes('● etcd ready') && s.includes('chapter done'), 'etcd ready');
+  // The finished chapter stays on screen: r moves on to the next one, then runs its first step.
+  h.keys('r');
+  await h.waitFor((s) => s.includes('2/2  Write and read'), 'the next chapter');
   h.keys('r');
   await h.waitFor((s) => /✓ 2\. put/.test(s), 'put done');
   h.keys('q');

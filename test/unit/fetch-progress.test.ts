@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProgressRenderer } from '../../src/ui/progress.js';
+import { createProgressRenderer } from '../../src/ui/progress/progress.js';
 import {
   fit,
   formatBar,
@@ -9,7 +9,7 @@ import {
   formatDuration,
   formatFigures,
   SpeedMeter,
-} from '../../src/ui/progress-format.js';
+} from '../../src/ui/progress/progress-format.js';
 
 test('sizes, durations, bars', () => {
   assert.equal(formatBytes(512), '512 B');

@@ -6,7 +6,7 @@ import type { StepOutcome } from '../../src/engine/outcome.js';
 import { startTalk, enterChapter, type TalkClock } from '../../src/engine/talk-clock.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import type { Lesson } from '../../src/lesson/model.js';
-import { componentViews, type SessionLiveness } from '../../src/ui/components.js';
+import { componentViews, type SessionLiveness } from '../../src/ui/presenter/component-views.js';
 import { buildSnapshot, type SpeakerSnapshot } from '../../src/ui/speaker/speaker-snapshot.js';
 import { FIXTURES } from '../helpers/snapshot.js';
 

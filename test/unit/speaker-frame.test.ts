@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stripAnsi, visibleWidth } from '../../src/ui/ansi.js';
-import type { SessionLiveness } from '../../src/ui/components.js';
+import { stripAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
+import type { SessionLiveness } from '../../src/ui/presenter/component-views.js';
 import { renderSpeakerFrame } from '../../src/ui/speaker/speaker-frame.js';
 import type { SpeakerSnapshot } from '../../src/ui/speaker/speaker-snapshot.js';
-import { makeTheme } from '../../src/ui/theme.js';
+import { makeTheme } from '../../src/ui/presenter/theme.js';
 import { matchSnapshot } from '../helpers/snapshot.js';
 import { clockThrough, engineAfter, runStep, snapshotOf, talkLesson } from './speaker-fixtures.js';
 

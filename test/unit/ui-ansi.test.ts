@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { fitAnsi, stripAnsi, truncateAnsi, visibleWidth } from '../../src/ui/ansi.js';
-import { carryStyles, wrapAnsi, wrapPlain } from '../../src/ui/ansi-wrap.js';
-import { composeScreen } from '../../src/ui/compose.js';
+import { fitAnsi, stripAnsi, truncateAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
+import { carryStyles, wrapAnsi, wrapPlain } from '../../src/ui/text/ansi-wrap.js';
+import { composeScreen } from '../../src/ui/presenter/compose.js';
 
 const red = (s: string) => `\x1b[31m${s}\x1b[39m`;
 

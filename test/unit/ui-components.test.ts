@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { componentViews } from '../../src/ui/components.js';
-import { observe, parsePanes, SessionMonitor } from '../../src/ui/session-monitor.js';
+import { componentViews } from '../../src/ui/presenter/component-views.js';
+import { observe, parsePanes, SessionMonitor } from '../../src/ui/presenter/session-monitor.js';
 import { engineAfter, fixtureLesson, runStep } from './ui-fixtures.js';
 
 const lesson = fixtureLesson('cluster');

@@ -5,12 +5,12 @@ import type { Lesson } from '../../src/lesson/model.js';
 import { buildPlan } from '../../src/engine/plan.js';
 import { initialState, update, type EngineEvent, type EngineState } from '../../src/engine/machine.js';
 import type { StepOutcome } from '../../src/engine/outcome.js';
-import { componentViews, type SessionLiveness } from '../../src/ui/components.js';
-import { renderFrame, type TerminalContent, type Frame } from '../../src/ui/frame.js';
-import { DEFAULT_KEYMAP } from '../../src/ui/keymap.js';
-import { EN, type Words } from '../../src/ui/i18n.js';
-import { makeTheme, type Theme } from '../../src/ui/theme.js';
-import { initialUi, type UiState } from '../../src/ui/ui-state.js';
+import { componentViews, type SessionLiveness } from '../../src/ui/presenter/component-views.js';
+import { renderFrame, type TerminalContent, type Frame } from '../../src/ui/presenter/frame.js';
+import { DEFAULT_KEYMAP } from '../../src/ui/presenter/keymap.js';
+import { EN, type Words } from '../../src/ui/presenter/i18n.js';
+import { makeTheme, type Theme } from '../../src/ui/presenter/theme.js';
+import { initialUi, type UiState } from '../../src/ui/presenter/ui-state.js';
 import { FIXTURES } from '../helpers/snapshot.js';
 
 /** A presenter fixture lesson, parsed (ports of the etcd one fixed: nothing is started here). */

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stripAnsi, visibleWidth } from '../../src/ui/ansi.js';
-import { wordsFor } from '../../src/ui/i18n.js';
-import { componentsRow } from '../../src/ui/status-line.js';
-import { contrastTheme, lightTheme, makeTheme, noColor, themeNamed, type Theme } from '../../src/ui/theme.js';
-import { frameLines, frameText, type Frame } from '../../src/ui/frame.js';
-import type { SessionLiveness } from '../../src/ui/components.js';
+import { stripAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
+import { wordsFor } from '../../src/ui/presenter/i18n.js';
+import { componentsRow } from '../../src/ui/presenter/status-line.js';
+import { contrastTheme, lightTheme, makeTheme, noColor, themeNamed, type Theme } from '../../src/ui/presenter/theme.js';
+import { frameLines, frameText, type Frame } from '../../src/ui/presenter/frame.js';
+import type { SessionLiveness } from '../../src/ui/presenter/component-views.js';
 import type { EngineState } from '../../src/engine/machine.js';
-import type { UiState } from '../../src/ui/ui-state.js';
+import type { UiState } from '../../src/ui/presenter/ui-state.js';
 import { matchSnapshot } from '../helpers/snapshot.js';
 import { engineAfter, fakeTerminalLines, fixtureLesson, frameOf, runStep } from './ui-fixtures.js';
 

@@ -11,8 +11,8 @@ import {
   keysOf,
   mergeKeymap,
   type Action,
-} from '../../src/ui/keymap.js';
-import { defaultKeysFile, loadKeymap } from '../../src/ui/keys-config.js';
+} from '../../src/ui/presenter/keymap.js';
+import { defaultKeysFile, loadKeymap } from '../../src/ui/presenter/keys-config.js';
 
 test('keys as blessed reports them get one name each', () => {
   assert.equal(canonicalKey('N', { full: 'S-n', name: 'n', shift: true } as never), 'N');

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import xterm from '@xterm/headless';
-import { stripAnsi } from '../../src/ui/ansi.js';
-import { LiveTerminal } from '../../src/ui/live-terminal.js';
-import type { EmulatorLike, LiveTerminalDeps, PtyLike } from '../../src/ui/terminal-deps.js';
+import { stripAnsi } from '../../src/ui/text/ansi.js';
+import { LiveTerminal } from '../../src/ui/terminal/live-terminal.js';
+import type { EmulatorLike, LiveTerminalDeps, PtyLike } from '../../src/ui/terminal/terminal-deps.js';
 
 /** A pseudo-terminal that records what happens to it and lets the test play the tmux client. */
 class FakePty implements PtyLike {

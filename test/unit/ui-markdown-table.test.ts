@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitColumns, renderTable } from '../../src/ui/markdown-table.js';
+import { fitColumns, renderTable } from '../../src/ui/text/markdown-table.js';
 
 const table: { natural: number[]; width: number; want: number[] }[] = [
   { natural: [1, 1], width: 80, want: [3, 3] },

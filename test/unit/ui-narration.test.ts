@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stripAnsi, visibleWidth } from '../../src/ui/ansi.js';
-import { renderMarkdown } from '../../src/ui/markdown.js';
-import { autoScroll, renderNarration } from '../../src/ui/narration.js';
-import { wrapCommand } from '../../src/ui/command-wrap.js';
+import { stripAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
+import { renderMarkdown } from '../../src/ui/text/markdown.js';
+import { autoScroll, renderNarration } from '../../src/ui/presenter/narration.js';
+import { wrapCommand } from '../../src/ui/text/command-wrap.js';
 import { parseLesson } from '../../src/lesson/parse.js';
-import { formatDuration, renderStepBox } from '../../src/ui/step-box.js';
-import { makeTheme } from '../../src/ui/theme.js';
+import { formatDuration, renderStepBox } from '../../src/ui/presenter/step-box.js';
+import { makeTheme } from '../../src/ui/presenter/theme.js';
 import { engineAfter, fixtureLesson, runStep } from './ui-fixtures.js';
 
 const theme = makeTheme(1);

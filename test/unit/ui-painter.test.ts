@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import xterm from '@xterm/headless';
-import { Painter } from '../../src/ui/painter.js';
+import { Painter } from '../../src/ui/presenter/painter.js';
 
 /** What a terminal shows after the painter's bytes (a real emulator reads them). */
 async function screenAfter(writes: string[], cols = 20, rows = 4): Promise<string[]> {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EngineState } from '../../src/engine/machine.js';
-import type { SessionLiveness } from '../../src/ui/components.js';
-import type { Action } from '../../src/ui/keymap.js';
-import { onOverlayKey, matchChapters } from '../../src/ui/overlays.js';
-import { onAction } from '../../src/ui/ui-actions.js';
+import type { SessionLiveness } from '../../src/ui/presenter/component-views.js';
+import type { Action } from '../../src/ui/presenter/keymap.js';
+import { onOverlayKey, matchChapters } from '../../src/ui/presenter/overlays.js';
+import { onAction } from '../../src/ui/presenter/ui-actions.js';
 import {
   expireMessage,
   initialUi,
@@ -12,7 +12,7 @@ import {
   sessionsOf,
   type UiContext,
   type UiState,
-} from '../../src/ui/ui-state.js';
+} from '../../src/ui/presenter/ui-state.js';
 import { engineAfter, fixtureLesson, runStep } from './ui-fixtures.js';
 
 const lesson = fixtureLesson('cluster');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SessionLiveness } from '../../src/ui/components.js';
+import type { SessionLiveness } from '../../src/ui/presenter/component-views.js';
 import {
   engineIdle,
   fitCommands,
@@ -10,7 +10,7 @@ import {
   safeToShow,
   sizeHookCommand,
   typingInto,
-} from '../../src/ui/terminal-sync.js';
+} from '../../src/ui/terminal/terminal-sync.js';
 import { engineAfter, fixtureLesson } from './ui-fixtures.js';
 
 const lesson = fixtureLesson('cluster');

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import xterm from '@xterm/headless';
-import { stripAnsi, visibleWidth } from '../../src/ui/ansi.js';
-import { bufferLines, type BufferLike } from '../../src/ui/terminal-view.js';
+import { stripAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
+import { bufferLines, type BufferLike } from '../../src/ui/terminal/terminal-view.js';
 
 /** A real emulator (pure computation, no process) fed with `data`. */
 async function emulate(data: string, cols = 20, rows = 4): Promise<BufferLike> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tmux } from '../../src/adapters/tmux/tmux.js';
-import { PACES, PresenterPace, STAGE_PACE } from '../../src/ui/typing-pace.js';
+import { PACES, PresenterPace, STAGE_PACE } from '../../src/ui/presenter/typing-pace.js';
 
 /** A Tmux whose commands are recorded instead of run. */
 class RecordingTmux extends Tmux {

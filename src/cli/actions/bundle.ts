@@ -10,7 +10,7 @@ import { createBundle } from '../../adapters/bundle/create.js';
 import { cacheImage, imageRelPath, importImages } from '../../adapters/bundle/images.js';
 import { readVerified } from '../../adapters/fetch/cache.js';
 import { loadBundle } from '../../adapters/bundle/load.js';
-import { formatBytes } from '../../ui/progress-format.js';
+import { formatBytes } from '../../ui/progress/progress-format.js';
 import { lessonWorkdir } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { BundleCreateOptions, BundleImagesOptions, BundleLoadOptions } from '../commands/bundle.js';

@@ -2,7 +2,7 @@ import { defaultCacheDir } from '../../adapters/workdir/workdir.js';
 import { parseArch } from '../../adapters/fetch/arch.js';
 import { fetchArtifacts } from '../../adapters/fetch/fetch-artifacts.js';
 import { mirrorFrom } from '../../adapters/fetch/resolve.js';
-import { createProgressRenderer } from '../../ui/progress.js';
+import { createProgressRenderer } from '../../ui/progress/progress.js';
 import { lessonWorkdir } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { FetchCommandOptions } from '../commands/fetch.js';

@@ -31,7 +31,7 @@ export async function runLearn(
   const options = parseSetFlags(opts.set);
   resolveOptions(lesson, options);
   await prepareIsolation(lesson, workdir, opts, io);
-  const { presentLesson } = await import('../../ui/open-presenter.js');
+  const { presentLesson } = await import('../../ui/presenter/open-presenter.js');
   const { learnerMode } = await import('../../ui/learner/learner-mode.js');
   const result = await presentLesson(lesson, {
     workdir,

@@ -39,7 +39,7 @@ export async function runPresent(
   const lock = await lockForCommand(workdir, 'present', opts, io);
   try {
     await prepareIsolation(lesson, workdir, opts, io);
-    const { presentLesson } = await import('../../ui/open-presenter.js');
+    const { presentLesson } = await import('../../ui/presenter/open-presenter.js');
     const result = await presentLesson(lesson, {
       workdir,
       options,

@@ -5,9 +5,9 @@ import { judgeAttempt, visibleHints, watchStep, type StepWatch } from '../../eng
 import { learnerCheckOf, type LearnerCheck } from '../../engine/learner/checks.js';
 import { addTime, recordStep, type LearnerProgress } from '../../engine/learner/progress.js';
 import type { Probe } from '../../lesson/model.js';
-import { computeLayout } from '../layout.js';
-import type { PresenterMode, PresenterModeContext } from '../open-presenter.js';
-import { makeTheme } from '../theme.js';
+import { computeLayout } from '../presenter/layout.js';
+import type { PresenterMode, PresenterModeContext } from '../presenter/open-presenter.js';
+import { makeTheme } from '../presenter/theme.js';
 import { learnerAction } from './learner-keys.js';
 import { renderLearnerPanel } from './learner-panel.js';
 

@@ -1,9 +1,9 @@
 import type { LearnerCheck } from '../../engine/learner/checks.js';
 import type { StepWatch } from '../../engine/learner/attempts.js';
 import type { PlannedStep } from '../../engine/plan-model.js';
-import { fitAnsi } from '../ansi.js';
-import { wrapPlain } from '../ansi-wrap.js';
-import type { Theme } from '../theme.js';
+import { fitAnsi } from '../text/ansi.js';
+import { wrapPlain } from '../text/ansi-wrap.js';
+import type { Theme } from '../presenter/theme.js';
 import { keysLine } from './learner-keys.js';
 
 /** Everything the learner panel shows. */

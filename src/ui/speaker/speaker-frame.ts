@@ -1,7 +1,7 @@
 import { chapterElapsedMs, talkElapsedMs } from '../../engine/talk-clock.js';
-import { wrapPlain } from '../ansi-wrap.js';
-import { fitAnsi, visibleWidth } from '../ansi.js';
-import type { Theme } from '../theme.js';
+import { wrapPlain } from '../text/ansi-wrap.js';
+import { fitAnsi, visibleWidth } from '../text/ansi.js';
+import type { Theme } from '../presenter/theme.js';
 import { budgetRow, componentRows, outlineRows, stepBadge, titledRule } from './speaker-rows.js';
 import type { SpeakerSnapshot } from './speaker-snapshot.js';
 

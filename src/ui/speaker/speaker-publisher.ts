@@ -4,7 +4,7 @@ import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
 import type { Engine } from '../../engine/engine.js';
 import { enterChapter, isTalkClock, startTalk, type TalkClock } from '../../engine/talk-clock.js';
 import type { Lesson } from '../../lesson/model.js';
-import { componentViews, type SessionLiveness } from '../components.js';
+import { componentViews, type SessionLiveness } from '../presenter/component-views.js';
 import { buildSnapshot } from './speaker-snapshot.js';
 
 /** What the presenter gives its speaker publisher. */

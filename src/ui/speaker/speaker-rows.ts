@@ -1,7 +1,7 @@
 import { budgetStatus } from '../../engine/talk-clock.js';
 import type { StepStatus } from '../../engine/machine.js';
-import { fitAnsi, visibleWidth } from '../ansi.js';
-import type { Theme } from '../theme.js';
+import { fitAnsi, visibleWidth } from '../text/ansi.js';
+import type { Theme } from '../presenter/theme.js';
 import type { SpeakerSnapshot, SpeakerStep } from './speaker-snapshot.js';
 
 /** The single rows of the speaker view: clocks against budgets, a step's line, the components. */

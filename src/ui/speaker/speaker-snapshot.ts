@@ -1,7 +1,7 @@
 import type { EngineState, StepStatus } from '../../engine/machine.js';
 import { isTalkClock, talkBudgetMs, type TalkClock } from '../../engine/talk-clock.js';
 import type { Lesson } from '../../lesson/model.js';
-import type { ComponentPhase, ComponentView } from '../components.js';
+import type { ComponentPhase, ComponentView } from '../presenter/component-views.js';
 
 /** The version of the snapshots' shape; a view ignores snapshots of another version. */
 export const SNAPSHOT_VERSION = 1;

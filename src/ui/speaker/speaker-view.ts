@@ -1,5 +1,5 @@
 import { SpeakerChannelClient } from '../../adapters/speaker-channel/channel-client.js';
-import { makeTheme, type Theme } from '../theme.js';
+import { makeTheme, type Theme } from '../presenter/theme.js';
 import { LineScreen, type LineScreenStreams } from './line-screen.js';
 import { renderSpeakerFrame } from './speaker-frame.js';
 import type { RestartClockMessage } from './speaker-publisher.js';

@@ -1,8 +1,8 @@
-import { componentViews } from './components.js';
+import { componentViews } from './component-views.js';
 import type { TerminalContent, ViewInput } from './frame.js';
 import type { Words } from './i18n.js';
 import type { PresenterParts } from './presenter-parts.js';
-import { placeholder } from './terminal-sync.js';
+import { placeholder } from '../terminal/terminal-sync.js';
 import { noColor, themeNamed, type Theme } from './theme.js';
 import type { UiState } from './ui-state.js';
 

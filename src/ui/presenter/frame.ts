@@ -1,8 +1,8 @@
-import type { EngineState } from '../engine/machine.js';
-import type { Lesson } from '../lesson/model.js';
-import { fitAnsi, stripAnsi, visibleWidth } from './ansi.js';
+import type { EngineState } from '../../engine/machine.js';
+import type { Lesson } from '../../lesson/model.js';
+import { fitAnsi, stripAnsi, visibleWidth } from '../text/ansi.js';
 import { composeScreen } from './compose.js';
-import type { ComponentView } from './components.js';
+import type { ComponentView } from './component-views.js';
 import { currentFailure, renderFailurePanel } from './failure.js';
 import { layoutOf, narrationRegion, notesRegion, terminalRegion } from './frame-panes.js';
 import { EN, type Words } from './i18n.js';

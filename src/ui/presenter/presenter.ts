@@ -1,10 +1,10 @@
-import type { EngineEvent } from '../engine/machine.js';
+import type { EngineEvent } from '../../engine/machine.js';
 import { layoutOf, renderFrame, terminalRegion, type Frame } from './frame.js';
 import { keyIndex, type Action } from './keymap.js';
 import { innerRect, overlaps } from './layout.js';
 import { onOverlayKey } from './overlays.js';
 import { wordsFor, type Words } from './i18n.js';
-import { PaneSync } from './pane-sync.js';
+import { PaneSync } from '../terminal/pane-sync.js';
 import { PresenterView } from './presenter-view.js';
 import { performCommand, type CommandHost } from './presenter-commands.js';
 import type { PresenterExit, PresenterParts } from './presenter-parts.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { DemystifyError, messageOf } from '../errors.js';
+import { DemystifyError, messageOf } from '../../errors.js';
 import { mergeKeymap, type Keymap } from './keymap.js';
 
 /** Where the presenter's key bindings live: `$XDG_CONFIG_HOME/demystify/keys.yaml` (`~/.config/...`). */

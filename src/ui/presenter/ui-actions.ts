@@ -1,4 +1,4 @@
-import { firstStepOf, lastStepOf, type EngineEvent } from '../engine/machine.js';
+import { firstStepOf, lastStepOf, type EngineEvent } from '../../engine/machine.js';
 import { currentFailure } from './failure.js';
 import { EN, type Words } from './i18n.js';
 import type { Action } from './keymap.js';

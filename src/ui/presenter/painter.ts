@@ -1,4 +1,4 @@
-import { pieces } from './ansi.js';
+import { pieces } from '../text/ansi.js';
 
 /** A rectangle of styled lines to lay on the screen (a frame region). */
 export interface Layer {

@@ -1,6 +1,6 @@
-import type { EngineState } from '../engine/machine.js';
+import type { EngineState } from '../../engine/machine.js';
 import type { LiveTerminal } from './live-terminal.js';
-import type { SessionMonitor } from './session-monitor.js';
+import type { SessionMonitor } from '../presenter/session-monitor.js';
 import { planSync, sizeHookCommand, UNHOOK_COMMAND } from './terminal-sync.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { EngineState } from '../engine/machine.js';
-import type { Lesson } from '../lesson/model.js';
+import type { EngineState } from '../../engine/machine.js';
+import type { Lesson } from '../../lesson/model.js';
 
 /** What the presenter knows of a session from tmux (see session-monitor.ts). */
 export interface SessionLiveness {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { writeFileSafely } from '../adapters/files/write-file-safely.js';
+import { writeFileSafely } from '../../adapters/files/write-file-safely.js';
 
 /** The looks of the presenter (see theme.ts). */
 export type ThemeName = 'dark' | 'light' | 'contrast';

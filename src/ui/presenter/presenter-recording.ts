@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { LessonMachine } from '../adapters/runtime/lesson-machine.js';
-import { startRecording, tmuxWindowSize } from '../adapters/recording/recorder.js';
-import type { Engine } from '../engine/engine.js';
-import type { Lesson } from '../lesson/model.js';
+import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import { startRecording, tmuxWindowSize } from '../../adapters/recording/recorder.js';
+import type { Engine } from '../../engine/engine.js';
+import type { Lesson } from '../../lesson/model.js';
 
 /** A presenter's recording: `stop` ends it and says where it is, for the message shown on quit. */
 export interface PresenterRecording {

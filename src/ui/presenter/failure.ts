@@ -1,6 +1,6 @@
-import type { EngineState } from '../engine/machine.js';
-import { fitAnsi, visibleWidth } from './ansi.js';
-import { wrapPlain } from './ansi-wrap.js';
+import type { EngineState } from '../../engine/machine.js';
+import { fitAnsi, visibleWidth } from '../text/ansi.js';
+import { wrapPlain } from '../text/ansi-wrap.js';
 import { keysOf, type Keymap } from './keymap.js';
 import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';

@@ -1,6 +1,6 @@
-import { chapterOf, firstStepOf, lastStepOf, type EngineEvent, type EngineState } from '../engine/machine.js';
-import type { Lesson } from '../lesson/model.js';
-import type { SessionLiveness } from './components.js';
+import { chapterOf, firstStepOf, lastStepOf, type EngineEvent, type EngineState } from '../../engine/machine.js';
+import type { Lesson } from '../../lesson/model.js';
+import type { SessionLiveness } from './component-views.js';
 import type { FailureView } from './failure.js';
 import type { Words } from './i18n.js';
 import type { ThemeName } from './settings.js';

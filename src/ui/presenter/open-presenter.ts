@@ -1,14 +1,14 @@
-import { openLessonEngine, type LessonEngine } from '../adapters/runtime/lesson-engine.js';
-import { removeIsolation } from '../adapters/isolation/isolation.js';
+import { openLessonEngine, type LessonEngine } from '../../adapters/runtime/lesson-engine.js';
+import { removeIsolation } from '../../adapters/isolation/isolation.js';
 import { join } from 'node:path';
-import { logSize, readLogFrom } from '../adapters/tmux/session-log.js';
-import { Tmux } from '../adapters/tmux/tmux.js';
-import { shellIdle as idleAtEnd } from '../adapters/tmux/shell-marks.js';
-import type { Typing } from '../engine/ports.js';
-import type { Lesson } from '../lesson/model.js';
+import { logSize, readLogFrom } from '../../adapters/tmux/session-log.js';
+import { Tmux } from '../../adapters/tmux/tmux.js';
+import { shellIdle as idleAtEnd } from '../../adapters/tmux/shell-marks.js';
+import type { Typing } from '../../engine/ports.js';
+import type { Lesson } from '../../lesson/model.js';
 import { loadKeymap } from './keys-config.js';
-import { LiveTerminal } from './live-terminal.js';
-import { realTerminalDeps } from './terminal-deps.js';
+import { LiveTerminal } from '../terminal/live-terminal.js';
+import { realTerminalDeps } from '../terminal/terminal-deps.js';
 import { Presenter, type PresenterExit, type PresenterHooks } from './presenter.js';
 import { PresenterScreen, type ScreenStreams } from './screen.js';
 import { PANES_FORMAT, SessionMonitor } from './session-monitor.js';
@@ -16,7 +16,7 @@ import { loadSettings, saveSettings, type PresenterSettings } from './settings.j
 import { PresenterPace } from './typing-pace.js';
 import { sessionsOf } from './ui-state.js';
 import { recordSessions } from './presenter-recording.js';
-import { SpeakerPublisher } from './speaker/speaker-publisher.js';
+import { SpeakerPublisher } from '../speaker/speaker-publisher.js';
 
 /** How to open the presenter on a lesson. */
 export interface PresentLessonOptions {

@@ -1,6 +1,6 @@
-import type { EngineState } from '../engine/machine.js';
-import type { Lesson } from '../lesson/model.js';
-import { renderMarkdown } from './markdown.js';
+import type { EngineState } from '../../engine/machine.js';
+import type { Lesson } from '../../lesson/model.js';
+import { renderMarkdown } from '../text/markdown.js';
 import { hardWrap, renderStepBox } from './step-box.js';
 import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';

@@ -1,4 +1,4 @@
-import type { TypingPace } from '../engine/ports.js';
+import type { TypingPace } from '../../engine/ports.js';
 
 /** The speeds the faster/slower keys step through, in keys per second (24: a person on stage). */
 export const PACES = [12, 24, 40, 60, 120];

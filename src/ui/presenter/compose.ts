@@ -1,4 +1,4 @@
-import { pieces, RESET } from './ansi.js';
+import { pieces, RESET } from '../text/ansi.js';
 
 /** One screen cell: the styles in force (SGR sequences since the last reset) and its character. */
 interface Cell {

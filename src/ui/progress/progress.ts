@@ -1,4 +1,4 @@
-import type { FetchEvent } from '../adapters/fetch/events.js';
+import type { FetchEvent } from '../../adapters/fetch/events.js';
 import {
   fit,
   formatBar,

@@ -1,8 +1,8 @@
-import type { EngineState } from '../engine/machine.js';
-import type { Lesson } from '../lesson/model.js';
-import type { SessionLiveness } from './components.js';
-import type { TerminalContent } from './frame.js';
-import { EN, type Words } from './i18n.js';
+import type { EngineState } from '../../engine/machine.js';
+import type { Lesson } from '../../lesson/model.js';
+import type { SessionLiveness } from '../presenter/component-views.js';
+import type { TerminalContent } from '../presenter/frame.js';
+import { EN, type Words } from '../presenter/i18n.js';
 
 /**
  * How the lesson's windows are kept at the terminal pane's size, and when the pane may change session.

@@ -1,7 +1,7 @@
-import type { StepState } from '../engine/machine.js';
-import type { PlannedStep } from '../engine/plan-model.js';
-import { fitAnsi, visibleWidth } from './ansi.js';
-import { wrapCommand } from './command-wrap.js';
+import type { StepState } from '../../engine/machine.js';
+import type { PlannedStep } from '../../engine/plan-model.js';
+import { fitAnsi, visibleWidth } from '../text/ansi.js';
+import { wrapCommand } from '../text/command-wrap.js';
 import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';
 

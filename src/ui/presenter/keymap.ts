@@ -1,4 +1,4 @@
-import { DemystifyError } from '../errors.js';
+import { DemystifyError } from '../../errors.js';
 
 /**
  * What a key can do in the presenter, with the few words the help panel shows (docs/keys.md says more).

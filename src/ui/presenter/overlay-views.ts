@@ -1,7 +1,7 @@
-import type { Plan } from '../engine/plan-model.js';
-import type { PlannedStep } from '../engine/plan-model.js';
-import { fitAnsi, truncateAnsi } from './ansi.js';
-import { wrapPlain } from './ansi-wrap.js';
+import type { Plan } from '../../engine/plan-model.js';
+import type { PlannedStep } from '../../engine/plan-model.js';
+import { fitAnsi, truncateAnsi } from '../text/ansi.js';
+import { wrapPlain } from '../text/ansi-wrap.js';
 import { EN, type Words } from './i18n.js';
 import { ACTION_GROUPS, keysOf, type Action, type Keymap } from './keymap.js';
 import { matchChapters } from './overlays.js';

@@ -3,7 +3,7 @@ import { stripAnsi, truncateAnsi, visibleWidth } from './ansi.js';
 import { carryStyles, wrapAnsi, wrapPlain } from './ansi-wrap.js';
 import { decodeEntities, renderInline } from './markdown-inline.js';
 import { renderTable } from './markdown-table.js';
-import type { Theme } from './theme.js';
+import type { Theme } from '../presenter/theme.js';
 
 /**
  * Markdown for a pane of fixed width, rendered the way GitHub shows it: paragraphs reflowed and

@@ -1,7 +1,7 @@
-import type { Engine } from '../engine/engine.js';
-import type { Lesson } from '../lesson/model.js';
+import type { Engine } from '../../engine/engine.js';
+import type { Lesson } from '../../lesson/model.js';
 import type { Keymap } from './keymap.js';
-import type { LiveTerminal } from './live-terminal.js';
+import type { LiveTerminal } from '../terminal/live-terminal.js';
 import type { PresenterScreen } from './screen.js';
 import type { SessionMonitor } from './session-monitor.js';
 import type { PresenterSettings } from './settings.js';

@@ -1,4 +1,4 @@
-import type { SessionLiveness } from './components.js';
+import type { SessionLiveness } from './component-views.js';
 
 /** Programs that are a session's own shell: when one of them is in the foreground, nothing else runs. */
 const SHELLS = new Set(['bash', '-bash', 'sh', 'dash', 'zsh', 'fish', 'login']);

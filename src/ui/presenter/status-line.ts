@@ -1,6 +1,6 @@
-import type { EngineState } from '../engine/machine.js';
-import { fitAnsi, truncateAnsi, visibleWidth } from './ansi.js';
-import type { ComponentView } from './components.js';
+import type { EngineState } from '../../engine/machine.js';
+import { fitAnsi, truncateAnsi, visibleWidth } from '../text/ansi.js';
+import type { ComponentView } from './component-views.js';
 import { keysOf, type Action, type Keymap } from './keymap.js';
 import { formatDuration, stepBadge } from './step-box.js';
 import { EN, type Words } from './i18n.js';

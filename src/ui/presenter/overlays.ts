@@ -1,4 +1,4 @@
-import type { Plan } from '../engine/plan-model.js';
+import type { Plan } from '../../engine/plan-model.js';
 import { EN } from './i18n.js';
 import type { Action } from './keymap.js';
 import { say, type UiContext, type UiState, type UiTransition } from './ui-state.js';

@@ -1,6 +1,6 @@
 import type { Token, Tokens } from 'marked';
 import { stripAnsi } from './ansi.js';
-import type { Theme } from './theme.js';
+import type { Theme } from '../presenter/theme.js';
 
 /** The few HTML entities marked leaves in text, as characters. */
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
