@@ -122,11 +122,15 @@ test('two speaker views follow the presenter live, through a restart, within a m
     screens[0] ?? '',
     /point at the status line: etcd turns green when its health endpoint answers/,
   );
-  assert.match(screens[0] ?? '', /─ Chapter 2\/2 · Write and read ─/);
+  // The presenter keeps the finished chapter on screen, and so do the views, with the next command.
+  assert.match(screens[0] ?? '', /─ Chapter 1\/2 · Start etcd ─/);
   assert.match(
     screens[0] ?? '',
     /\$ ETCDCTL_API=3 etcdctl --endpoints=http:\/\/127\.0\.0\.1:\d+ put greeting/,
   );
+  // r moves on to the next chapter (it runs nothing), then runs put.
+  h.keys('r');
+  await both((s) => /─ Chapter 2\/2 · Write and read ─/.test(s), 'the next chapter in the views');
   h.keys('r');
   await both((s) => /NOW {3}2\. put {2}✓ ok/.test(s) && /NEXT {2}3\. get/.test(s), 'put done in the views');
 

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { stripAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
 import { wordsFor } from '../../src/ui/presenter/i18n.js';
 import { componentsRow } from '../../src/ui/presenter/status-line.js';
-import { contrastTheme, lightTheme, makeTheme, noColor, themeNamed, type Theme } from '../../src/ui/presenter/theme.js';
+import {
+  contrastTheme,
+  lightTheme,
+  makeTheme,
+  noColor,
+  themeNamed,
+  type Theme,
+} from '../../src/ui/presenter/theme.js';
 import { frameLines, frameText, type Frame } from '../../src/ui/presenter/frame.js';
 import type { SessionLiveness } from '../../src/ui/presenter/component-views.js';
 import type { EngineState } from '../../src/engine/machine.js';

@@ -1,4 +1,10 @@
-import { chapterOf, firstStepOf, lastStepOf, type EngineEvent, type EngineState } from '../../engine/machine.js';
+import {
+  chapterOf,
+  firstStepOf,
+  lastStepOf,
+  type EngineEvent,
+  type EngineState,
+} from '../../engine/machine.js';
 import type { Lesson } from '../../lesson/model.js';
 import type { SessionLiveness } from './component-views.js';
 import type { FailureView } from './failure.js';
