@@ -10,10 +10,7 @@ import { openPresenter, startPresenter } from './presenter-harness.js';
  * starts Debian's etcd on free ports, keys go in with send-keys and the screen is read with capture-pane.
  * Every wait polls the screen for text; nothing sleeps for a fixed time.
  */
-// Skipped: since the presenter rework was merged, the learner's shell no longer shows its commands in the
-// session log (no OSC 633;E mark after `etcd --no-such-flag`), so no attempt is seen. It passed before that
-// merge (commit b67d35b); see the open issue on learner mode.
-test.skip('a learner fails twice, gets the hint, does the step, skips the next, and finds it all again', async (t) => {
+test('a learner fails twice, gets the hint, does the step, skips the next, and finds it all again', async (t) => {
   const h = await startPresenter({ width: 160, height: 50, fixture: 'etcd-learner.md', learn: true });
   t.after(() => h.dispose());
   const { client, peer } = h.ports;

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { scanLearnerCommands } from '../../adapters/learner/learner-commands.js';
 import { readLearnerProgress, writeLearnerProgress } from '../../adapters/learner/learner-store.js';
@@ -105,14 +106,15 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
     const planned = plan.steps[step];
     check = planned ? learnerCheckOf(planned) : undefined;
     if (!planned) return;
+    // Taken at once, before anything is awaited: a learner quick to type must not see the first command
+    // fall before the offset (then only its output would be read, and no attempt counted).
     const file = machine.terminal.logFile(planned.session);
-    const size = await open(file, 'r')
-      .then(async (h) => {
-        const s = (await h.stat()).size;
-        await h.close();
-        return s;
-      })
-      .catch(() => 0);
+    let size = 0;
+    try {
+      size = statSync(file).size;
+    } catch {
+      // No log yet: the session is started below.
+    }
     logOffset = startOffset = size;
     await machine.terminal.ensureSession(planned.session).catch(() => undefined);
     ctx.presenter()?.updateUi((ui) => ({ ...ui, session: planned.session, focus: 'terminal' }));
@@ -250,6 +252,9 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
     },
     start() {
       lastTick = Date.now();
+      // The current step is watched from now, not from the first poll.
+      polling = true;
+      void follow(engine.getState().cursor).finally(() => (polling = false));
       timer = setInterval(() => {
         if (polling) return;
         polling = true;
