@@ -1,4 +1,4 @@
-/** IP address and network arithmetic shared by the lint rules and the PKI (pure, no I/O). */
+/** IP address and network arithmetic shared by the lint rules, the PKI and the isolation (pure, no I/O). */
 import { isIP } from 'node:net';
 
 /** An IP network: its first address as a number, prefix length and family width (32 or 128). */
@@ -56,6 +56,13 @@ export function sameAddress(a: string, b: string): boolean {
   const fa = isIP(a);
   if (fa === 0 || fa !== isIP(b)) return false;
   return fa === 4 ? ipv4ToBigInt(a) === ipv4ToBigInt(b) : ipv6ToBigInt(a) === ipv6ToBigInt(b);
+}
+
+/** A dotted IPv4 address (four numbers 0..255) as a number; undefined when it is not one. */
+export function parseIpv4(address: string): bigint | undefined {
+  const parts = address.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  return ipv4ToBigInt(address);
 }
 
 /** An IPv4 address as a number. */

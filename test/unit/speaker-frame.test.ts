@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stripAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
+import { visibleWidth } from '../../src/ui/text/ansi.js';
+import { stripAnsi } from '../../src/escapes.js';
 import type { SessionLiveness } from '../../src/ui/presenter/component-views.js';
 import { renderSpeakerFrame } from '../../src/ui/speaker/speaker-frame.js';
 import type { SpeakerSnapshot } from '../../src/ui/speaker/speaker-snapshot.js';

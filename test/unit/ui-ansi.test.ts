@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { fitAnsi, stripAnsi, truncateAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
+import { fitAnsi, truncateAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
+import { stripAnsi } from '../../src/escapes.js';
 import { carryStyles, wrapAnsi, wrapPlain } from '../../src/ui/text/ansi-wrap.js';
 import { composeScreen } from '../../src/ui/presenter/compose.js';
 

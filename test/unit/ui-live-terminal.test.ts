@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import xterm from '@xterm/headless';
-import { stripAnsi } from '../../src/ui/text/ansi.js';
+import { stripAnsi } from '../../src/escapes.js';
 import { LiveTerminal } from '../../src/ui/terminal/live-terminal.js';
 import type { EmulatorLike, LiveTerminalDeps, PtyLike } from '../../src/ui/terminal/terminal-deps.js';
 

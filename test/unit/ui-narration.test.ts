@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stripAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
+import { visibleWidth } from '../../src/ui/text/ansi.js';
+import { stripAnsi } from '../../src/escapes.js';
 import { renderMarkdown } from '../../src/ui/text/markdown.js';
 import { autoScroll, renderNarration } from '../../src/ui/presenter/narration.js';
 import { wrapCommand } from '../../src/ui/text/command-wrap.js';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import xterm from '@xterm/headless';
-import { stripAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
+import { visibleWidth } from '../../src/ui/text/ansi.js';
+import { stripAnsi } from '../../src/escapes.js';
 import { bufferLines, type BufferLike } from '../../src/ui/terminal/terminal-view.js';
 
 /** A real emulator (pure computation, no process) fed with `data`. */

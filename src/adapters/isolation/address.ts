@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UsageError } from '../../errors.js';
+import { bigIntToIpv4, overlaps as networksOverlap, parseCidr, parseIpv4 } from '../../ip-address.js';
 
 /**
  * Names and addresses of an isolated lesson, pure. A namespace is named after its work directory, so the
@@ -38,7 +39,7 @@ export function namespaceName(workdirRoot: string): string {
  * cannot both take it.
  */
 export function hostVethName(address: NodeAddress): string {
-  const network = toInt(address.subnet.split('/')[0] ?? '') ?? 0;
+  const network = parseIpv4(address.subnet.split('/')[0] ?? '') ?? 0n;
   return `dm${network.toString(16).padStart(8, '0')}`;
 }
 
@@ -64,58 +65,42 @@ export function candidateSlots(workdirRoot: string): number[] {
  */
 export function parseNodeAddress(text: string): NodeAddress {
   const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(text.trim());
-  const value = m ? toInt(m[1] ?? '') : undefined;
+  const value = m ? parseIpv4(m[1] ?? '') : undefined;
   const prefix = m?.[2] === undefined ? 30 : Number(m[2]);
   if (!m || value === undefined || prefix < 8 || prefix > 31) {
     throw new UsageError(`'${text}' is not a node address`, {
       hint: 'give an IPv4 address such as 10.200.0.2, optionally with a prefix from /8 to /31 (default /30)',
     });
   }
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  const network = (value & mask) >>> 0;
-  const broadcast = (network | (~mask >>> 0)) >>> 0;
+  const size = 1n << BigInt(32 - prefix);
+  const network = (value / size) * size;
+  const broadcast = network + size - 1n;
   if (prefix < 31 && (value === network || value === broadcast)) {
     throw new UsageError(
       `'${text}' is the ${value === network ? 'network' : 'broadcast'} address of its subnet`,
       {
-        hint: `use an address between ${toDotted(network + 1)} and ${toDotted(broadcast - 1)}`,
+        hint: `use an address between ${bigIntToIpv4(network + 1n)} and ${bigIntToIpv4(broadcast - 1n)}`,
       },
     );
   }
-  const first = prefix === 31 ? network : network + 1;
-  const host = value === first ? first + 1 : first;
-  return { node: toDotted(value), host: toDotted(host), prefix, subnet: `${toDotted(network)}/${prefix}` };
+  const first = prefix === 31 ? network : network + 1n;
+  const host = value === first ? first + 1n : first;
+  return {
+    node: bigIntToIpv4(value),
+    host: bigIntToIpv4(host),
+    prefix,
+    subnet: `${bigIntToIpv4(network)}/${prefix}`,
+  };
 }
 
-/** Whether two CIDR ranges share any address. */
+/** Whether two CIDR ranges (a bare address is a /32) share any address. */
 export function overlaps(a: string, b: string): boolean {
-  const ra = range(a);
-  const rb = range(b);
-  return ra !== undefined && rb !== undefined && ra[0] <= rb[1] && rb[0] <= ra[1];
+  const ca = parseCidr(a.includes('/') ? a : `${a}/32`);
+  const cb = parseCidr(b.includes('/') ? b : `${b}/32`);
+  return ca !== undefined && cb !== undefined && networksOverlap(ca, cb);
 }
 
 /** The first of `ranges` (CIDR, or a bare address) that overlaps `subnet`, if any. */
 export function firstOverlap(subnet: string, ranges: string[]): string | undefined {
-  return ranges.find((r) => overlaps(subnet, r.includes('/') ? r : `${r}/32`));
-}
-
-/** A dotted IPv4 address as a 32-bit unsigned integer (undefined when it is not one). */
-export function toInt(address: string): number | undefined {
-  const parts = address.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + p, 0);
-}
-
-function toDotted(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-}
-
-function range(cidr: string): [number, number] | undefined {
-  const [address, bits] = cidr.split('/');
-  const value = toInt(address ?? '');
-  const prefix = bits === undefined ? 32 : Number(bits);
-  if (value === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return undefined;
-  const size = 2 ** (32 - prefix);
-  const start = Math.floor(value / size) * size;
-  return [start, start + size - 1];
+  return ranges.find((r) => overlaps(subnet, r));
 }

@@ -6,6 +6,8 @@
  * the log, where the engine reads them. Pure parsing, unit-tested.
  */
 
+import { stripAnsi } from '../../escapes.js';
+
 /** One mark found in the log text. */
 export interface ShellMark {
   kind: 'prompt' | 'continuation' | 'prompt-end' | 'command-start' | 'command-end';
@@ -94,19 +96,12 @@ export function shellIdle(tail: string): boolean | undefined {
   return last.kind === 'prompt' || last.kind === 'prompt-end';
 }
 
-/** Remove terminal escape sequences and carriage returns, keeping the text a person reads. */
+/** Remove terminal escape sequences, carriage-return overwrites and control characters: the text a person reads. */
 export function stripEscapes(text: string): string {
-  return (
-    text
-      // OSC ... BEL/ST, then CSI sequences, then two-character escapes (charset selection, keypad modes).
-      .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
-      .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
-      .replace(/\x1b[()][0-9A-Za-z]/g, '')
-      .replace(/\x1b[=>78DEHMc]/g, '')
-      .replace(/\r+\n/g, '\n')
-      .replace(/[^\n]*\r(?!\n)/g, '')
-      .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
-  );
+  return stripAnsi(text)
+    .replace(/\r+\n/g, '\n')
+    .replace(/[^\n]*\r(?!\n)/g, '')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
 }
 
 /** A command's output as a person saw it: escapes removed, the line break bash adds before it trimmed. */

@@ -1,7 +1,8 @@
 import type { EngineState } from '../../engine/machine.js';
 import { describePins } from '../../engine/versions.js';
 import type { Lesson } from '../../lesson/model.js';
-import { fitAnsi, stripAnsi, truncateAnsi, visibleWidth } from '../text/ansi.js';
+import { fitAnsi, truncateAnsi, visibleWidth } from '../text/ansi.js';
+import { stripAnsi } from '../../escapes.js';
 import { wrapPlain } from '../text/ansi-wrap.js';
 import type { Frame, Region, ViewInput } from './frame.js';
 import { EN } from './i18n.js';

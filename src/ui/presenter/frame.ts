@@ -1,6 +1,7 @@
 import type { EngineState } from '../../engine/machine.js';
 import type { Lesson } from '../../lesson/model.js';
-import { fitAnsi, stripAnsi, visibleWidth } from '../text/ansi.js';
+import { fitAnsi, visibleWidth } from '../text/ansi.js';
+import { stripAnsi } from '../../escapes.js';
 import { composeScreen } from './compose.js';
 import type { ComponentView } from './component-views.js';
 import { currentFailure, renderFailurePanel } from './failure.js';

@@ -4,6 +4,7 @@
  * wide as a plain one. Every other escape (OSC hyperlinks, cursor moves) is dropped: a frame only
  * carries styles.
  */
+import { stripAnsi } from '../../escapes.js';
 
 /** One SGR sequence (`ESC [ ... m`). */
 const SGR = /\x1b\[[0-9;:]*m/y;
@@ -13,14 +14,6 @@ const OTHER_ESCAPE =
 
 /** The reset that ends a styled line, so a style never leaks into the next pane. */
 export const RESET = '\x1b[0m';
-
-/** Remove every escape sequence. */
-export function stripAnsi(text: string): string {
-  return text
-    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g, '')
-    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
-    .replace(/\x1b./g, '');
-}
 
 /**
  * Columns a code point takes: 0 for combining marks and zero-width characters, 2 for East Asian wide

@@ -1,5 +1,5 @@
 import type { Token, Tokens } from 'marked';
-import { stripAnsi } from './ansi.js';
+import { stripAnsi } from '../../escapes.js';
 import type { Theme } from '../presenter/theme.js';
 
 /** The few HTML entities marked leaves in text, as characters. */

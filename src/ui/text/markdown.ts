@@ -1,5 +1,6 @@
 import { Lexer, type Token, type Tokens } from 'marked';
-import { stripAnsi, truncateAnsi, visibleWidth } from './ansi.js';
+import { truncateAnsi, visibleWidth } from './ansi.js';
+import { stripAnsi } from '../../escapes.js';
 import { carryStyles, wrapAnsi, wrapPlain } from './ansi-wrap.js';
 import { decodeEntities, renderInline } from './markdown-inline.js';
 import { renderTable } from './markdown-table.js';
