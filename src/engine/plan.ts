@@ -4,7 +4,12 @@ import { whenHolds } from '../lesson/conditions.js';
 import { parseProbe } from '../lesson/probes.js';
 import { own, setOwn } from '../lesson/own.js';
 import { resolveShellTemplates } from '../lesson/shell-templates.js';
-import { resolveRegexTemplates, resolveTemplates, type TemplateContext } from '../lesson/templates.js';
+import {
+  lessonTemplateContext,
+  resolveRegexTemplates,
+  resolveTemplates,
+  type TemplateContext,
+} from '../lesson/templates.js';
 import type { ExcludedStep, NodeSource, Plan, PlannedStep } from './plan-model.js';
 import { resolvePins, versionsInForce, type VersionPin } from './versions.js';
 
@@ -79,19 +84,13 @@ export function templateContext(
   options: Record<string, string>,
   pins: Record<string, VersionPin> = {},
 ): TemplateContext {
-  return {
+  return lessonTemplateContext(lesson, {
+    workdir: opts.workdir,
+    bin: opts.binDir,
+    node: opts.node,
     versions: versionsInForce(lesson, pins),
-    vars: lesson.vars,
     options,
-    lesson: {
-      workdir: opts.workdir,
-      bin: opts.binDir ?? `${opts.workdir}/bin`,
-      id: lesson.id,
-      logs: `${opts.workdir}/logs`,
-      lang: lesson.lang,
-    },
-    node: { ip: opts.node?.ip ?? '127.0.0.1', name: opts.node?.name ?? 'node' },
-  };
+  });
 }
 
 /**

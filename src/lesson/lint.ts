@@ -1,6 +1,6 @@
 import { diagnosticAt, sortDiagnostics, sourceText, type LessonDiagnostic } from './diagnostics.js';
 import type { Lesson, SourcePos, Step } from './model.js';
-import { resolveTemplates, type TemplateContext } from './templates.js';
+import { lessonTemplateContext, resolveTemplates } from './templates.js';
 
 /** What a lint rule sees: the parsed lesson, its source, and a template resolver. */
 export interface LintContext {
@@ -35,19 +35,8 @@ export function lintLesson(lesson: Lesson, text: string, rules: readonly LintRul
   const indexed = sourceText(text);
   const source = indexed.text;
   const options = Object.fromEntries(Object.values(lesson.options).map((o) => [o.name, o.default]));
-  const context: TemplateContext = {
-    versions: lesson.versions,
-    vars: lesson.vars,
-    options,
-    lesson: {
-      workdir: '$WORKDIR',
-      bin: '$WORKDIR/bin',
-      logs: '$WORKDIR/logs',
-      id: lesson.id,
-      lang: lesson.lang,
-    },
-    node: { ip: '127.0.0.1', name: 'node' },
-  };
+  // The plan's values are not known here: the work directory stays a visible placeholder.
+  const context = lessonTemplateContext(lesson, { workdir: '$WORKDIR', options });
   const steps = lesson.chapters.flatMap((chapter, chapterIndex) =>
     chapter.steps.map((step) => ({ step, chapterIndex })),
   );

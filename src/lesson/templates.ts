@@ -1,3 +1,4 @@
+import type { Lesson } from './model.js';
 import { own } from './own.js';
 
 /**
@@ -17,6 +18,34 @@ export const TEMPLATE_NAMESPACES: Record<string, readonly string[] | 'lesson-map
 
 /** Values to substitute, by namespace then key. */
 export type TemplateContext = Record<string, Record<string, string>>;
+
+/** Where a lesson's templates are resolved: its work directory, node, versions in force and options. */
+export interface TemplatePlace {
+  workdir: string;
+  /** Where the binaries are; `${workdir}/bin` when not said. */
+  bin?: string;
+  node?: { ip?: string; name?: string };
+  /** The versions in force; the lesson's own when not said. */
+  versions?: Record<string, string>;
+  options: Record<string, string>;
+}
+
+/** The one builder of a lesson's template values, shared by the plan and the lint rules. */
+export function lessonTemplateContext(lesson: Lesson, place: TemplatePlace): TemplateContext {
+  return {
+    versions: place.versions ?? lesson.versions,
+    vars: lesson.vars,
+    options: place.options,
+    lesson: {
+      workdir: place.workdir,
+      bin: place.bin ?? `${place.workdir}/bin`,
+      id: lesson.id,
+      logs: `${place.workdir}/logs`,
+      lang: lesson.lang,
+    },
+    node: { ip: place.node?.ip ?? '127.0.0.1', name: place.node?.name ?? 'node' },
+  };
+}
 
 /** One template occurrence found in a text. */
 export interface TemplateUse {
