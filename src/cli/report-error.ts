@@ -1,4 +1,4 @@
-import { DemystifyError } from '../errors.js';
+import { DemystifyError, messageOf } from '../errors.js';
 
 /**
  * Turn any thrown value into a message and an exit code. A DemystifyError is a user-facing
@@ -11,7 +11,7 @@ export function reportError(error: unknown, stderr: (text: string) => void): num
     if (process.env.DEMYSTIFY_DEBUG && error.cause) stderr(`  cause: ${String(error.cause)}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   stderr(`demystify: internal error: ${message}\n`);
   if (process.env.DEMYSTIFY_DEBUG && error instanceof Error && error.stack) stderr(`${error.stack}\n`);
   else stderr('  (set DEMYSTIFY_DEBUG=1 for details, and please report it)\n');

@@ -70,7 +70,7 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
             kind: 'failed',
             durationMs: 0,
             expectation: 'run',
-            reason: error instanceof Error ? error.message : String(error),
+            reason: messageOf(error),
             logTail: [],
           }))
           .then((outcome) => {
@@ -88,7 +88,7 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
           (error: unknown) =>
             dispatch({
               type: 'reset-finished',
-              error: error instanceof Error ? error.message : String(error),
+              error: messageOf(error),
             }),
         );
         return;

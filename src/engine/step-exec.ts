@@ -1,3 +1,4 @@
+import { messageOf } from '../errors.js';
 import type { Probe } from '../lesson/model.js';
 import { nextDelay, type BackoffSchedule, DEFAULT_BACKOFF } from './backoff.js';
 import {
@@ -176,7 +177,7 @@ export async function executeStep(
   } catch (error) {
     // Ctrl-C reaches the tmux clients of this process group too: a command cut short is the interruption.
     if (interruption.signal.aborted) return await interrupted(typed?.ended);
-    return await failed('run', error instanceof Error ? error.message : String(error));
+    return await failed('run', messageOf(error));
   } finally {
     controller.abort();
   }

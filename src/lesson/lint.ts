@@ -1,3 +1,4 @@
+import { messageOf } from '../errors.js';
 import { diagnosticAt, sortDiagnostics, sourceText, type LessonDiagnostic } from './diagnostics.js';
 import type { Lesson, SourcePos, Step } from './model.js';
 import { lessonTemplateContext, resolveTemplates } from './templates.js';
@@ -57,7 +58,7 @@ export function lintLesson(lesson: Lesson, text: string, rules: readonly LintRul
           indexed,
           { file: lesson.file, line: 1, column: 1 },
           rule.id,
-          `lint rule '${rule.id}' failed on this lesson: ${error instanceof Error ? error.message : String(error)} (a bug in demystify: please report it)`,
+          `lint rule '${rule.id}' failed on this lesson: ${messageOf(error)} (a bug in demystify: please report it)`,
           { severity: 'warning' },
         ),
       );

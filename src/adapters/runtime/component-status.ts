@@ -2,7 +2,6 @@ import type { Probe } from '../../lesson/model.js';
 import { readLesson } from '../lessons/lesson-files.js';
 import type { LessonMachine } from './lesson-machine.js';
 import { processTable } from '../processes/process-tree.js';
-import { createProber } from '../probes/probes.js';
 
 /** One component as `demystify status` shows it. */
 export interface ComponentStatus {
@@ -41,13 +40,7 @@ export async function machineStatus(machine: LessonMachine): Promise<ComponentSt
   const sessions = new Set(await machine.tmux.sessions());
   const exits = await machine.componentExits();
   const table = await processTable();
-  const prober = createProber({
-    workdir: machine.files.layout.root,
-    logFile: (s) => machine.terminal.logFile(s),
-    path: machine.path,
-    ...(state.tls ? { tls: state.tls } : {}),
-    ...(machine.prefix ? { prefix: machine.prefix } : {}),
-  });
+  const prober = machine.prober();
   const out: ComponentStatus[] = [];
   for (const [name, { session, ready }] of declared) {
     const present = sessions.has(session);

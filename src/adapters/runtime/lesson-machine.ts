@@ -7,7 +7,7 @@ import { exitDescription, type ComponentExit } from '../../engine/outcome.js';
 import { LOG_TAIL_LINES } from '../../engine/step-exec.js';
 import type { VersionPin } from '../../engine/versions.js';
 import type { Leftovers } from '../../lesson/model.js';
-import type { EnginePorts, Typing } from '../../engine/ports.js';
+import type { EnginePorts, Prober, Typing } from '../../engine/ports.js';
 import {
   absentFolders,
   kubeletPods,
@@ -247,18 +247,23 @@ export class LessonMachine {
     });
   }
 
+  /** The probes of this work directory: its session logs, its PATH, its TLS material, its namespace. */
+  prober(): Prober {
+    const tls = this.state.tls;
+    return createProber({
+      workdir: this.files.layout.root,
+      logFile: (session) => this.terminal.logFile(session),
+      path: this.path,
+      ...(tls ? { tls } : {}),
+      ...(this.deps.prefix ? { prefix: this.deps.prefix } : {}),
+    });
+  }
+
   /** The ports of the effect loop, on this machine. */
   ports(typing: Typing): EnginePorts {
-    const tls = this.state.tls;
     return {
       terminal: this.terminal,
-      prober: createProber({
-        workdir: this.files.layout.root,
-        logFile: (session) => this.terminal.logFile(session),
-        path: this.path,
-        ...(tls ? { tls } : {}),
-        ...(this.deps.prefix ? { prefix: this.deps.prefix } : {}),
-      }),
+      prober: this.prober(),
       // The engine reports a failed reset by its message: the hint goes with it.
       reset: () =>
         this.reset().catch((error: unknown) => {
