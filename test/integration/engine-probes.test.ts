@@ -126,6 +126,26 @@ test('log probes look at the session log from the step offset on, escapes remove
   });
 });
 
+test('a log probe whose pattern backtracks gives up at its deadline instead of blocking the event loop', async (t) => {
+  const dir = await tempWorkdir(t, 'dm-probe-');
+  await writeFile(join(dir, 'etcd.log'), `${'a'.repeat(40)}b\n`);
+  const prober = createProber({
+    workdir: dir,
+    logFile: (s) => join(dir, `${s}.log`),
+    path: process.env.PATH ?? '',
+    attemptTimeoutMs: 1000,
+  });
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 50);
+  t.after(() => clearInterval(timer));
+  const probe: Probe = { kind: 'log', pattern: '^(a+)+$', flags: 'm', raw: '' };
+  const result = await prober.probe(probe, context('etcd', 0));
+  assert.equal(result.ok, false);
+  assert.match(result.detail, /still matching after \d+ ms/);
+  // The main thread kept ticking while the worker backtracked.
+  assert.ok(ticks >= 5, `the event loop ticked ${ticks} times`);
+});
+
 test('with a command prefix, network probes run in a child process started through it', async (t) => {
   const dir = await tempWorkdir(t, 'dm-probe-');
   const port = await freePort();

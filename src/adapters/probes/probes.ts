@@ -8,6 +8,7 @@ import type { ProbeContext, ProbeResult, Prober } from '../../engine/ports.js';
 import { probeAgentFor } from '../isolation/probe-agent.js';
 import { runFile } from '../processes/exec-file.js';
 import { readLogFrom } from '../tmux/session-log.js';
+import { matchOutput } from '../../engine/output-match.js';
 import { stripEscapes } from '../tmux/shell-marks.js';
 
 /** Client TLS material of `https://` probes: paths relative to the work directory. */
@@ -42,8 +43,13 @@ export function createProber(options: ProberOptions): Prober {
       const timeoutMs = options.attemptTimeoutMs ?? 2000;
       if (probe.kind === 'log') {
         const text = stripEscapes(await readLogFrom(options.logFile(context.session), context.logOffset));
-        const found = new RegExp(probe.pattern, probe.flags).test(text);
-        return { ok: found, detail: found ? 'matched' : 'no match yet' };
+        // In a worker with a deadline, as a step's expected output: a backtracking pattern over a long log
+        // must not freeze the presenter or the step's own timeout.
+        const match = await matchOutput(probe.pattern, probe.flags, text, timeoutMs);
+        if (match.kind === 'unfinished')
+          return { ok: false, detail: `the pattern was still matching after ${match.afterMs} ms` };
+        if (match.kind === 'error') return { ok: false, detail: match.message };
+        return { ok: match.kind === 'match', detail: match.kind === 'match' ? 'matched' : 'no match yet' };
       }
       if (probe.kind === 'cmd') {
         const command = [...(options.prefix ?? []), 'bash', '-c', probe.command];
