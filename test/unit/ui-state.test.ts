@@ -189,6 +189,12 @@ test('jump to a chapter by name: typing filters, Enter jumps, accents and case d
   assert.deepEqual(matchChapters(fresh.plan, 'API'), [1]);
   assert.deepEqual(matchChapters(fresh.plan, 'runtime'), [3]);
   assert.deepEqual(matchChapters(fresh.plan, 'zzz'), []);
+  // A chapter whose id is a number is named by it before the chapter at that position, as with --from.
+  const numbered = {
+    ...fresh.plan,
+    chapters: fresh.plan.chapters.map((c, i) => (i === 3 ? { ...c, id: '2' } : c)),
+  };
+  assert.deepEqual(matchChapters(numbered, '2').slice(0, 2), [3, 1]);
   let t = act('jump-chapter');
   for (const key of ['s', 'c', 'h']) t = onOverlayKey(t.ui, key, undefined, ctx(fresh));
   assert.deepEqual(t.ui.overlay, { kind: 'jump', input: 'sch', selected: 2 });

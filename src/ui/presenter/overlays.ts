@@ -12,8 +12,9 @@ function fold(text: string): string {
 }
 
 /**
- * The chapters a jump prompt's input names, best first: its number, then ids and titles that start
- * with it, then those that contain it. An empty input lists every chapter.
+ * The chapters a jump prompt's input names, best first: its id, then its number, then ids and titles
+ * that start with it, then those that contain it. An empty input lists every chapter. An id wins over a
+ * position, as in `--from` and `replay`: with a chapter `{#3}`, typing 3 names that chapter first.
  */
 export function matchChapters(plan: Plan, input: string): number[] {
   const q = fold(input.trim());
@@ -23,8 +24,8 @@ export function matchChapters(plan: Plan, input: string): number[] {
     const chapter = plan.chapters[i]!;
     const id = fold(chapter.id);
     const title = fold(chapter.title);
-    if (String(i + 1) === q) return 0;
-    if (id === q) return 1;
+    if (id === q) return 0;
+    if (String(i + 1) === q) return 1;
     if (id.startsWith(q) || title.startsWith(q)) return 2;
     if (id.includes(q) || title.includes(q)) return 3;
     return 9;
