@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { setOwn } from '../lesson/own.js';
 import { defaultWorkdirRoot, workdirLayout, type Workdir } from '../adapters/workdir/workdir.js';
 
 /** Options every lesson command shares. */
@@ -20,7 +21,8 @@ export function parseSetFlags(values: string[] = []): Record<string, string> {
   for (const item of values) {
     const m = /^([A-Za-z0-9_-]+)=(.*)$/.exec(item);
     if (!m) throw new UsageError(`--set '${item}' must be NAME=VALUE`);
-    out[m[1] ?? ''] = m[2] ?? '';
+    // An own property even for `__proto__`: the plan then says the lesson has no such option.
+    setOwn(out, m[1] ?? '', m[2] ?? '');
   }
   return out;
 }
@@ -32,7 +34,7 @@ export function parsePins(values: string[] = []): Record<string, string> {
     const match = /^([A-Za-z0-9_.-]+)=([A-Za-z0-9_.+-]+)$/.exec(item);
     if (!match)
       throw new UsageError(`--pin '${item}' must be NAME=VERSION`, { hint: 'e.g. --pin kubernetes=1.35.2' });
-    out[match[1]!] = match[2]!;
+    setOwn(out, match[1]!, match[2]!);
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { parseLesson } from '../../src/lesson/parse.js';
 import { buildPlan, findChapterIndex } from '../../src/engine/plan.js';
 import { UsageError } from '../../src/errors.js';
 import { main } from '../../src/cli/main.js';
+import { parsePins, parseSetFlags } from '../../src/cli/common.js';
 import { FIXTURES, matchSnapshot } from '../helpers/snapshot.js';
 
 const lesson = parseLesson(
@@ -115,4 +116,11 @@ test('chapter ids that are numbers: an id wins over a position, and lint warns',
   // No chapter has the id '4': the number is a position.
   assert.deepEqual(names('4'), ['d']);
   assert.deepEqual(findChapterIndex(lesson, 'four'), 3);
+});
+
+test('--set and --pin keep every name as an own key, so __proto__ is refused, not dropped', () => {
+  const set = parseSetFlags(['__proto__=x', 'network=bridge']);
+  assert.deepEqual(Object.keys(set), ['__proto__', 'network']);
+  assert.deepEqual(Object.keys(parsePins(['__proto__=1.0'])), ['__proto__']);
+  assert.throws(() => buildPlan(lesson, { workdir: '/w', options: set }), /has no option '__proto__'/);
 });
