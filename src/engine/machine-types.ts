@@ -37,8 +37,19 @@ export interface RunState {
 /** What the effect loop is busy with. */
 export type Activity = { kind: 'idle' } | { kind: 'step'; step: number } | { kind: 'reset' };
 
-/** How the last run ended (null before the first one ends). */
-export type RunResult = { ok: true } | { ok: false; failedStep?: number; stopped?: boolean; error?: string };
+/**
+ * How the last run ended (null before the first one ends), tagged by `kind`. `error` says why a run
+ * stopped on its own (state.json could not be written); `stopped`, that a `stop` was asked while the
+ * failed step ran (it was most likely interrupted).
+ */
+export type RunResult =
+  | { kind: 'ok' }
+  /** A step failed: the cursor stays on it. */
+  | { kind: 'step-failed'; step: number; stopped?: true; error?: string }
+  /** The run stopped between two steps (a `stop`, or a failed write of state.json). */
+  | { kind: 'stopped'; error?: string }
+  /** The machine could not be reset before the run. */
+  | { kind: 'reset-failed'; error: string };
 
 /** How hard a `stop` interrupts the step that runs: `soft` sends it Ctrl-C and lets it end, `hard` does not wait. */
 export type Interrupt = 'soft' | 'hard';
@@ -60,7 +71,10 @@ export interface EngineState {
 
 /** What clients and the loop tell the machine. Chapters and steps are 0-based indices into the plan. */
 export type EngineEvent =
-  /** Run chapters `from`..`to` (default: all). Earlier chapters are fast-forwarded first unless done. */
+  /**
+   * Run chapters `from`..`to` (default: all). Earlier chapters are fast-forwarded first unless done.
+   * `headless` (here and on `replay-chapter`): skip interactive steps; default `HEADLESS_BY_DEFAULT`.
+   */
   | { type: 'run'; from?: number; to?: number; headless?: boolean }
   /**
    * Run the step under the cursor (or `step`, where the cursor then goes), up to `to` inclusive (default:

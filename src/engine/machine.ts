@@ -23,6 +23,12 @@ export { chapterOf, firstStepOf, lastStepOf } from './chapters.js';
  * The types live in machine-types.ts.
  */
 
+/**
+ * Whether a run or a replay skips interactive steps when its event does not say: no. Only the headless
+ * runner (`run`, `replay-chapter` on the command line) skips them, and it says so.
+ */
+export const HEADLESS_BY_DEFAULT = false;
+
 /** A fresh state for a plan; `saved` restores progress kept in state.json (matched by step name). */
 export function initialState(plan: Plan, saved?: SavedProgress): EngineState {
   const byName = new Map((saved?.steps ?? []).map((s) => [s.name, s]));
@@ -53,7 +59,7 @@ export function savedProgress(state: EngineState): SavedProgress {
 export function update(state: EngineState, event: EngineEvent): Transition {
   switch (event.type) {
     case 'run':
-      return startRun(state, event.from, event.to, event.headless ?? true);
+      return startRun(state, event.from, event.to, event.headless ?? HEADLESS_BY_DEFAULT);
     case 'run-step': {
       const from = event.step ?? state.cursor;
       if (busy(state) || from < 0 || from >= state.steps.length) return same(state);
@@ -82,7 +88,7 @@ export function update(state: EngineState, event: EngineEvent): Transition {
         next: 0,
         last,
         fastBefore: first,
-        headless: event.headless ?? false,
+        headless: event.headless ?? HEADLESS_BY_DEFAULT,
         reason: 'replay',
       };
       const next = {
@@ -104,7 +110,7 @@ export function update(state: EngineState, event: EngineEvent): Transition {
           effects: [{ type: 'interrupt-step', step: activity.step, interrupt: event.interrupt }],
         };
       if (activity.kind !== 'idle') return same(stopped);
-      return endRun(state, { ok: false, stopped: true }, []);
+      return endRun(state, { kind: 'stopped' }, []);
     }
     case 'persist-failed': {
       const next: EngineState = { ...state, persistError: event.error };
@@ -112,7 +118,7 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       const error = `progress could not be saved, so the run stopped: ${event.error}`;
       const run = { ...state.run, stopped: true, error: state.run.error ?? error };
       if (state.activity.kind !== 'idle') return same({ ...next, run });
-      return endRun(next, { ok: false, stopped: true, error: run.error }, []);
+      return endRun(next, { kind: 'stopped', error: run.error }, []);
     }
     case 'mark-step': {
       if (busy(state) || !state.steps[event.step]) return same(state);
@@ -142,7 +148,7 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       if (!isSuccess(event.outcome))
         return endRun(
           { ...next, cursor: event.step },
-          { ok: false, failedStep: event.step, ...stopReason(state.run) },
+          { kind: 'step-failed', step: event.step, ...stopReason(state.run) },
           [],
         );
       const cursor = Math.max(state.cursor, event.step + 1);
@@ -151,7 +157,7 @@ export function update(state: EngineState, event: EngineEvent): Transition {
     case 'reset-finished': {
       const steps = state.steps.map((): StepState => ({ status: 'pending' }));
       const next: EngineState = { ...state, steps, activity: { kind: 'idle' } };
-      if (event.error !== undefined) return endRun(next, { ok: false, error: event.error }, []);
+      if (event.error !== undefined) return endRun(next, { kind: 'reset-failed', error: event.error }, []);
       return advance(next, [{ type: 'persist' }]);
     }
   }
@@ -162,7 +168,12 @@ export function update(state: EngineState, event: EngineEvent): Transition {
  * it simply continues; otherwise (and always for a run from the first chapter) it resets the machine and
  * fast-forwards the earlier chapters first.
  */
-function startRun(state: EngineState, fromChapter = 0, toChapter?: number, headless = true): Transition {
+function startRun(
+  state: EngineState,
+  fromChapter = 0,
+  toChapter: number | undefined,
+  headless: boolean,
+): Transition {
   if (busy(state)) return same(state);
   const { plan } = state;
   const lastChapter = toChapter ?? plan.chapters.length - 1;
@@ -187,7 +198,8 @@ function startRun(state: EngineState, fromChapter = 0, toChapter?: number, headl
 function advance(state: EngineState, effects: EngineEffect[]): Transition {
   const { run } = state;
   if (!run || state.activity.kind !== 'idle') return { state, effects };
-  if (run.stopped) return endRun(state, { ok: false, ...stopReason(run) }, effects);
+  if (run.stopped)
+    return endRun(state, { kind: 'stopped', ...(run.error ? { error: run.error } : {}) }, effects);
   let steps = state.steps;
   for (let i = run.next; i <= run.last; i++) {
     const step = state.plan.steps[i];
@@ -217,7 +229,7 @@ function advance(state: EngineState, effects: EngineEffect[]): Transition {
   // The chapter shown stays the one that ran, even when the cursor is now past its end: the speaker
   // moves on (next-chapter), not the machine. A headless run follows the cursor.
   const chapter = run.headless ? chapterOf(state.plan, cursor) : state.chapter;
-  return endRun({ ...state, steps, cursor, chapter }, { ok: true }, effects);
+  return endRun({ ...state, steps, cursor, chapter }, { kind: 'ok' }, effects);
 }
 
 /** What a stopped run says about why it stopped. */

@@ -42,7 +42,7 @@ test('the fixture lesson runs for real: etcd with TLS, shell state, an expected 
   const { lesson, engine, machine, plan } = await open(file, workdir);
   const port = lesson.vars.etcdPort!;
   engine.dispatch({ type: 'run', headless: true });
-  assert.deepEqual(await engine.whenIdle(), { ok: true });
+  assert.deepEqual(await engine.whenIdle(), { kind: 'ok' });
   await engine.flush();
   const byName = (name: string) => engine.getState().steps[plan.steps.findIndex((s) => s.name === name)];
   assert.equal(byName('wave')?.outcome?.kind, 'skipped', 'interactive steps are skipped headless');
@@ -97,7 +97,7 @@ test('the fixture lesson runs for real: etcd with TLS, shell state, an expected 
     if (e.type === 'step-finished') fast.push(s.steps[e.step]?.fast === true);
   });
   replay.engine.dispatch({ type: 'replay-chapter', chapter: 1, headless: true });
-  assert.deepEqual(await replay.engine.whenIdle(), { ok: true });
+  assert.deepEqual(await replay.engine.whenIdle(), { kind: 'ok' });
   await replay.engine.flush();
   const after = replay.engine.getState();
   const etcdChapter = plan.chapters[1]!.steps;
@@ -131,7 +131,7 @@ test('run --from a later chapter on a fresh machine fast-forwards the earlier on
   const workdir = join(dir, 'work');
   const { engine, machine, plan } = await open(await fixtureLesson(dir), workdir);
   engine.dispatch({ type: 'run', from: 2, to: 2, headless: true });
-  assert.deepEqual(await engine.whenIdle(), { ok: true });
+  assert.deepEqual(await engine.whenIdle(), { kind: 'ok' });
   const state = engine.getState();
   const health = plan.steps.findIndex((s) => s.name === 'health');
   assert.equal(
@@ -160,7 +160,7 @@ test('a component that exits before it is ready fails the run with its exit stat
   engine.dispatch({ type: 'run', headless: true });
   const result = await engine.whenIdle();
   const etcdStep = plan.steps.findIndex((s) => s.name === 'etcd');
-  assert.deepEqual(result, { ok: false, failedStep: etcdStep });
+  assert.deepEqual(result, { kind: 'step-failed', step: etcdStep });
   const outcome = engine.getState().steps[etcdStep]?.outcome;
   assert.equal(outcome?.kind, 'failed');
   if (outcome?.kind !== 'failed') return;

@@ -87,7 +87,7 @@ test('instant typing: here-documents arrive byte-exact, in one paste each; outco
   assert.match(plan.steps.find((s) => s.name === 'write-sudo')!.command, /^sudo env "PATH=\$PATH" tee/);
 
   engine.dispatch({ type: 'run', headless: true, to: 0 });
-  assert.deepEqual(await engine.whenIdle(), { ok: true });
+  assert.deepEqual(await engine.whenIdle(), { kind: 'ok' });
   assert.equal(await readFile(join(workdir, 'exact.txt'), 'utf8'), `${EXACT}\n`);
   assert.equal(await readFile(join(workdir, 'expanded.txt'), 'utf8'), 'value=21 $kept\n\n');
   assert.equal(await readFile(join(workdir, 'sudo.txt'), 'utf8'), 'through sudo\n');
@@ -111,7 +111,7 @@ test('instant typing: here-documents arrive byte-exact, in one paste each; outco
   // A here-document step that times out is interrupted (Ctrl-C) and the shell comes back.
   engine.dispatch({ type: 'run', headless: true, from: 1 });
   const hung = await engine.whenIdle();
-  assert.equal(hung?.ok, false);
+  assert.equal(hung?.kind, 'step-failed');
   assert.equal(step('hangs')?.outcome?.kind, 'timed-out');
   const signal = stopWatching(t);
   for (;;) {

@@ -63,10 +63,10 @@ test('a fresh run resets first, then runs every step in order and ends ok', () =
     { step: 1, fast: false },
     { step: 2, fast: false },
   ]);
-  assert.deepEqual(state.lastRun, { ok: true });
+  assert.deepEqual(state.lastRun, { kind: 'ok' });
   assert.equal(state.run, null);
   assert.equal(state.cursor, 3);
-  assert.ok(effects.some((e) => e.type === 'run-ended' && e.result.ok));
+  assert.ok(effects.some((e) => e.type === 'run-ended' && e.result.kind === 'ok'));
   assert.ok(state.steps.every((s) => s.status === 'ok'));
 });
 
@@ -77,7 +77,7 @@ test('the run stops at the first failed step and names it', () => {
     ran.map((r) => r.step),
     [0, 1],
   );
-  assert.deepEqual(state.lastRun, { ok: false, failedStep: 1 });
+  assert.deepEqual(state.lastRun, { kind: 'step-failed', step: 1 });
   assert.equal(state.steps[2]?.status, 'pending');
   assert.equal(state.cursor, 1, 'the cursor stays on the failed step');
 });
@@ -141,7 +141,7 @@ test('a failed reset ends the run with its error', () => {
     { type: 'run' },
     { type: 'reset-finished', error: 'boom' },
   ]);
-  assert.deepEqual(state.lastRun, { ok: false, error: 'boom' });
+  assert.deepEqual(state.lastRun, { kind: 'reset-failed', error: 'boom' });
   assert.ok(effects.some((e) => e.type === 'run-ended'));
 });
 
@@ -167,7 +167,7 @@ test('stop lets the current step end and starts no other', () => {
   state = update(state, { type: 'stop' }).state;
   const t = update(state, { type: 'step-finished', step: 0, outcome: ok });
   assert.ok(!t.effects.some((e) => e.type === 'run-step'));
-  assert.deepEqual(t.state.lastRun, { ok: false, stopped: true });
+  assert.deepEqual(t.state.lastRun, { kind: 'stopped' });
 });
 
 test('presenter navigation: next, previous, jump-to-chapter (empty chapters too), run-step', () => {
@@ -238,8 +238,8 @@ test('property: whatever the outcomes, one step at a time, in order, and every r
           [...order].sort((a, b) => a - b),
         );
         const failed = ran.find((r) => outcome(r.step).kind !== 'ok');
-        if (failed) assert.deepEqual(state.lastRun, { ok: false, failedStep: failed.step });
-        else assert.deepEqual(state.lastRun, { ok: true });
+        if (failed) assert.deepEqual(state.lastRun, { kind: 'step-failed', step: failed.step });
+        else assert.deepEqual(state.lastRun, { kind: 'ok' });
       },
     ),
   );
@@ -255,15 +255,14 @@ test('stop with an interrupt asks the loop to interrupt the running step; the ru
   const interrupted: StepOutcome = { ...bad, expectation: 'interrupt', reason: 'interrupted' };
   const end = update(state, { type: 'step-finished', step: 0, outcome: interrupted });
   assert.ok(!end.effects.some((e) => e.type === 'run-step'));
-  assert.deepEqual(end.state.lastRun, { ok: false, failedStep: 0, stopped: true });
+  assert.deepEqual(end.state.lastRun, { kind: 'step-failed', step: 0, stopped: true });
   assert.ok(end.effects.some((e) => e.type === 'persist'));
   // Between steps (a reset), an interrupt has no step to interrupt: the run stops after it.
   const resetting = update(initialState(plan), { type: 'run' }).state;
   const stop = update(resetting, { type: 'stop', interrupt: 'soft' });
   assert.deepEqual(stop.effects, []);
   assert.deepEqual(update(stop.state, { type: 'reset-finished' }).state.lastRun, {
-    ok: false,
-    stopped: true,
+    kind: 'stopped',
   });
 });
 
@@ -275,8 +274,7 @@ test('a failed write of state.json stops the run with its reason and is remember
   const t = update(state, { type: 'step-finished', step: 0, outcome: ok });
   assert.ok(!t.effects.some((e) => e.type === 'run-step'));
   assert.deepEqual(t.state.lastRun, {
-    ok: false,
-    stopped: true,
+    kind: 'stopped',
     error: 'progress could not be saved, so the run stopped: disk full',
   });
   // Failing again once the run is over changes nothing but the note, and asks for no write.
@@ -320,6 +318,6 @@ test('the chapter shown stays when its last step ends; a headless run follows th
   assert.equal(state.chapter, 0, 'the finished chapter is still shown');
   const replayed = drive(state, { type: 'replay-chapter', chapter: 0 }).state;
   assert.equal(replayed.chapter, 0, 'a replay ends on the chapter it replayed');
-  const headless = drive(initialState(plan), { type: 'run', to: 0 }).state;
+  const headless = drive(initialState(plan), { type: 'run', to: 0, headless: true }).state;
   assert.equal(headless.chapter, 1);
 });

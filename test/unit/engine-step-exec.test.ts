@@ -184,7 +184,7 @@ test('the loop: a headless run through fake ports persists progress and resolves
   const seen: string[] = [];
   engine.subscribe((_, e) => seen.push(e.type));
   engine.dispatch({ type: 'run', headless: true });
-  assert.deepEqual(await engine.whenIdle(), { ok: true });
+  assert.deepEqual(await engine.whenIdle(), { kind: 'ok' });
   await engine.flush();
   assert.deepEqual(f.typed, ['shell: echo 0', 'shell: echo 2']);
   assert.deepEqual(
@@ -202,7 +202,7 @@ test('the loop turns a terminal error into a failed step, not an exception', asy
   };
   const engine = createEngine(handPlan([1]), f.ports);
   engine.dispatch({ type: 'run' });
-  assert.deepEqual(await engine.whenIdle(), { ok: false, failedStep: 0 });
+  assert.deepEqual(await engine.whenIdle(), { kind: 'step-failed', step: 0 });
   const outcome = engine.getState().steps[0]?.outcome;
   assert.equal(outcome?.kind === 'failed' && outcome.reason, "session 'shell' is still running a command");
 });
@@ -288,9 +288,9 @@ test('the loop: a failed write of state.json stops the run and says why', async 
   const engine = createEngine(handPlan([3]), f.ports);
   engine.dispatch({ type: 'run' });
   const result = await engine.whenIdle();
-  assert.equal(result?.ok, false);
+  assert.equal(result?.kind, 'stopped');
   assert.match(
-    (result as { error?: string }).error ?? '',
+    result?.kind === 'stopped' ? (result.error ?? '') : '',
     /progress could not be saved, so the run stopped: EISDIR/,
   );
   assert.ok(f.typed.length < 3, 'the run stopped before its end');

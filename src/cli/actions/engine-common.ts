@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { BUILTIN_LESSON_ID, loadLesson } from '../../adapters/lessons/lesson-files.js';
 import { defaultWorkdirRoot } from '../../adapters/workdir/workdir.js';
 import type { Engine } from '../../engine/engine.js';
-import type { EngineEvent, EngineState } from '../../engine/machine.js';
+import type { EngineEvent, EngineState, RunResult } from '../../engine/machine.js';
 import { outcomeLabel, type ComponentExit, type StepOutcome } from '../../engine/outcome.js';
 import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
 import type { Plan } from '../../engine/plan-model.js';
@@ -121,22 +121,40 @@ export const INTERRUPTED_EXIT = 130;
 export function reportEnd(engine: Engine, io: CliIo, options: { json: boolean }): number {
   const state = engine.getState();
   const result = state.lastRun;
-  const failedStep = result && !result.ok ? result.failedStep : undefined;
+  const failedStep = result?.kind === 'step-failed' ? result.step : undefined;
   const step = failedStep === undefined ? undefined : state.plan.steps[failedStep];
   const outcome = failedStep === undefined ? undefined : state.steps[failedStep]?.outcome;
+  const error = runError(result);
   if (options.json) {
     io.stdout(
-      `${JSON.stringify({ event: 'run-ended', at: Date.now(), ok: result?.ok ?? false, ...(step ? { failedStep: step.name, chapter: step.chapterId } : {}), ...(result && !result.ok && result.stopped ? { stopped: true } : {}), ...(result && !result.ok && result.error ? { error: result.error } : {}) })}\n`,
+      `${JSON.stringify({ event: 'run-ended', at: Date.now(), ok: result?.kind === 'ok', ...(step ? { failedStep: step.name, chapter: step.chapterId } : {}), ...(runStopped(result) ? { stopped: true } : {}), ...(error ? { error } : {}) })}\n`,
     );
   }
-  if (result?.ok) return 0;
+  if (result?.kind === 'ok') return 0;
   if (!result) io.stderr('demystify: nothing ran (the lesson has no chapter to run)\n');
-  if (result && !result.ok && result.error) io.stderr(`demystify: ${result.error}\n`);
+  if (error) io.stderr(`demystify: ${error}\n`);
   if (outcome && (outcome.kind === 'failed' || outcome.kind === 'timed-out'))
     for (const exit of outcome.componentExits ?? []) io.stderr(componentExitText(exit, step?.name ?? ''));
   if (step && outcome && !isInterrupted(outcome))
     io.stderr(failureText(step.name, step.chapterId, step.session, outcome));
   return 1;
+}
+
+/** Why a run stopped or could not start, if it says. */
+export function runError(result: RunResult | null): string | undefined {
+  switch (result?.kind) {
+    case 'step-failed':
+    case 'stopped':
+    case 'reset-failed':
+      return result.error;
+    default:
+      return undefined;
+  }
+}
+
+/** The run ended because a `stop` was asked (Ctrl-C, or state.json could not be written). */
+function runStopped(result: RunResult | null): boolean {
+  return result?.kind === 'stopped' || (result?.kind === 'step-failed' && result.stopped === true);
 }
 
 function componentExitText(exit: ComponentExit, stepName: string): string {
@@ -229,7 +247,7 @@ async function reportStopped(
 ): Promise<void> {
   const state = engine.getState();
   const result = state.lastRun;
-  const index = result && !result.ok ? result.failedStep : undefined;
+  const index = result?.kind === 'step-failed' ? result.step : undefined;
   const step = index === undefined ? undefined : state.plan.steps[index];
   const where = step
     ? `step '${step.name}' (chapter ${step.chapterId}) was interrupted: the run stopped there`

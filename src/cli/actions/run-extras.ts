@@ -3,7 +3,7 @@ import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Lesson } from '../../lesson/model.js';
 import type { CliIo } from '../context.js';
-import { reportProgress } from './engine-common.js';
+import { reportProgress, runError } from './engine-common.js';
 import { rangeOfPlan, recordingDir } from './report-common.js';
 
 /** What `run` may do besides running: report on the run (`--report DIR`), record it (`--record`, `--record-dir DIR`). */
@@ -72,17 +72,15 @@ function followForReport(ctx: RunContext, report: string, io: CliIo): RunExtras 
         ]);
       const state = ctx.engine.getState();
       const result = state.lastRun;
-      const failed =
-        result && !result.ok && result.failedStep !== undefined
-          ? state.plan.steps[result.failedStep]
-          : undefined;
+      const failed = result?.kind === 'step-failed' ? state.plan.steps[result.step] : undefined;
+      const error = runError(result);
       lines.push(
         JSON.stringify({
           event: 'run-ended',
           at: Date.now(),
-          ok: result?.ok ?? false,
+          ok: result?.kind === 'ok',
           ...(failed ? { failedStep: failed.name, chapter: failed.chapterId } : {}),
-          ...(result && !result.ok && result.error ? { error: result.error } : {}),
+          ...(error ? { error } : {}),
           ...(result ? {} : { error: 'nothing ran' }),
         }),
       );

@@ -23,13 +23,14 @@ export interface FailureView {
  */
 export function currentFailure(engine: EngineState, words: Words = EN): FailureView | undefined {
   const last = engine.lastRun;
-  if (!last || last.ok || engine.run !== null || engine.activity.kind !== 'idle') return undefined;
+  if (!last || last.kind === 'ok' || engine.run !== null || engine.activity.kind !== 'idle') return undefined;
+  // Any run that ended with an error is told as a failed reset (a failed write of state.json too).
   if (last.error !== undefined) {
     return { title: words.resetFailed, reason: last.error, logTail: [] };
   }
-  if (last.failedStep === undefined) return undefined;
-  const step = engine.plan.steps[last.failedStep];
-  const outcome = engine.steps[last.failedStep]?.outcome;
+  if (last.kind !== 'step-failed') return undefined;
+  const step = engine.plan.steps[last.step];
+  const outcome = engine.steps[last.step]?.outcome;
   if (!step || !outcome) return undefined;
   const base = { step: step.index, session: step.session };
   if (outcome.kind === 'failed') {
