@@ -14,8 +14,15 @@ import type { Plan } from './plan-model.js';
 import type { EnginePorts } from './ports.js';
 import { executeStep, StepInterruption } from './step-exec.js';
 
-/** Called after every transition with the new state and the event that caused it. */
-export type EngineListener = (state: EngineState, event: EngineEvent) => void;
+/**
+ * Called after every transition with the new state, the event that caused it and the effects the
+ * machine asked for (a client learns of a skipped step or of the end of a run from them).
+ */
+export type EngineListener = (
+  state: EngineState,
+  event: EngineEvent,
+  effects: readonly EngineEffect[],
+) => void;
 
 /**
  * The engine as its clients see it (the headless runner, the presenter): read the state, send events,
@@ -101,6 +108,7 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
           .catch((error: unknown) => dispatch({ type: 'persist-failed', error: messageOf(error) }));
         return;
       }
+      case 'step-skipped':
       case 'run-ended':
         return;
     }
@@ -115,7 +123,7 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
         const next = queue.shift()!;
         const transition = update(state, next);
         state = transition.state;
-        for (const listener of listeners) listener(state, next);
+        for (const listener of listeners) listener(state, next, transition.effects);
         for (const effect of transition.effects) perform(effect);
       }
     } finally {

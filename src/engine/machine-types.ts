@@ -109,7 +109,15 @@ export type EngineEffect =
   | { type: 'persist' }
   /** Interrupt the step that runs (Ctrl-C in its session). */
   | { type: 'interrupt-step'; step: number; interrupt: Interrupt }
+  /**
+   * Nothing to perform: the run decided not to run this step (see the outcome's reason). It is an
+   * effect so that clients, which see each transition's effects, are told as they are of a finished step.
+   */
+  | { type: 'step-skipped'; step: number; outcome: SkippedOutcome }
   | { type: 'run-ended'; result: RunResult };
+
+/** The outcome of a step that did not run. */
+export type SkippedOutcome = Extract<StepOutcome, { kind: 'skipped' }>;
 
 /** The machine's answer to an event. */
 export interface Transition {

@@ -201,6 +201,7 @@ function advance(state: EngineState, effects: EngineEffect[]): Transition {
   if (run.stopped)
     return endRun(state, { kind: 'stopped', ...(run.error ? { error: run.error } : {}) }, effects);
   let steps = state.steps;
+  const skipped: EngineEffect[] = [];
   for (let i = run.next; i <= run.last; i++) {
     const step = state.plan.steps[i];
     if (!step) break;
@@ -212,7 +213,9 @@ function advance(state: EngineState, effects: EngineEffect[]): Transition {
           ? 'check (fast-forward)'
           : null;
     if (skip) {
-      steps = replaceAt(steps, i, { status: 'skipped', outcome: { kind: 'skipped', reason: skip }, fast });
+      const outcome = { kind: 'skipped', reason: skip } as const;
+      steps = replaceAt(steps, i, { status: 'skipped', outcome, fast });
+      skipped.push({ type: 'step-skipped', step: i, outcome });
       continue;
     }
     steps = replaceAt(steps, i, { status: 'running', fast });
@@ -223,13 +226,13 @@ function advance(state: EngineState, effects: EngineEffect[]): Transition {
       run: { ...run, next: i },
       activity: { kind: 'step', step: i },
     };
-    return { state: next, effects: [...effects, { type: 'run-step', step: i, fast }] };
+    return { state: next, effects: [...effects, ...skipped, { type: 'run-step', step: i, fast }] };
   }
   const cursor = Math.max(state.cursor, Math.min(run.last + 1, steps.length));
   // The chapter shown stays the one that ran, even when the cursor is now past its end: the speaker
   // moves on (next-chapter), not the machine. A headless run follows the cursor.
   const chapter = run.headless ? chapterOf(state.plan, cursor) : state.chapter;
-  return endRun({ ...state, steps, cursor, chapter }, { kind: 'ok' }, effects);
+  return endRun({ ...state, steps, cursor, chapter }, { kind: 'ok' }, [...effects, ...skipped]);
 }
 
 /** What a stopped run says about why it stopped. */

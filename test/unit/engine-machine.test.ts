@@ -321,3 +321,64 @@ test('the chapter shown stays when its last step ends; a headless run follows th
   const headless = drive(initialState(plan), { type: 'run', to: 0, headless: true }).state;
   assert.equal(headless.chapter, 1);
 });
+
+test('a step the run does not run is told as a step-skipped effect, in order, before what follows it', () => {
+  const plan = handPlan([3, 2], { 1: { interactive: true }, 2: { check: true }, 4: { interactive: true } });
+  const skipped = (effects: EngineEffect[]) =>
+    effects.flatMap((e) => (e.type === 'step-skipped' ? [[e.step, e.outcome.reason]] : []));
+  const cases: { name: string; event: EngineEvent; skips: (number | string)[][] }[] = [
+    {
+      name: 'headless run',
+      event: { type: 'run', headless: true },
+      skips: [
+        [1, 'interactive step (headless run)'],
+        [4, 'interactive step (headless run)'],
+      ],
+    },
+    {
+      name: 'headless run from chapter 1 (fast-forward)',
+      event: { type: 'run', from: 1, headless: true },
+      skips: [
+        [1, 'interactive step (headless run)'],
+        [2, 'check (fast-forward)'],
+        [4, 'interactive step (headless run)'],
+      ],
+    },
+    { name: 'run (not headless)', event: { type: 'run' }, skips: [] },
+    {
+      name: 'replay of chapter 1',
+      event: { type: 'replay-chapter', chapter: 1 },
+      skips: [[2, 'check (fast-forward)']],
+    },
+  ];
+  for (const c of cases) {
+    const { state, effects } = drive(initialState(plan), c.event);
+    assert.deepEqual(skipped(effects), c.skips, c.name);
+    for (const [step] of c.skips) assert.equal(state.steps[step as number]?.status, 'skipped', c.name);
+    // Told once, where it was decided: after the step before it finished, before the next one starts.
+    for (const [step] of c.skips) {
+      const at = effects.findIndex((e) => e.type === 'step-skipped' && e.step === step);
+      const next = effects.findIndex((e) => e.type === 'run-step' && e.step > (step as number));
+      const end = effects.findIndex((e) => e.type === 'run-ended');
+      assert.ok(at < (next === -1 ? end : next), `${c.name}: step ${step}`);
+    }
+  }
+});
+
+test('run and replay-chapter share one headless default: interactive steps run unless headless is said', () => {
+  const plan = handPlan([1, 1], { 0: { interactive: true }, 1: { interactive: true } });
+  const cases: { event: EngineEvent; ran: number[] }[] = [
+    { event: { type: 'run' }, ran: [0, 1] },
+    { event: { type: 'run', headless: true }, ran: [] },
+    { event: { type: 'replay-chapter', chapter: 1 }, ran: [0, 1] },
+    { event: { type: 'replay-chapter', chapter: 1, headless: true }, ran: [] },
+  ];
+  for (const c of cases) {
+    const { ran } = drive(initialState(plan), c.event);
+    assert.deepEqual(
+      ran.map((r) => r.step),
+      c.ran,
+      JSON.stringify(c.event),
+    );
+  }
+});

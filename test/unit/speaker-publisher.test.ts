@@ -20,8 +20,9 @@ function fakeEngine(state: EngineState): Engine {
   return {
     getState: () => state,
     dispatch(event: EngineEvent) {
-      state = update(state, event).state;
-      for (const l of listeners) l(state, event);
+      const t = update(state, event);
+      state = t.state;
+      for (const l of listeners) l(state, event, t.effects);
     },
     subscribe(l) {
       listeners.add(l);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { BUILTIN_LESSON_ID, loadLesson } from '../../adapters/lessons/lesson-files.js';
 import { defaultWorkdirRoot } from '../../adapters/workdir/workdir.js';
 import type { Engine } from '../../engine/engine.js';
-import type { EngineEvent, EngineState, RunResult } from '../../engine/machine.js';
+import type { EngineEffect, EngineEvent, EngineState, RunResult } from '../../engine/machine.js';
 import { outcomeLabel, type ComponentExit, type StepOutcome } from '../../engine/outcome.js';
 import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
 import type { Plan } from '../../engine/plan-model.js';
@@ -49,38 +49,28 @@ export function seconds(ms: number): string {
 }
 
 /**
- * Follow an engine and print one line per finished step (chapter, step, duration, outcome), or, with
- * `json`, one NDJSON object per event. Returns the unsubscribe function.
+ * Follow an engine and print one line per finished or skipped step (chapter, step, duration, outcome),
+ * or, with `json`, one NDJSON object per event (a skipped step is a `step-finished` one, its outcome
+ * `skipped`). Returns the unsubscribe function.
  */
 export function reportProgress(engine: Engine, io: CliIo, options: { json: boolean }): () => void {
   const { plan } = engine.getState();
-  // Skipped steps are decided inside the machine without a step-finished event: found by looking.
-  let reported = new Set<number>(
-    engine.getState().steps.flatMap((s, i) => (s.status === 'skipped' ? [i] : [])),
-  );
-  return engine.subscribe((state, event) => {
-    if (event.type === 'reset-finished') reported = new Set();
-    const events: EngineEvent[] = [event];
-    state.steps.forEach((step, index) => {
-      if (step.status === 'skipped' && step.outcome && !reported.has(index)) {
-        events.push({ type: 'step-finished', step: index, outcome: step.outcome });
-      }
-    });
-    for (const e of events) {
-      if (e.type === 'step-finished') {
-        if (reported.has(e.step)) continue;
-        reported.add(e.step);
-      }
+  return engine.subscribe((state, event, effects) => {
+    const skipped = effects.filter((e): e is StepSkipped => e.type === 'step-skipped');
+    for (const e of [event, ...skipped]) {
       const line = options.json ? jsonLine(plan, state, e) : textLine(plan, state, e);
       if (line) io.stdout(`${line}\n`);
     }
   });
 }
 
-function textLine(plan: Plan, state: EngineState, event: EngineEvent): string | undefined {
+/** A step the run did not run: reported as one that finished, its outcome `skipped`. */
+type StepSkipped = Extract<EngineEffect, { type: 'step-skipped' }>;
+
+function textLine(plan: Plan, state: EngineState, event: EngineEvent | StepSkipped): string | undefined {
   if (event.type === 'reset-finished')
     return event.error ? `reset failed: ${event.error}` : 'reset: machine back to a clean start';
-  if (event.type !== 'step-finished') return undefined;
+  if (event.type !== 'step-finished' && event.type !== 'step-skipped') return undefined;
   const step = plan.steps[event.step];
   if (!step) return undefined;
   const fast = state.steps[event.step]?.fast ? ' (fast-forward)' : '';
@@ -88,21 +78,22 @@ function textLine(plan: Plan, state: EngineState, event: EngineEvent): string | 
   return `${step.chapterId.padEnd(16)} ${step.name.padEnd(24)} ${duration.padStart(7)}  ${outcomeLabel(event.outcome)}${fast}`;
 }
 
-function jsonLine(plan: Plan, state: EngineState, event: EngineEvent): string | undefined {
+function jsonLine(plan: Plan, state: EngineState, event: EngineEvent | StepSkipped): string | undefined {
   const at = Date.now();
   switch (event.type) {
     case 'step-started':
-    case 'step-finished': {
+    case 'step-finished':
+    case 'step-skipped': {
       const step = plan.steps[event.step];
       const base = {
-        event: event.type,
+        event: event.type === 'step-started' ? event.type : 'step-finished',
         at,
         index: event.step,
         chapter: step?.chapterId,
         step: step?.name,
         fast: state.steps[event.step]?.fast ?? false,
       };
-      return JSON.stringify(event.type === 'step-finished' ? { ...base, outcome: event.outcome } : base);
+      return JSON.stringify(event.type === 'step-started' ? base : { ...base, outcome: event.outcome });
     }
     case 'reset-finished':
       return JSON.stringify({ event: 'reset', at, ...(event.error ? { error: event.error } : {}) });
