@@ -1,5 +1,6 @@
 import { messageOf } from '../errors.js';
 import {
+  engineIdle,
   initialState,
   savedProgress,
   update,
@@ -61,8 +62,6 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
         }
       : {}),
   };
-
-  const isIdle = (): boolean => state.run === null && state.activity.kind === 'idle';
 
   const perform = (effect: EngineEffect): void => {
     switch (effect.type) {
@@ -129,7 +128,7 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
     } finally {
       draining = false;
     }
-    if (isIdle() && idleWaiters.length > 0) {
+    if (engineIdle(state) && idleWaiters.length > 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const resolve of waiters) resolve(state.lastRun);
@@ -144,7 +143,7 @@ export function createEngine(plan: Plan, ports: EnginePorts, saved?: SavedProgre
       return () => listeners.delete(listener);
     },
     whenIdle() {
-      if (isIdle()) return Promise.resolve(state.lastRun);
+      if (engineIdle(state)) return Promise.resolve(state.lastRun);
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     flush: () => persisting,

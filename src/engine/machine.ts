@@ -46,6 +46,14 @@ export function initialState(plan: Plan, saved?: SavedProgress): EngineState {
   return { plan, steps, cursor, chapter, activity: { kind: 'idle' }, run: null, lastRun: null };
 }
 
+/**
+ * The engine does nothing: no run (not even between two of its steps), no step, no reset. Only then
+ * does it take a new run, a replay or a mark; clients ask it to know whether a key may start one.
+ */
+export function engineIdle(state: EngineState): boolean {
+  return state.run === null && state.activity.kind === 'idle';
+}
+
 /** Extract what is saved. */
 export function savedProgress(state: EngineState): SavedProgress {
   return {
@@ -62,7 +70,7 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       return startRun(state, event.from, event.to, event.headless ?? HEADLESS_BY_DEFAULT);
     case 'run-step': {
       const from = event.step ?? state.cursor;
-      if (busy(state) || from < 0 || from >= state.steps.length) return same(state);
+      if (!engineIdle(state) || from < 0 || from >= state.steps.length) return same(state);
       const last = clamp(event.to ?? from, from, state.steps.length - 1);
       const run: RunState = { next: from, last, fastBefore: 0, headless: false, reason: 'run-step' };
       return advance({ ...state, cursor: from, chapter: chapterOf(state.plan, from), run }, []);
@@ -81,7 +89,7 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       return { state: { ...state, cursor, chapter: event.chapter }, effects: [{ type: 'persist' }] };
     }
     case 'replay-chapter': {
-      if (busy(state) || !state.plan.chapters[event.chapter]) return same(state);
+      if (!engineIdle(state) || !state.plan.chapters[event.chapter]) return same(state);
       const first = firstStepOf(state.plan, event.chapter);
       const last = event.run === false ? first - 1 : lastStepOf(state.plan, event.chapter);
       const run: RunState = {
@@ -121,7 +129,7 @@ export function update(state: EngineState, event: EngineEvent): Transition {
       return endRun(next, { kind: 'stopped', error: run.error }, []);
     }
     case 'mark-step': {
-      if (busy(state) || !state.steps[event.step]) return same(state);
+      if (!engineIdle(state) || !state.steps[event.step]) return same(state);
       const steps = replaceAt(state.steps, event.step, {
         status: statusOf(event.outcome),
         outcome: event.outcome,
@@ -174,7 +182,7 @@ function startRun(
   toChapter: number | undefined,
   headless: boolean,
 ): Transition {
-  if (busy(state)) return same(state);
+  if (!engineIdle(state)) return same(state);
   const { plan } = state;
   const lastChapter = toChapter ?? plan.chapters.length - 1;
   if (!plan.chapters[fromChapter] || !plan.chapters[lastChapter]) return same(state);
@@ -250,10 +258,6 @@ function endRun(state: EngineState, result: RunResult, effects: EngineEffect[]):
 
 function statusOf(outcome: StepOutcome): StepStatus {
   return outcome.kind;
-}
-
-function busy(state: EngineState): boolean {
-  return state.run !== null || state.activity.kind !== 'idle';
 }
 
 function same(state: EngineState): Transition {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SessionLiveness } from '../../src/ui/presenter/component-views.js';
+import { engineIdle } from '../../src/engine/machine.js';
 import {
-  engineIdle,
   fitCommands,
   fitsPane,
   placeholder,

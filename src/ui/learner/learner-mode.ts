@@ -5,6 +5,7 @@ import { readLearnerProgress, writeLearnerProgress } from '../../adapters/learne
 import { judgeAttempt, visibleHints, watchStep, type StepWatch } from '../../engine/learner/attempts.js';
 import { learnerCheckOf, type LearnerCheck } from '../../engine/learner/checks.js';
 import { addTime, recordStep, type LearnerProgress } from '../../engine/learner/progress.js';
+import { engineIdle } from '../../engine/machine.js';
 import type { Probe } from '../../lesson/model.js';
 import { computeLayout } from '../presenter/layout.js';
 import type { PresenterMode, PresenterModeContext } from '../presenter/open-presenter.js';
@@ -95,10 +96,7 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
     void save();
     redraw();
   };
-  const busy = (): boolean => {
-    const state = engine.getState();
-    return state.run !== null || state.activity.kind !== 'idle';
-  };
+  const busy = (): boolean => !engineIdle(engine.getState());
 
   /** A new current step: watch it from now on, and show its session, focused. */
   const follow = async (step: number): Promise<void> => {

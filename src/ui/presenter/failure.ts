@@ -1,4 +1,4 @@
-import type { EngineState } from '../../engine/machine.js';
+import { engineIdle, type EngineState } from '../../engine/machine.js';
 import { fitAnsi, visibleWidth } from '../text/ansi.js';
 import { wrapPlain } from '../text/ansi-wrap.js';
 import { keysOf, type Keymap } from './keymap.js';
@@ -23,7 +23,7 @@ export interface FailureView {
  */
 export function currentFailure(engine: EngineState, words: Words = EN): FailureView | undefined {
   const last = engine.lastRun;
-  if (!last || last.kind === 'ok' || engine.run !== null || engine.activity.kind !== 'idle') return undefined;
+  if (!last || last.kind === 'ok' || !engineIdle(engine)) return undefined;
   // Any run that ended with an error is told as a failed reset (a failed write of state.json too).
   if (last.error !== undefined) {
     return { title: words.resetFailed, reason: last.error, logTail: [] };

@@ -1,11 +1,11 @@
-import type { EngineState } from '../../engine/machine.js';
+import { engineIdle, type EngineState } from '../../engine/machine.js';
 import { fitAnsi, truncateAnsi, visibleWidth } from '../text/ansi.js';
 import type { ComponentView } from './component-views.js';
 import { keysOf, type Action, type Keymap } from './keymap.js';
 import { formatDuration, stepBadge } from './step-box.js';
 import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';
-import { busy, chapterDone, type UiState } from './ui-state.js';
+import { chapterDone, type UiState } from './ui-state.js';
 
 /** A component's symbol, words and style in the status line. */
 function componentBadge(
@@ -156,7 +156,7 @@ export function keyHints(
   const key = (action: Action): string => keysOf(keymap, action).split('/')[0] ?? '';
   const hints: [Action, string][] = [];
   if (ui.focus === 'terminal' || ui.overlay) return [];
-  if (busy(engine)) hints.push(['stop', words.hintStop]);
+  if (!engineIdle(engine)) hints.push(['stop', words.hintStop]);
   else if (failureShown) hints.push(['dismiss', words.hintClose]);
   else if (chapterDone(engine)) {
     if (engine.chapter + 1 < engine.plan.chapters.length) hints.push(['next-chapter', words.hintNextChapter]);

@@ -1,11 +1,10 @@
-import { firstStepOf, lastStepOf, type EngineEvent } from '../../engine/machine.js';
+import { engineIdle, firstStepOf, lastStepOf, type EngineEvent } from '../../engine/machine.js';
 import { currentFailure } from './failure.js';
 import { EN, type Words } from './i18n.js';
 import type { Action } from './keymap.js';
 import { SPLIT_RANGE, splitFor } from './layout.js';
 import type { ThemeName } from './settings.js';
 import {
-  busy,
   chapterDone,
   failureKey,
   say,
@@ -25,7 +24,7 @@ function runStep(ui: UiState, ctx: UiContext): UiTransition {
   const now = ctx.now ?? Date.now();
   const none = (next: UiState): UiTransition => ({ ui: next, events: [], commands: [] });
   // While a step runs, run means "go on": the rest of its command is typed at once.
-  if (busy(engine)) return finishTyping(ui, ctx);
+  if (!engineIdle(engine)) return finishTyping(ui, ctx);
   const plan = engine.plan;
   if (chapterDone(engine)) {
     if (engine.chapter + 1 >= plan.chapters.length)
@@ -74,7 +73,7 @@ function runChapter(ui: UiState, ctx: UiContext): UiTransition {
     events: [],
     commands: [],
   });
-  if (busy(engine)) return none(w(ctx).stepRunning);
+  if (!engineIdle(engine)) return none(w(ctx).stepRunning);
   const last = lastStepOf(engine.plan, engine.chapter);
   let from = Math.max(engine.cursor, firstStepOf(engine.plan, engine.chapter));
   while (from <= last && engine.steps[from]?.status !== 'pending') from++;
@@ -127,7 +126,7 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
   switch (action) {
     case 'run-step':
       // The machine could not be reset: trying again means the replay, not a step.
-      if (failureShown && failure.step === undefined && !busy(engine))
+      if (failureShown && failure.step === undefined && engineIdle(engine))
         return send([{ type: 'replay-chapter', chapter: engine.chapter }], { ...ui, scroll: null });
       return runStep(ui, ctx);
     case 'next-step':
@@ -143,7 +142,7 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
     case 'jump-chapter':
       return none({ ...ui, overlay: { kind: 'jump', input: '', selected: engine.chapter } });
     case 'replay-chapter':
-      if (busy(engine)) return none({ ...ui, message: say(w(ctx).stopFirst, now, 'busy') });
+      if (!engineIdle(engine)) return none({ ...ui, message: say(w(ctx).stopFirst, now, 'busy') });
       return send([{ type: 'replay-chapter', chapter: engine.chapter }], { ...ui, scroll: null });
     case 'stop':
       return engine.run

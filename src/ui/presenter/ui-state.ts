@@ -1,5 +1,6 @@
 import {
   chapterOf,
+  engineIdle,
   firstStepOf,
   lastStepOf,
   type EngineEvent,
@@ -127,9 +128,6 @@ export function initialUi(engine: EngineState): UiState {
   };
 }
 
-/** The engine runs something (a step, a reset, a run between steps). */
-export const busy = (engine: EngineState): boolean => engine.run !== null || engine.activity.kind !== 'idle';
-
 /** Which failure a panel shows: the step's index, or `reset` for a machine that could not be reset. */
 export function failureKey(failure: FailureView): string {
   return failure.step === undefined ? 'reset' : `step-${failure.step}`;
@@ -157,7 +155,11 @@ export function expireMessage(ui: UiState, engine: EngineState, now: number): Ui
   const m = ui.message;
   if (!m) return ui;
   const stale =
-    m.while === 'busy' ? !busy(engine) : m.while === 'run' ? engine.run === null : now - m.at >= MESSAGE_MS;
+    m.while === 'busy'
+      ? engineIdle(engine)
+      : m.while === 'run'
+        ? engine.run === null
+        : now - m.at >= MESSAGE_MS;
   return stale ? { ...ui, message: null } : ui;
 }
 

@@ -94,11 +94,6 @@ export function fitCommands(
   return commands;
 }
 
-/** The engine is doing nothing: no run, no step, no reset. */
-export function engineIdle(engine: EngineState): boolean {
-  return engine.run === null && engine.activity.kind === 'idle';
-}
-
 /**
  * What to do now: the window fits to run (all but the session typed into), and whether to show the
  * session the UI wants (it exists, the client shows another one, and that is safe).
