@@ -1,10 +1,7 @@
-import type { TypingPace } from '../../engine/ports.js';
+import type { Typing, TypingPace } from '../../engine/ports.js';
 import { DemystifyError } from '../../errors.js';
 import { runFile } from '../processes/exec-file.js';
 import { shellQuote } from './shell-rc.js';
-
-/** How text is typed: all at once (headless runs, learners), or key by key like a person on stage. */
-export type TypingSpeed = 'instant' | 'human';
 
 /** Options of a private tmux server. */
 export interface TmuxOptions {
@@ -169,7 +166,7 @@ export class Tmux {
    * written, and several lines reach bash as one block (see {@link pasteAndEnter}). Human: key by key
    * with a small random delay; the text is one line then (the terminal types lines one by one).
    */
-  async typeLine(name: string, line: string, speed: TypingSpeed, pace?: TypingPace): Promise<void> {
+  async typeLine(name: string, line: string, speed: Typing, pace?: TypingPace): Promise<void> {
     if (speed === 'instant' || line.length === 0 || pace?.hurry) {
       await this.pasteAndEnter(name, line);
       return;
