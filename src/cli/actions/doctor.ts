@@ -1,7 +1,7 @@
 import { defaultCacheDir } from '../../adapters/workdir/workdir.js';
 import type { DoctorCheck } from '../../adapters/doctor/checks.js';
 import { runDoctor } from '../../adapters/doctor/doctor.js';
-import { machineDeps } from '../../adapters/doctor/machine.js';
+import { hostDeps } from '../../adapters/doctor/host.js';
 import { UsageError } from '../../errors.js';
 import { lessonWorkdir } from '../common.js';
 import type { CliIo } from '../context.js';
@@ -57,7 +57,7 @@ export async function runDoctorCommand(
       cacheDir: opts.cache ?? defaultCacheDir(),
       extraPorts,
     },
-    machineDeps,
+    hostDeps,
   );
   const ok = checks.every((c) => c.ok);
   io.stdout(

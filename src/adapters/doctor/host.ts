@@ -25,8 +25,8 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** The real machine. */
-export const machineDeps: DoctorDeps = {
+/** The real host. */
+export const hostDeps: DoctorDeps = {
   run: async (command, args, timeoutMs = 10_000) => {
     const result = await execa(command, args, { reject: false, timeout: timeoutMs, stdin: 'ignore' });
     return {
