@@ -1,9 +1,9 @@
-import { withMachineOptions, type MachineCommandOptions } from './machine-options.js';
+import { withSetupOptions, type SetupCommandOptions } from './setup-options.js';
 import type { CommandDefinition } from '../context.js';
 
 /** `demystify learn [LESSON]`: the presenter in learner mode (docs/learner.md). */
 export const defineLearn: CommandDefinition = (program, io, setExit) => {
-  withMachineOptions(program.command('learn'))
+  withSetupOptions(program.command('learn'))
     .description('learn a lesson by doing: you type each step, demystify checks it (hints, solution, skip)')
     .argument('[lesson]', 'a lesson file or id (default: the built-in lesson, in the language of the locale)')
     .option('--lang <lang>', 'language of the built-in lesson (en, fr; default: the locale)')
@@ -16,7 +16,7 @@ export const defineLearn: CommandDefinition = (program, io, setExit) => {
 };
 
 /** Options of `demystify learn`. */
-export interface LearnCommandOptions extends MachineCommandOptions {
+export interface LearnCommandOptions extends SetupCommandOptions {
   lang?: string;
   keys?: string;
 }

@@ -1,9 +1,9 @@
-import { withMachineOptions, withRecordOptions, type MachineCommandOptions } from './machine-options.js';
+import { withSetupOptions, withRecordOptions, type SetupCommandOptions } from './setup-options.js';
 import type { CommandDefinition } from '../context.js';
 
 /** `demystify [LESSON]`: the full-screen presenter (the default command). */
 export const definePresent: CommandDefinition = (program, io, setExit) => {
-  withRecordOptions(withMachineOptions(program))
+  withRecordOptions(withSetupOptions(program))
     .argument('[lesson]', 'a lesson file or id (default: the built-in lesson, in the language of the locale)')
     .option('--lang <lang>', 'language of the built-in lesson (en, fr; default: the locale)')
     .option(
@@ -21,7 +21,7 @@ export const definePresent: CommandDefinition = (program, io, setExit) => {
 };
 
 /** Options of `demystify [LESSON]`. */
-export interface PresentCommandOptions extends MachineCommandOptions {
+export interface PresentCommandOptions extends SetupCommandOptions {
   lang?: string;
   typing?: string;
   keys?: string;

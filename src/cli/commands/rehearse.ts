@@ -1,6 +1,6 @@
 import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
-import { withMachineOptions, type MachineCommandOptions } from './machine-options.js';
+import { withSetupOptions, type SetupCommandOptions } from './setup-options.js';
 
 /**
  * `demystify rehearse [LESSON]`: run a lesson headless several times, each from a clean machine, and
@@ -8,7 +8,7 @@ import { withMachineOptions, type MachineCommandOptions } from './machine-option
  * the chapters' budgets, with flaky steps flagged.
  */
 export const defineRehearse: CommandDefinition = (program, io, setExit) => {
-  withMachineOptions(program.command('rehearse'))
+  withSetupOptions(program.command('rehearse'))
     .description('run a lesson headless several times from a clean machine and report times and flaky steps')
     .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
     .option('--runs <n>', 'how many runs', '3')
@@ -24,7 +24,7 @@ export const defineRehearse: CommandDefinition = (program, io, setExit) => {
 };
 
 /** Options of `demystify rehearse`. */
-export interface RehearseCommandOptions extends MachineCommandOptions {
+export interface RehearseCommandOptions extends SetupCommandOptions {
   runs?: string;
   from?: string;
   to?: string;

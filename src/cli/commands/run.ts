@@ -1,9 +1,9 @@
-import { withMachineOptions, withRecordOptions, type MachineCommandOptions } from './machine-options.js';
+import { withSetupOptions, withRecordOptions, type SetupCommandOptions } from './setup-options.js';
 import type { CommandDefinition } from '../context.js';
 
 /** `demystify run [LESSON] --headless`: run a lesson's steps for real, one line (or NDJSON event) per step. */
 export const defineRun: CommandDefinition = (program, io, setExit) => {
-  withRecordOptions(withMachineOptions(program.command('run')))
+  withRecordOptions(withSetupOptions(program.command('run')))
     .description('run the steps of a lesson (headless)')
     .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
     .option('--headless', 'run without the presenter (the only mode of run; kept for clarity in scripts)')
@@ -24,7 +24,7 @@ export const defineRun: CommandDefinition = (program, io, setExit) => {
 };
 
 /** Options of `demystify run`. */
-export interface RunCommandOptions extends MachineCommandOptions {
+export interface RunCommandOptions extends SetupCommandOptions {
   headless?: boolean;
   from?: string;
   to?: string;

@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import { collect } from '../common.js';
 
 /**
- * The options of every command that sets up a lesson's machine and runs it (run, rehearse, the presenter):
- * where, with which options, versions and binaries, isolated or not. One place, so that the commands
- * cannot drift apart.
+ * The options of every command that sets up a lesson in a work directory and runs it (run, rehearse,
+ * learn, the presenter): where, with which options, versions and binaries, isolated or not. One place,
+ * so that the commands cannot drift apart.
  */
-export function withMachineOptions(command: Command): Command {
+export function withSetupOptions(command: Command): Command {
   return command
     .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
     .option('--bin-dir <dir>', 'folder of binaries put first on PATH instead of <workdir>/bin')
@@ -32,8 +32,8 @@ export function withRecordOptions(command: Command): Command {
     .option('--record-dir <dir>', 'record into this folder instead (implies --record)');
 }
 
-/** What `withMachineOptions` gives a command's options object. */
-export interface MachineCommandOptions {
+/** What `withSetupOptions` gives a command's options object. */
+export interface SetupCommandOptions {
   workdir?: string;
   binDir?: string;
   set?: string[];
