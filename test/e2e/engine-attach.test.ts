@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn as spawnPty } from 'node-pty';
-import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
+import { WorkdirRuntime } from '../../src/adapters/runtime/workdir-runtime.js';
 import { assertNothingLeft, BIN, stopWatching, tempWorkdir } from '../integration/engine-helpers.js';
 
 /** Run the CLI in a pseudo-terminal; resolves with everything it showed once `until` holds, and a handle. */
@@ -26,7 +26,7 @@ function inPty(args: string[]) {
 
 test('attach shows a component session on the private server and detaches with C-b d; logs -f follows', async (t) => {
   const dir = await tempWorkdir(t, 'dm-attach-');
-  const m = await LessonMachine.open(dir, {
+  const m = await WorkdirRuntime.open(dir, {
     lessonId: 'attach',
     lessonFile: 'none.md',
     options: {},

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { loadLesson } from '../../src/adapters/lessons/lesson-files.js';
 import { openLessonEngine } from '../../src/adapters/runtime/lesson-engine.js';
-import { machineStatus } from '../../src/adapters/runtime/component-status.js';
+import { componentStatuses } from '../../src/adapters/runtime/component-status.js';
 import { processInfo } from '../../src/adapters/processes/process-tree.js';
 import { readState } from '../../src/adapters/workdir/state-store.js';
 import { assertNothingLeft, fixtureLesson, tempWorkdir } from './engine-helpers.js';
@@ -39,7 +39,7 @@ test('the fixture lesson runs for real: etcd with TLS, shell state, an expected 
   const dir = await tempWorkdir(t, 'dm-fixture-');
   const workdir = join(dir, 'work');
   const file = await fixtureLesson(dir);
-  const { lesson, engine, machine, plan } = await open(file, workdir);
+  const { lesson, engine, runtime, plan } = await open(file, workdir);
   const port = lesson.vars.etcdPort!;
   engine.dispatch({ type: 'run', headless: true });
   assert.deepEqual(await engine.whenIdle(), { kind: 'ok' });
@@ -75,7 +75,7 @@ test('the fixture lesson runs for real: etcd with TLS, shell state, an expected 
     ['http', 'log'],
   );
   // status: both components present, alive, ready.
-  const status = await machineStatus(machine);
+  const status = await componentStatuses(runtime);
   assert.deepEqual(
     status.map((c) => [c.name, c.session_present, c.alive, c.ready]),
     [
@@ -113,23 +113,23 @@ test('the fixture lesson runs for real: etcd with TLS, shell state, an expected 
   );
   assert.ok(fast.includes(true) && fast.includes(false));
   assert.equal(await processInfo(containerdPid), undefined, 'containerd (a later chapter) was stopped');
-  assert.equal(await machine.tmux.hasSession('containerd'), false);
+  assert.equal(await runtime.tmux.hasSession('containerd'), false);
   assert.equal((await etcdctl(workdir, port, 'get', 'only-before-replay', '--print-value-only')).stdout, '');
   assert.equal(
     (await etcdctl(workdir, port, 'get', 'greeting', '--print-value-only')).stdout,
     'hello from etcd',
   );
 
-  const { ended } = await machine.cleanup();
+  const { ended } = await runtime.cleanup();
   assert.ok(ended.length > 0);
   await assertNothingLeft(workdir);
-  assert.deepEqual((await machine.cleanup()).ended, [], 'safe to run twice');
+  assert.deepEqual((await runtime.cleanup()).ended, [], 'safe to run twice');
 });
 
 test('run --from a later chapter on a fresh machine fast-forwards the earlier ones (their checks skipped)', async (t) => {
   const dir = await tempWorkdir(t, 'dm-fixture-');
   const workdir = join(dir, 'work');
-  const { engine, machine, plan } = await open(await fixtureLesson(dir), workdir);
+  const { engine, runtime, plan } = await open(await fixtureLesson(dir), workdir);
   engine.dispatch({ type: 'run', from: 2, to: 2, headless: true });
   assert.deepEqual(await engine.whenIdle(), { kind: 'ok' });
   const state = engine.getState();
@@ -144,7 +144,7 @@ test('run --from a later chapter on a fresh machine fast-forwards the earlier on
     '--to stops after the chapter',
   );
   await engine.flush();
-  await machine.cleanup({ purge: true });
+  await runtime.cleanup({ purge: true });
   assert.equal(existsSync(join(workdir, 'state.json')), false);
   assert.equal(existsSync(join(workdir, 'etcd-data')), false);
   await assertNothingLeft(workdir);
@@ -156,7 +156,7 @@ test('a component that exits before it is ready fails the run with its exit stat
   const file = await fixtureLesson(dir, (text) =>
     text.replace('etcd --name fixture', 'etcd --no-such-flag --name fixture'),
   );
-  const { engine, machine, plan } = await open(file, workdir);
+  const { engine, runtime, plan } = await open(file, workdir);
   engine.dispatch({ type: 'run', headless: true });
   const result = await engine.whenIdle();
   const etcdStep = plan.steps.findIndex((s) => s.name === 'etcd');
@@ -172,6 +172,6 @@ test('a component that exits before it is ready fails the run with its exit stat
   );
   assert.ok(outcome.durationMs < 10_000, 'no waiting for the timeout');
   await engine.flush();
-  await machine.cleanup();
+  await runtime.cleanup();
   await assertNothingLeft(workdir);
 });

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
+import { WorkdirRuntime } from '../../src/adapters/runtime/workdir-runtime.js';
 import { processesUnder } from '../../src/adapters/processes/process-tree.js';
 
 /** The repository root (tests run from dist/test/<dir>). */
@@ -46,7 +46,7 @@ export async function tempWorkdir(
     for (const root of roots) {
       if (!existsSync(join(root, '.demystify')) && !existsSync(join(root, 'state.json'))) continue;
       // Needs no state.json: a test that broke it on purpose is cleaned up all the same.
-      await LessonMachine.openForCleanup(root)
+      await WorkdirRuntime.openForCleanup(root)
         .then((m) => m.cleanup({ purge: true }))
         .catch(() => undefined);
     }

@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadLesson } from '../../src/adapters/lessons/lesson-files.js';
 import { openLessonEngine } from '../../src/adapters/runtime/lesson-engine.js';
-import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
+import { WorkdirRuntime } from '../../src/adapters/runtime/workdir-runtime.js';
 import { DemystifyError } from '../../src/errors.js';
 import { assertNothingLeft, stopWatching, tempWorkdir } from './engine-helpers.js';
 
@@ -78,7 +78,7 @@ test('instant typing: here-documents arrive byte-exact, in one paste each; outco
   const lessonFile = join(dir, 'paste.md');
   await writeFile(lessonFile, ENGINE_LESSON);
   // Not as root: `sudo` steps get the planner's prefix, typed into a shell whose `sudo` runs its argv.
-  const { engine, machine, plan } = await openLessonEngine(await loadLesson(lessonFile), {
+  const { engine, runtime, plan } = await openLessonEngine(await loadLesson(lessonFile), {
     workdir,
     typing: 'instant',
     asRoot: false,
@@ -106,7 +106,7 @@ test('instant typing: here-documents arrive byte-exact, in one paste each; outco
   assert.ok(log.includes('\x1b[?2004h'), 'bash asks for bracketed paste at its prompt');
   assert.ok(!log.includes('\x1b]133;A;k=s'), 'no continuation prompt in the log');
   assert.match(log, /through sudo/);
-  assert.equal(await machine.tmux.run(['list-buffers']), '');
+  assert.equal(await runtime.tmux.run(['list-buffers']), '');
 
   // A here-document step that times out is interrupted (Ctrl-C) and the shell comes back.
   engine.dispatch({ type: 'run', headless: true, from: 1 });
@@ -116,7 +116,7 @@ test('instant typing: here-documents arrive byte-exact, in one paste each; outco
   const signal = stopWatching(t);
   for (;;) {
     try {
-      const typed = await machine.terminal.type('shell', 'echo back', { typing: 'instant', signal });
+      const typed = await runtime.terminal.type('shell', 'echo back', { typing: 'instant', signal });
       assert.deepEqual(await typed.ended, { exitStatus: 0, output: 'back\n' });
       break;
     } catch (error) {
@@ -126,13 +126,13 @@ test('instant typing: here-documents arrive byte-exact, in one paste each; outco
     }
   }
   await engine.flush();
-  await machine.cleanup();
+  await runtime.cleanup();
   await assertNothingLeft(dir);
 });
 
 test('human typing still types a here-document line by line, each continuation prompt shown', async (t) => {
   const dir = await tempWorkdir(t, 'dm-paste-human-');
-  const m = await LessonMachine.open(dir, { lessonId: 'p', lessonFile: 'none.md', options: {}, reset: [] });
+  const m = await WorkdirRuntime.open(dir, { lessonId: 'p', lessonFile: 'none.md', options: {}, reset: [] });
   const typed = await m.terminal.type('shell', "cat > h.txt <<'E'\n\t$x \\\nE", {
     typing: 'human',
     signal: stopWatching(t),

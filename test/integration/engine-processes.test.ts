@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
-import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
+import { WorkdirRuntime } from '../../src/adapters/runtime/workdir-runtime.js';
 import { MARKER_ENV } from '../../src/adapters/processes/process-kill.js';
 import { processInfo, processTable, processesWithEnv } from '../../src/adapters/processes/process-tree.js';
 import { createProber } from '../../src/adapters/probes/probes.js';
@@ -11,7 +11,7 @@ import type { Probe } from '../../src/lesson/model.js';
 import { assertNothingLeft, stopWatching, freePort, tempWorkdir } from './engine-helpers.js';
 
 const open = (dir: string, deps = {}) =>
-  LessonMachine.open(dir, { lessonId: 'procs', lessonFile: 'none.md', options: {}, reset: ['data'] }, deps);
+  WorkdirRuntime.open(dir, { lessonId: 'procs', lessonFile: 'none.md', options: {}, reset: ['data'] }, deps);
 
 test('cleanup ends whole trees and re-parented daemons by recorded pid and marker, never a stranger; twice is fine', async (t) => {
   const dir = await tempWorkdir(t, 'dm-procs-');

@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
+import { WorkdirRuntime } from '../../src/adapters/runtime/workdir-runtime.js';
 import { DemystifyError } from '../../src/errors.js';
 import type { Typing } from '../../src/engine/ports.js';
 import { assertNothingLeft, stopWatching, tempWorkdir } from './engine-helpers.js';
 
-const signals = new WeakMap<LessonMachine, AbortSignal>();
+const signals = new WeakMap<WorkdirRuntime, AbortSignal>();
 
-async function machine(t: Parameters<typeof tempWorkdir>[0]): Promise<{ dir: string; m: LessonMachine }> {
+async function runtime(t: Parameters<typeof tempWorkdir>[0]): Promise<{ dir: string; m: WorkdirRuntime }> {
   const dir = await tempWorkdir(t, 'dm-tmux-');
-  const m = await LessonMachine.open(dir, {
+  const m = await WorkdirRuntime.open(dir, {
     lessonId: 'tmux-test',
     lessonFile: 'none.md',
     options: {},
@@ -22,13 +22,13 @@ async function machine(t: Parameters<typeof tempWorkdir>[0]): Promise<{ dir: str
   return { dir, m };
 }
 
-async function run(m: LessonMachine, session: string, command: string, typing: Typing = 'instant') {
+async function run(m: WorkdirRuntime, session: string, command: string, typing: Typing = 'instant') {
   const typed = await m.terminal.type(session, command, { typing, signal: signals.get(m)! });
   return typed.ended;
 }
 
 test('commands are typed exactly as written; status and output come from the prompt marks', async (t) => {
-  const { dir, m } = await machine(t);
+  const { dir, m } = await runtime(t);
   const tricky = `printf '%s|' "a;b" 'it''s' "\\$HOME" "tab\there" "été ✓" hello! ; echo`;
   const result = await run(m, 'shell', tricky);
   assert.equal(result.exitStatus, 0);
@@ -48,7 +48,7 @@ test('commands are typed exactly as written; status and output come from the pro
 });
 
 test('state carries over between commands (cd, export), as in a person terminal', async (t) => {
-  const { dir, m } = await machine(t);
+  const { dir, m } = await runtime(t);
   await run(m, 'shell', 'mkdir -p sub && cd sub');
   await run(m, 'shell', 'export GREETING=bonjour');
   assert.deepEqual(await run(m, 'shell', 'echo "$GREETING from $(basename "$PWD")"'), {
@@ -67,7 +67,7 @@ test('state carries over between commands (cd, export), as in a person terminal'
 });
 
 test('several lines: a heredoc and a continuation each make one command; the first failing line stops the step', async (t) => {
-  const { dir, m } = await machine(t);
+  const { dir, m } = await runtime(t);
   const heredoc = await run(m, 'shell', 'cat > conf.toml <<EOF\n[grpc]\n\taddress = "x"\nEOF\ncat conf.toml');
   assert.deepEqual(heredoc, { exitStatus: 0, output: '[grpc]\n\taddress = "x"\n' });
   const continued = await run(m, 'shell', 'echo one \\\n  two \\\n  three');
@@ -82,7 +82,7 @@ test('several lines: a heredoc and a continuation each make one command; the fir
 });
 
 test('human-like typing gives the same result, key by key', async (t) => {
-  const { dir, m } = await machine(t);
+  const { dir, m } = await runtime(t);
   const start = Date.now();
   const result = await run(m, 'shell', 'echo "x;y"\t# typed', 'human');
   assert.deepEqual(result, { exitStatus: 0, output: 'x;y\n' });
@@ -92,7 +92,7 @@ test('human-like typing gives the same result, key by key', async (t) => {
 });
 
 test('a component session: its command keeps running, the session is busy, the log has its output', async (t) => {
-  const { dir, m } = await machine(t);
+  const { dir, m } = await runtime(t);
   const typed = await m.terminal.type('web', 'echo started; sleep 600', {
     typing: 'instant',
     signal: stopWatching(t),

@@ -15,7 +15,7 @@ import {
   type MountOps,
   type UnmountStatus,
 } from '../../src/adapters/cleanup/mounts.js';
-import { LessonMachine } from '../../src/adapters/runtime/lesson-machine.js';
+import { WorkdirRuntime } from '../../src/adapters/runtime/workdir-runtime.js';
 import type { KillDeps } from '../../src/adapters/processes/process-kill.js';
 import { newWorkdirState, StateStore } from '../../src/adapters/workdir/state-store.js';
 
@@ -249,11 +249,11 @@ function lateMounts(): {
 }
 
 /** A work directory with a state.json naming reset paths; nothing runs in it. */
-async function machineIn(
+async function runtimeIn(
   t: { after: (fn: () => Promise<void>) => void },
   reset: (dir: string) => string[],
   mounts: MountOps,
-): Promise<{ dir: string; work: string; machine: LessonMachine }> {
+): Promise<{ dir: string; work: string; runtime: WorkdirRuntime }> {
   const dir = await mkdtemp(join(tmpdir(), 'dm-mounts-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const work = join(dir, 'work');
@@ -273,14 +273,14 @@ async function machineIn(
     sudoKill: async () => undefined,
     sleep: async () => undefined,
   };
-  return { dir, work, machine: await LessonMachine.open(work, undefined, { kill, mounts }) };
+  return { dir, work, runtime: await WorkdirRuntime.open(work, undefined, { kill, mounts }) };
 }
 
 test('reset unmounts every reset path deepest first, and only then removes it; a path already gone is fine', async (t) => {
   const removedBeforeUnmount: string[] = [];
   const late = lateMounts();
   const ops = late.ops;
-  const { dir, work, machine } = await machineIn(t, (d) => ['kubelet', join(d, 'state'), 'never-made'], ops);
+  const { dir, work, runtime } = await runtimeIn(t, (d) => ['kubelet', join(d, 'state'), 'never-made'], ops);
   const fake = late.use(
     [join(work, 'kubelet'), join(work, 'kubelet/pods/p/vol'), join(dir, 'state/sandboxes/s/shm')],
     {
@@ -292,7 +292,7 @@ test('reset unmounts every reset path deepest first, and only then removes it; a
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'token'), 'x');
   }
-  await machine.reset();
+  await runtime.reset();
   assert.deepEqual(fake.log, [
     `umount ${join(work, 'kubelet/pods/p/vol')}`,
     `umount ${join(work, 'kubelet')}`,
@@ -308,10 +308,10 @@ test('reset unmounts every reset path deepest first, and only then removes it; a
 test('cleanup --purge unmounts the reset paths and below the work directory, then removes them; twice is fine', async (t) => {
   const late = lateMounts();
   const ops = late.ops;
-  const { dir, work, machine } = await machineIn(t, (d) => [join(d, 'state')], ops);
+  const { dir, work, runtime } = await runtimeIn(t, (d) => [join(d, 'state')], ops);
   let fake = late.use([dir, work, join(dir, 'state/netns/cni-1'), join(work, 'bin/x'), '/run/netns/cni-2']);
   await mkdir(join(dir, 'state/netns'), { recursive: true });
-  const first = await machine.cleanup({ purge: true });
+  const first = await runtime.cleanup({ purge: true });
   assert.deepEqual(first.unmounted, [join(dir, 'state/netns/cni-1'), join(work, 'bin/x')]);
   assert.equal(first.server, false);
   assert.deepEqual(
@@ -322,18 +322,18 @@ test('cleanup --purge unmounts the reset paths and below the work directory, the
   for (const gone of ['state', 'work/state.json', 'work/logs', 'work/.demystify'])
     assert.equal(existsSync(join(dir, gone)), false, `${gone} is removed`);
 
-  const again = await machineIn(t, (d) => [join(d, 'state')], ops);
+  const again = await runtimeIn(t, (d) => [join(d, 'state')], ops);
   fake = late.use([]);
-  const second = await again.machine.cleanup({ purge: true });
+  const second = await again.runtime.cleanup({ purge: true });
   assert.deepEqual([second.ended, second.unmounted], [[], []]);
-  assert.equal((await again.machine.cleanup({ purge: true })).unmounted.length, 0);
+  assert.equal((await again.runtime.cleanup({ purge: true })).unmounted.length, 0);
 });
 
 test('a reset path containing the work directory is refused before anything is unmounted or removed', async (t) => {
   const fake = fakeMounts([]);
-  const { work, machine } = await machineIn(t, () => ['etcd-data', '..'], fake.ops);
+  const { work, runtime } = await runtimeIn(t, () => ['etcd-data', '..'], fake.ops);
   await mkdir(join(work, 'etcd-data'));
-  await assert.rejects(machine.reset(), (error: unknown) => {
+  await assert.rejects(runtime.reset(), (error: unknown) => {
     assert.ok(error instanceof DemystifyError);
     assert.equal(error.code, 'RESET_PATH');
     return true;
@@ -344,14 +344,14 @@ test('a reset path containing the work directory is refused before anything is u
 
 test('a reset path that is a symbolic link is removed as a link: nothing is unmounted in its target', async (t) => {
   const late = lateMounts();
-  const { dir, work, machine } = await machineIn(t, () => ['link'], {
+  const { dir, work, runtime } = await runtimeIn(t, () => ['link'], {
     ...late.ops,
     canonical: (path) => realpath(path).catch(() => path),
   });
   await mkdir(join(dir, 'outside/m'), { recursive: true });
   await symlink(join(dir, 'outside'), join(work, 'link'));
   const fake = late.use([join(dir, 'outside/m')]);
-  await machine.reset();
+  await runtime.reset();
   assert.deepEqual(fake.log, []);
   assert.equal(existsSync(join(work, 'link')), false);
   assert.ok(existsSync(join(dir, 'outside/m')), 'the target stays');

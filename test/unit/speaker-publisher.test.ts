@@ -55,12 +55,12 @@ async function open(dir: string, options: { resumed: boolean; talk?: TalkClock; 
   const store = new StateStore(file);
   const engine = fakeEngine(engineAfter(lesson));
   const current = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<StateStore['read']>;
-  const machine = { files: { layout: { root: dir } }, store, current: () => current } as never;
+  const runtime = { files: { layout: { root: dir } }, store, current: () => current } as never;
   const socketPath = join(dir, 'speaker.sock');
   const publisher = await SpeakerPublisher.start({
     lesson,
     engine,
-    machine,
+    runtime,
     resumed: options.resumed,
     monitor: { current: new Map() },
     now: options.now,

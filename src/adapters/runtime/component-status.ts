@@ -1,6 +1,6 @@
 import type { Probe } from '../../lesson/model.js';
 import { readLesson } from '../lessons/lesson-files.js';
-import type { LessonMachine } from './lesson-machine.js';
+import type { WorkdirRuntime } from './workdir-runtime.js';
 import { processTable } from '../processes/process-tree.js';
 
 /** One component as `demystify status` shows it. */
@@ -21,11 +21,11 @@ export interface ComponentStatus {
 }
 
 /**
- * The components of a machine: those the lesson declares (when its file still reads) and those the
+ * The components of a work directory: those the lesson declares (when its file still reads) and those the
  * engine started, each with its session, its process, and its probes asked once now.
  */
-export async function machineStatus(machine: LessonMachine): Promise<ComponentStatus[]> {
-  const state = await machine.refresh();
+export async function componentStatuses(runtime: WorkdirRuntime): Promise<ComponentStatus[]> {
+  const state = await runtime.refresh();
   const declared = new Map<string, { session: string; ready: Probe[] }>();
   try {
     const read = await readLesson(state.lessonFile);
@@ -37,14 +37,14 @@ export async function machineStatus(machine: LessonMachine): Promise<ComponentSt
   }
   for (const [name, c] of Object.entries(state.components))
     declared.set(name, { session: c.session, ready: c.ready });
-  const sessions = new Set(await machine.tmux.sessions());
-  const exits = await machine.componentExits();
+  const sessions = new Set(await runtime.tmux.sessions());
+  const exits = await runtime.componentExits();
   const table = await processTable();
-  const prober = machine.prober();
+  const prober = runtime.prober();
   const out: ComponentStatus[] = [];
   for (const [name, { session, ready }] of declared) {
     const present = sessions.has(session);
-    const panePid = present ? await machine.tmux.panePid(session) : undefined;
+    const panePid = present ? await runtime.tmux.panePid(session) : undefined;
     const child = panePid === undefined ? undefined : [...table.values()].find((p) => p.ppid === panePid);
     const record = state.components[name];
     const base = {

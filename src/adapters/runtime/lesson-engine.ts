@@ -5,7 +5,7 @@ import { buildPlan } from '../../engine/plan.js';
 import type { Plan } from '../../engine/plan-model.js';
 import type { Typing, TypingPace } from '../../engine/ports.js';
 import type { Lesson } from '../../lesson/model.js';
-import { LessonMachine, type MachineDeps } from './lesson-machine.js';
+import { WorkdirRuntime, type WorkdirRuntimeDeps } from './workdir-runtime.js';
 import { isolatedNode } from '../isolation/record.js';
 import { isAlive, processTable } from '../processes/process-tree.js';
 
@@ -25,15 +25,15 @@ export interface LessonEngineOptions {
   pace?: TypingPace;
   /** Running as root (default: this process's uid is 0): `sudo` is left out of commands. */
   asRoot?: boolean;
-  deps?: MachineDeps;
+  deps?: WorkdirRuntimeDeps;
   /** `${node.ip}` and `${node.name}` (default: the isolated namespace's, else 127.0.0.1 and node). */
   node?: { ip: string; name: string };
 }
 
-/** An engine on a lesson's machine: what the headless runner and the presenter are clients of. */
+/** An engine on a work directory's runtime: what the headless runner and the presenter are clients of. */
 export interface LessonEngine {
   engine: Engine;
-  machine: LessonMachine;
+  runtime: WorkdirRuntime;
   plan: Plan;
   /** The machine state.json describes still runs (its tmux server): its progress and talk go on. */
   resumed: boolean;
@@ -41,7 +41,7 @@ export interface LessonEngine {
 
 /**
  * Plan the whole lesson (every chapter, so that any chapter can be fast-forwarded to), open its work
- * directory's machine and make the engine. Progress in state.json is taken up again only while the
+ * directory's runtime and make the engine. Progress in state.json is taken up again only while the
  * machine it describes still runs (its tmux server is alive): after a reboot or a cleanup it starts over.
  */
 export async function openLessonEngine(lesson: Lesson, options: LessonEngineOptions): Promise<LessonEngine> {
@@ -55,7 +55,7 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
     asRoot: options.asRoot ?? process.getuid?.() === 0,
     ...(node ? { node } : {}),
   });
-  const machine = await LessonMachine.open(
+  const runtime = await WorkdirRuntime.open(
     options.workdir,
     {
       lessonId: lesson.id,
@@ -70,16 +70,16 @@ export async function openLessonEngine(lesson: Lesson, options: LessonEngineOpti
     },
     options.deps ?? {},
   );
-  const resumed = await machineRuns(machine);
-  const saved: SavedProgress | undefined = resumed ? machine.current().progress : undefined;
-  const ports = machine.ports(options.typing);
+  const resumed = await runtimeRuns(runtime);
+  const saved: SavedProgress | undefined = resumed ? runtime.current().progress : undefined;
+  const ports = runtime.ports(options.typing);
   const engine = createEngine(plan, options.pace ? { ...ports, pace: options.pace } : ports, saved);
-  return { engine, machine, plan, resumed };
+  return { engine, runtime, plan, resumed };
 }
 
 /** Whether the machine state.json describes is still running (its tmux server is alive). */
-async function machineRuns(machine: LessonMachine): Promise<boolean> {
-  const state = machine.current();
+async function runtimeRuns(runtime: WorkdirRuntime): Promise<boolean> {
+  const state = runtime.current();
   const server = state.processes.find((p) => p.role === 'tmux-server');
   if (!server) return false;
   return isAlive(server, await processTable());

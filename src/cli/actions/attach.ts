@@ -1,4 +1,4 @@
-import { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import { attachTerminal } from '../../adapters/tmux/tmux.js';
 import { DemystifyError, UsageError } from '../../errors.js';
 import type { CliIo } from '../context.js';
@@ -11,12 +11,12 @@ export async function runAttach(component: string, opts: AttachCommandOptions, i
     throw new UsageError('attach needs a terminal', {
       hint: `read its output with demystify logs ${component}`,
     });
-  const machine = await LessonMachine.open(await workdirRootFor(opts.lesson, opts.workdir));
-  const session = sessionOf(machine.current(), component);
-  if (!(await machine.tmux.hasSession(session))) {
+  const runtime = await WorkdirRuntime.open(await workdirRootFor(opts.lesson, opts.workdir));
+  const session = sessionOf(runtime.current(), component);
+  if (!(await runtime.tmux.hasSession(session))) {
     throw new DemystifyError('NO_SESSION', `no session '${session}' is running`, {
       hint: 'see demystify status',
     });
   }
-  return attachTerminal(machine.tmux.socket, session);
+  return attachTerminal(runtime.tmux.socket, session);
 }

@@ -1,4 +1,4 @@
-import { LessonMachine, type CleanupResult } from '../../adapters/runtime/lesson-machine.js';
+import { WorkdirRuntime, type CleanupResult } from '../../adapters/runtime/workdir-runtime.js';
 import { existsSync } from 'node:fs';
 import { removeIsolation } from '../../adapters/isolation/isolation.js';
 import { UsageError } from '../../errors.js';
@@ -12,7 +12,7 @@ import { lockForCleanup } from './workdir-lock.js';
  * End every process the engine started in a work directory (by recorded pid, run marker, the tmux server on
  * its socket, daemons working in it; whole trees) and its tmux server, unmount what the lesson left mounted;
  * `--purge` also removes the reset paths and the generated state. Works without state.json (missing or
- * damaged: see LessonMachine.openForCleanup). The isolation (namespace, veth pair) is removed even when
+ * damaged: see WorkdirRuntime.openForCleanup). The isolation (namespace, veth pair) is removed even when
  * that failed, and every failure is reported after the rest is done. Safe to run twice. A command still
  * using the work directory (its lock) is refused, waited for (`--wait`) or ended first (`--force`).
  */
@@ -30,9 +30,9 @@ export async function runCleanup(
   try {
     try {
       if (existsSync(root)) {
-        const machine = await LessonMachine.openForCleanup(root);
-        const generated = purge && [machine.files.layout.logs, machine.files.dir].some((p) => existsSync(p));
-        const result = await machine.cleanup({ purge });
+        const runtime = await WorkdirRuntime.openForCleanup(root);
+        const generated = purge && [runtime.files.layout.logs, runtime.files.dir].some((p) => existsSync(p));
+        const result = await runtime.cleanup({ purge });
         found = result.state.source !== 'missing' || generated || somethingDone(result);
         if (found) io.stdout(describe(root, result, purge));
       }

@@ -5,7 +5,7 @@ import { defaultWorkdirRoot } from '../../adapters/workdir/workdir.js';
 import type { Engine } from '../../engine/engine.js';
 import type { EngineEffect, EngineEvent, EngineState, RunResult } from '../../engine/machine.js';
 import { outcomeLabel, type ComponentExit, type StepOutcome } from '../../engine/outcome.js';
-import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import type { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import type { Plan } from '../../engine/plan-model.js';
 import type { WorkdirState } from '../../adapters/workdir/state-store.js';
 import type { CliIo } from '../context.js';
@@ -189,7 +189,7 @@ export async function driveEngine(
   engine: Engine,
   event: EngineEvent,
   io: CliIo,
-  options: { json: boolean; machine?: LessonMachine },
+  options: { json: boolean; runtime?: WorkdirRuntime },
 ): Promise<number> {
   const stop = reportProgress(engine, io, options);
   let signalled: NodeJS.Signals | undefined;
@@ -219,7 +219,7 @@ export async function driveEngine(
   }
   const code = reportEnd(engine, io, options);
   if (signalled === undefined) return code;
-  await reportStopped(engine, io, options.machine, signalled);
+  await reportStopped(engine, io, options.runtime, signalled);
   return signalled === 'SIGINT' ? INTERRUPTED_EXIT : 128 + (signalled === 'SIGTERM' ? 15 : 1);
 }
 
@@ -233,7 +233,7 @@ function runningStep(engine: Engine): { name: string; chapterId: string } | unde
 async function reportStopped(
   engine: Engine,
   io: CliIo,
-  machine: LessonMachine | undefined,
+  runtime: WorkdirRuntime | undefined,
   signal: NodeJS.Signals,
 ): Promise<void> {
   const state = engine.getState();
@@ -244,8 +244,8 @@ async function reportStopped(
     ? `step '${step.name}' (chapter ${step.chapterId}) was interrupted: the run stopped there`
     : 'the run stopped before its next step';
   io.stderr(`demystify: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: ${where}\n`);
-  const running = machine ? await machine.running().catch(() => []) : [];
-  const root = machine?.files.layout.root;
+  const running = runtime ? await runtime.running().catch(() => []) : [];
+  const root = runtime?.files.layout.root;
   if (running.length > 0) {
     const list = running.map((r) => `${r.name} (${r.comm}, pid ${r.pid})`).join(', ');
     io.stderr(`  still running: ${list}\n`);

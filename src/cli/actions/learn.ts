@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { hasLearnerProgress, readLearnerProgress } from '../../adapters/learner/learner-store.js';
 import { readLesson, loadLesson, localeLang } from '../../adapters/lessons/lesson-files.js';
-import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import type { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import { progressLines } from '../../engine/learner/progress.js';
 import { buildPlan, resolveOptions } from '../../engine/plan.js';
 import { UsageError } from '../../errors.js';
@@ -50,9 +50,9 @@ export async function runLearn(
  * The learner's progress for `demystify status`: one line per chapter (done, or steps so far; steps
  * skipped; time spent), empty when no learner ever opened this work directory.
  */
-export async function learnerStatusLines(root: string, machine: LessonMachine): Promise<string[]> {
+export async function learnerStatusLines(root: string, runtime: WorkdirRuntime): Promise<string[]> {
   if (!(await hasLearnerProgress(root))) return [];
-  const state = machine.current();
+  const state = runtime.current();
   if (!state.lessonFile) return [];
   const { lesson } = await readLesson(state.lessonFile);
   const plan = buildPlan(lesson, { workdir: root, options: state.options ?? {} });

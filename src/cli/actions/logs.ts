@@ -1,6 +1,6 @@
 import { watch } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
-import { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import { logSize, readLogFrom } from '../../adapters/tmux/session-log.js';
 import { stripEscapes } from '../../adapters/tmux/shell-marks.js';
 import { DemystifyError, UsageError } from '../../errors.js';
@@ -12,24 +12,24 @@ import { sessionOf, workdirRootFor } from './engine-common.js';
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The components and sessions that have a log: what `logs` accepts. */
-async function knownNames(machine: LessonMachine): Promise<string[]> {
-  const names = new Set(Object.keys(machine.current().components));
-  const files = await readdir(machine.files.layout.logs).catch(() => [] as string[]);
+async function knownNames(runtime: WorkdirRuntime): Promise<string[]> {
+  const names = new Set(Object.keys(runtime.current().components));
+  const files = await readdir(runtime.files.layout.logs).catch(() => [] as string[]);
   for (const file of files) if (file.endsWith('.log')) names.add(file.slice(0, -'.log'.length));
   return [...names].filter((n) => SESSION_NAME.test(n)).sort();
 }
 
 /** Print a session's log; with `-f`, keep printing what is appended until Ctrl-C. */
 export async function runLogs(component: string, opts: LogsCommandOptions, io: CliIo): Promise<number> {
-  const machine = await LessonMachine.open(await workdirRootFor(opts.lesson, opts.workdir));
-  const known = await knownNames(machine);
+  const runtime = await WorkdirRuntime.open(await workdirRootFor(opts.lesson, opts.workdir));
+  const known = await knownNames(runtime);
   // Only a name: a path (`../../../var/log/dpkg`) would read any file of the machine, as root.
   if (!SESSION_NAME.test(component)) {
     throw new UsageError(`'${component}' is not a component: logs takes a component's or a session's name`, {
       hint: known.length > 0 ? `one of: ${known.join(', ')}` : 'see demystify status',
     });
   }
-  const file = machine.terminal.logFile(sessionOf(machine.current(), component));
+  const file = runtime.terminal.logFile(sessionOf(runtime.current(), component));
   const info = await lstat(file).catch(() => undefined);
   if (!info || !info.isFile())
     throw new DemystifyError('NO_LOG', `no log for '${component}' (${file})`, {

@@ -31,7 +31,7 @@ export async function runReplay(chapterRef: string, opts: ReplayCommandOptions, 
     const pins: Record<string, string> = {};
     for (const [name, pin] of Object.entries(state?.pins ?? {})) pins[name] = pin.version;
     Object.assign(pins, parsePins(opts.pin));
-    const { engine, plan, machine } = await openLessonEngine(lesson, {
+    const { engine, plan, runtime } = await openLessonEngine(lesson, {
       workdir: root,
       ...(state?.binDir ? { binDir: state.binDir } : {}),
       ...(state ? { options: state.options } : {}),
@@ -40,7 +40,7 @@ export async function runReplay(chapterRef: string, opts: ReplayCommandOptions, 
     });
     reportPins(plan, io, { json: opts.json === true });
     const event = { type: 'replay-chapter', chapter, run: opts.run !== false, headless: true } as const;
-    return await driveEngine(engine, event, io, { json: opts.json === true, machine });
+    return await driveEngine(engine, event, io, { json: opts.json === true, runtime });
   } finally {
     await lock.release();
   }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import type { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Lesson } from '../../lesson/model.js';
 import type { CliIo } from '../context.js';
@@ -17,7 +17,7 @@ export interface RunExtrasOptions {
 export interface RunContext {
   lesson: Lesson;
   engine: Engine;
-  machine: LessonMachine;
+  runtime: WorkdirRuntime;
   workdir: string;
   /** 0-based chapters of the run (default: all). */
   from?: number | undefined;
@@ -112,10 +112,10 @@ async function openRecording(ctx: RunContext, dir: string, io: CliIo): Promise<R
   const { startRecording, tmuxWindowSize } = await import('../../adapters/recording/recorder.js');
   const recording = await startRecording({
     dir,
-    logsDir: ctx.machine.files.layout.logs,
+    logsDir: ctx.runtime.files.layout.logs,
     engine: ctx.engine,
     lesson: { id: ctx.lesson.id, title: ctx.lesson.title },
-    windowSize: tmuxWindowSize(ctx.machine.tmux),
+    windowSize: tmuxWindowSize(ctx.runtime.tmux),
   });
   return {
     async finish() {

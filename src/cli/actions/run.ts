@@ -42,7 +42,7 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
   const lock = await lockForCommand(workdir, 'run', opts, io);
   try {
     await prepareIsolation(lesson, workdir, opts, io);
-    const { engine, plan, machine } = await openLessonEngine(lesson, {
+    const { engine, plan, runtime } = await openLessonEngine(lesson, {
       workdir,
       ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
       options,
@@ -56,8 +56,8 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
       ...(to === undefined ? {} : { to }),
       headless: true,
     };
-    const extras = await openRunExtras({ lesson, engine, machine, workdir, from, to }, opts, io);
-    const code = await driveEngine(engine, event, io, { json: opts.json === true, machine });
+    const extras = await openRunExtras({ lesson, engine, runtime, workdir, from, to }, opts, io);
+    const code = await driveEngine(engine, event, io, { json: opts.json === true, runtime });
     await extras.finish();
     return code;
   } finally {

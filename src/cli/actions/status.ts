@@ -1,5 +1,5 @@
-import { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
-import { machineStatus, type ComponentStatus } from '../../adapters/runtime/component-status.js';
+import { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
+import { componentStatuses, type ComponentStatus } from '../../adapters/runtime/component-status.js';
 import type { CliIo } from '../context.js';
 import type { StatusCommandOptions } from '../commands/status.js';
 import { workdirRootFor } from './engine-common.js';
@@ -13,10 +13,10 @@ export async function runStatus(
   io: CliIo,
 ): Promise<number> {
   const root = await workdirRootFor(ref, opts.workdir);
-  const machine = await LessonMachine.open(root);
-  const components = await machineStatus(machine);
+  const runtime = await WorkdirRuntime.open(root);
+  const components = await componentStatuses(runtime);
   const isolation = await isolationStatus(root);
-  const pins = machine.current().pins ?? {};
+  const pins = runtime.current().pins ?? {};
   const pinned = Object.keys(pins).length > 0;
   if (opts.json) {
     const json = { workdir: root, isolation: isolation.json, ...(pinned ? { pins } : {}), components };
@@ -31,7 +31,7 @@ export async function runStatus(
   );
   for (const c of components) io.stdout(`${statusLine(c)}\n`);
   const { learnerStatusLines } = await import('./learn.js');
-  for (const line of await learnerStatusLines(root, machine).catch(() => [])) io.stdout(`${line}\n`);
+  for (const line of await learnerStatusLines(root, runtime).catch(() => [])) io.stdout(`${line}\n`);
   return 0;
 }
 

@@ -38,10 +38,10 @@ async function readFrom(file: string, offset: number): Promise<string> {
  * solution, skipping (the solution run by the engine) and a replay are keys. Progress goes to learner.json.
  */
 export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterMode> {
-  const { engine, machine, lesson } = ctx;
+  const { engine, runtime, lesson } = ctx;
   const plan = engine.getState().plan;
-  const workdir = machine.files.layout.root;
-  const ports = machine.ports('instant');
+  const workdir = runtime.files.layout.root;
+  const ports = runtime.ports('instant');
   const prober = ports.prober;
   const theme = makeTheme(1);
   let progress: LearnerProgress = await readLearnerProgress(workdir, lesson.id);
@@ -106,7 +106,7 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
     if (!planned) return;
     // Taken at once, before anything is awaited: a learner quick to type must not see the first command
     // fall before the offset (then only its output would be read, and no attempt counted).
-    const file = machine.terminal.logFile(planned.session);
+    const file = runtime.terminal.logFile(planned.session);
     let size = 0;
     try {
       size = statSync(file).size;
@@ -114,7 +114,7 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
       // No log yet: the session is started below.
     }
     logOffset = startOffset = size;
-    await machine.terminal.ensureSession(planned.session).catch(() => undefined);
+    await runtime.terminal.ensureSession(planned.session).catch(() => undefined);
     ctx.presenter()?.updateUi((ui) => ({ ...ui, session: planned.session, focus: 'terminal' }));
   };
 
@@ -134,7 +134,7 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
     const planned = plan.steps[cursor];
     if (!planned || !watch || !check) return;
     const w = watch;
-    const text = await readFrom(machine.terminal.logFile(planned.session), logOffset);
+    const text = await readFrom(runtime.terminal.logFile(planned.session), logOffset);
     const { commands, end } = scanLearnerCommands(text);
     logOffset += Buffer.byteLength(text.slice(0, end));
     for (const command of commands) {

@@ -39,7 +39,7 @@ export interface PresentLessonOptions {
 export interface PresenterModeContext {
   lesson: Lesson;
   engine: LessonEngine['engine'];
-  machine: LessonEngine['machine'];
+  runtime: LessonEngine['runtime'];
   streams: ScreenStreams;
   /** The presenter, once it exists (for `updateUi`). */
   presenter: () => Presenter | undefined;
@@ -69,7 +69,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     : await loadKeymap();
   // Human typing goes at a pace the presenter's keys change while it types (typing-pace.ts).
   const pace = options.typing === 'human' ? new PresenterPace() : undefined;
-  const { engine, machine, resumed } = await openLessonEngine(lesson, {
+  const { engine, runtime, resumed } = await openLessonEngine(lesson, {
     workdir: options.workdir,
     options: options.options,
     ...(options.pins ? { pins: options.pins } : {}),
@@ -78,9 +78,9 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     ...(options.binDir ? { binDir: options.binDir } : {}),
   });
   const recording = options.record
-    ? await recordSessions(lesson, engine, machine, options.record)
+    ? await recordSessions(lesson, engine, runtime, options.record)
     : undefined;
-  const settingsFile = join(machine.files.dir, 'presenter.json');
+  const settingsFile = join(runtime.files.dir, 'presenter.json');
   const kept = await loadSettings(settingsFile);
   const envTheme = process.env.DEMYSTIFY_THEME;
   const initial = {
@@ -103,15 +103,15 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   // The presenter's own tmux commands (the monitor's list-panes, window fits, session switches) go to
   // the lesson's server without the run's process marker: a reset ends every process that carries it,
   // and a query of the presenter caught alive at that moment made the reset fail ("could not end
-  // processes N"). The engine's commands keep it (machine.tmux).
-  const client = new Tmux({ socket: machine.tmux.socket });
+  // processes N"). The engine's commands keep it (runtime.tmux).
+  const client = new Tmux({ socket: runtime.tmux.socket });
   const tmux = (args: string[]): Promise<string> => client.run(args);
   // Every session is there from the start (an idle shell, the engine's own kind), so the terminal pane
   // is live before the first step, and the windows get the pane's size before anything is typed in them:
   // the audience then sees a component's command typed in its own terminal (see terminal-sync.ts).
-  await machine.terminal.ensureSession(state.plan.shellSession).catch(() => undefined);
+  await runtime.terminal.ensureSession(state.plan.shellSession).catch(() => undefined);
   await Promise.all(
-    sessionsOf(lesson, state).map((s) => machine.terminal.ensureSession(s).catch(() => undefined)),
+    sessionsOf(lesson, state).map((s) => runtime.terminal.ensureSession(s).catch(() => undefined)),
   );
 
   // The screen, the terminal and the monitor call the presenter, which needs them first. A bug in one
@@ -134,7 +134,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   });
   const terminal = new LiveTerminal(
     {
-      socket: machine.tmux.socket,
+      socket: runtime.tmux.socket,
       cols: 80,
       rows: 24,
       onFrame: guard(() => ref.presenter?.onTerminalFrame()),
@@ -156,13 +156,13 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     ? await options.mode({
         lesson,
         engine,
-        machine,
+        runtime,
         streams: options.streams,
         presenter: () => ref.presenter,
       })
     : undefined;
   const shellIdle = async (session: string): Promise<boolean | undefined> => {
-    const file = machine.terminal.logFile(session);
+    const file = runtime.terminal.logFile(session);
     return idleAtEnd(await readLogFrom(file, Math.max(0, (await logSize(file)) - 16_384)));
   };
   const presenter = new Presenter({
@@ -185,7 +185,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   let recorded = '';
   try {
     // The speaker view's feed (demystify speaker): the talk's clock and a snapshot on every change.
-    ref.speaker = await SpeakerPublisher.start({ lesson, engine, machine, resumed, monitor });
+    ref.speaker = await SpeakerPublisher.start({ lesson, engine, runtime, resumed, monitor });
     // Once a second at rest: every engine event (a step started or ended, a reset) asks at once too.
     monitor.start(1000);
     const ended = presenter.run();
@@ -214,14 +214,14 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     // An isolated lesson's namespace goes last, as with `demystify cleanup`, even when the rest failed.
     let ended: number[];
     try {
-      ({ ended } = await machine.cleanup());
+      ({ ended } = await runtime.cleanup());
     } catch (error) {
-      await removeIsolation(machine.files.layout.root).catch(() => undefined);
+      await removeIsolation(runtime.files.layout.root).catch(() => undefined);
       throw error;
     }
     // The lesson begins again next time: so does the talk's clock.
     await saveSettings(settingsFile, { ...last, clockMs: 0 });
-    const removed = (await removeIsolation(machine.files.layout.root)).map((line) => `removed ${line}\n`);
+    const removed = (await removeIsolation(runtime.files.layout.root)).map((line) => `removed ${line}\n`);
     return {
       exit,
       message: `stopped ${ended.length} process(es) and the lesson's tmux server\n${removed.join('')}${recorded}`,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import type { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import { startRecording, tmuxWindowSize } from '../../adapters/recording/recorder.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Lesson } from '../../lesson/model.js';
@@ -17,15 +17,15 @@ export interface PresenterRecording {
 export async function recordSessions(
   lesson: Lesson,
   engine: Engine,
-  machine: LessonMachine,
+  runtime: WorkdirRuntime,
   dir: string,
 ): Promise<PresenterRecording> {
   const recording = await startRecording({
     dir,
-    logsDir: machine.files.layout.logs,
+    logsDir: runtime.files.layout.logs,
     engine,
     lesson: { id: lesson.id, title: lesson.title },
-    windowSize: tmuxWindowSize(machine.tmux),
+    windowSize: tmuxWindowSize(runtime.tmux),
   });
   return {
     async stop() {

@@ -1,6 +1,6 @@
 import { SpeakerChannelServer } from '../../adapters/speaker-channel/channel-server.js';
 import { speakerSocketPath } from '../../adapters/speaker-channel/socket-path.js';
-import type { LessonMachine } from '../../adapters/runtime/lesson-machine.js';
+import type { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import type { Engine } from '../../engine/engine.js';
 import { enterChapter, isTalkClock, startTalk, type TalkClock } from '../../engine/talk-clock.js';
 import type { Lesson } from '../../lesson/model.js';
@@ -12,10 +12,10 @@ export interface SpeakerPublisherParts {
   lesson: Lesson;
   engine: Engine;
   /**
-   * The lesson's machine: its work directory (the channel's socket is found from it) and state.json,
+   * The lesson's runtime: its work directory (the channel's socket is found from it) and state.json,
    * where the talk's clock is kept.
    */
-  machine: Pick<LessonMachine, 'files' | 'store' | 'current'>;
+  runtime: Pick<WorkdirRuntime, 'files' | 'store' | 'current'>;
   /** The machine state.json describes was still running: its talk goes on (else a new talk starts). */
   resumed: boolean;
   /** What tmux shows of each session (the presenter's session monitor). */
@@ -53,7 +53,7 @@ export class SpeakerPublisher {
   private constructor(private readonly parts: SpeakerPublisherParts) {
     this.now = parts.now ?? Date.now;
     const chapter = this.chapterId();
-    const talk: unknown = parts.machine.current().talk;
+    const talk: unknown = parts.runtime.current().talk;
     const kept = parts.resumed && isTalkClock(talk) ? talk : undefined;
     this.clock = kept ? enterChapter(kept, chapter, this.now()) : startTalk(chapter, this.now());
   }
@@ -64,7 +64,7 @@ export class SpeakerPublisher {
     publisher.save();
     try {
       publisher.channel = await SpeakerChannelServer.listen(
-        parts.socketPath ?? speakerSocketPath(parts.machine.files.layout.root),
+        parts.socketPath ?? speakerSocketPath(parts.runtime.files.layout.root),
         (message) => publisher.onMessage(message),
       );
     } catch {
@@ -141,7 +141,7 @@ export class SpeakerPublisher {
   /** Write the clock into state.json (after the engine's own writes: the store runs them in turn). */
   private save(): void {
     const clock = this.clock;
-    void this.parts.machine.store
+    void this.parts.runtime.store
       .update((s) => {
         s.talk = clock;
       })

@@ -42,7 +42,7 @@ import { TmuxTerminal } from '../tmux/tmux-terminal.js';
 import { ensureWorkdir } from '../workdir/workdir-setup.js';
 
 /** What a run records about its lesson when it first sets up a work directory. */
-export interface MachineInit {
+export interface WorkdirInit {
   lessonId: string;
   lessonFile: string;
   options: Record<string, string>;
@@ -77,7 +77,7 @@ export interface CleanupResult {
 }
 
 /** Injectable parts: the namespace prefix (isolation), process signalling and mounts (tests). */
-export interface MachineDeps {
+export interface WorkdirRuntimeDeps {
   /** Command that enters the lesson's network namespace; the tmux server and probes start through it. */
   prefix?: string[];
   kill?: KillDeps;
@@ -88,17 +88,17 @@ export interface MachineDeps {
 }
 
 /**
- * The lesson's machine in one work directory: its private tmux server, its sessions, the processes it
+ * What runs a lesson in one work directory: its private tmux server, its sessions, the processes it
  * started, its state.json. Every command (run, status, logs, replay, cleanup) opens it from the work
  * directory alone.
  */
-export class LessonMachine {
+export class WorkdirRuntime {
   readonly files: EngineFiles;
   readonly store: StateStore;
   readonly tmux: Tmux;
   readonly terminal: TmuxTerminal;
   private state: WorkdirState;
-  private readonly deps: MachineDeps;
+  private readonly deps: WorkdirRuntimeDeps;
   /** Opened without a usable state.json (openForCleanup): nothing is read or written there. */
   private readonly recovered: CleanupResult['state'] | undefined;
   /** The marker in `.demystify/marker`, when it differs from state.json's (or there is no state.json). */
@@ -107,7 +107,7 @@ export class LessonMachine {
   private constructor(
     files: EngineFiles,
     state: WorkdirState,
-    deps: MachineDeps,
+    deps: WorkdirRuntimeDeps,
     recovered?: CleanupResult['state'],
     fileMarker?: string,
   ) {
@@ -133,8 +133,12 @@ export class LessonMachine {
     });
   }
 
-  /** Open the machine of an existing work directory; with `init`, set one up when there is none. */
-  static async open(root: string, init?: MachineInit, deps: MachineDeps = {}): Promise<LessonMachine> {
+  /** Open the runtime of an existing work directory; with `init`, set one up when there is none. */
+  static async open(
+    root: string,
+    init?: WorkdirInit,
+    deps: WorkdirRuntimeDeps = {},
+  ): Promise<WorkdirRuntime> {
     const files = engineFiles(root);
     const store = new StateStore(files.layout.stateFile);
     let state = await store.read();
@@ -176,7 +180,7 @@ export class LessonMachine {
     }
     // An isolated work directory (isolation.json): its tmux server and probes live in its namespace.
     const prefix = deps.prefix ?? (await isolationPrefix(files.layout.root));
-    return new LessonMachine(files, state!, prefix ? { ...deps, prefix } : deps);
+    return new WorkdirRuntime(files, state!, prefix ? { ...deps, prefix } : deps);
   }
 
   /**
@@ -186,7 +190,7 @@ export class LessonMachine {
    * socket, and daemons working in the folder are found by their cwd (see stop()). The namespace prefix is
    * never needed to end things, so a damaged isolation.json is left to removeIsolation to report.
    */
-  static async openForCleanup(root: string, deps: MachineDeps = {}): Promise<LessonMachine> {
+  static async openForCleanup(root: string, deps: WorkdirRuntimeDeps = {}): Promise<WorkdirRuntime> {
     const files = engineFiles(root);
     let state: WorkdirState | undefined;
     let recovered: CleanupResult['state'] | undefined;
@@ -205,7 +209,7 @@ export class LessonMachine {
       marker: fileMarker ?? '',
     };
     const extra = fileMarker !== undefined && fileMarker !== usable.marker ? fileMarker : undefined;
-    return new LessonMachine(files, usable, { ...deps, prefix: deps.prefix ?? [] }, recovered, extra);
+    return new WorkdirRuntime(files, usable, { ...deps, prefix: deps.prefix ?? [] }, recovered, extra);
   }
 
   /** The command prefix entering the lesson's network namespace, when it is isolated. */
@@ -259,7 +263,7 @@ export class LessonMachine {
     });
   }
 
-  /** The ports of the effect loop, on this machine. */
+  /** The ports of the effect loop, on this work directory. */
   ports(typing: Typing): EnginePorts {
     return {
       terminal: this.terminal,
