@@ -25,8 +25,8 @@ import {
   type DoctorLesson,
 } from '../../src/adapters/doctor/doctor.js';
 
-/** A machine described by data: files, programs (path → answer), free ports, names. */
-function machine(
+/** A host described by data: files, programs (path → answer), free ports, names. */
+function fakeHost(
   overrides: Partial<DoctorDeps> & {
     files?: Record<string, string>;
     programs?: Record<string, (args: string[]) => RunResult>;
@@ -56,25 +56,25 @@ const says =
 const etcd = { name: 'etcd', path: '/w/bin/etcd', version: '3.6.9', searchPath: true };
 
 test('a binary present and runnable, with the pinned version', async () => {
-  const deps = machine({ programs: { '/w/bin/etcd': says('etcd Version: 3.6.9\nGit SHA: abc\n') } });
+  const deps = fakeHost({ programs: { '/w/bin/etcd': says('etcd Version: 3.6.9\nGit SHA: abc\n') } });
   assert.deepEqual(await checkBinary(etcd, deps), {
     name: 'binary etcd',
     status: 'ok',
     ok: true,
     detail: '/w/bin/etcd: etcd Version: 3.6.9',
   });
-  const old = machine({ programs: { '/w/bin/etcd': says('etcd Version: 3.5.0') } });
+  const old = fakeHost({ programs: { '/w/bin/etcd': says('etcd Version: 3.5.0') } });
   assert.equal((await checkBinary(etcd, old)).status, 'warn');
 });
 
 test('a missing binary fails with the fix; one on PATH only warns, but never for a plugin folder', async () => {
-  const missing = await checkBinary(etcd, machine());
+  const missing = await checkBinary(etcd, fakeHost());
   assert.equal(missing.status, 'fail');
   assert.match(missing.detail, /missing: not in \/w\/bin\/etcd nor on PATH/);
   assert.match(missing.fix!, /demystify fetch/);
   const onPath = await checkBinary(
     etcd,
-    machine({ programs: { '/usr/bin/etcd': says('etcd Version: 3.4.23') } }),
+    fakeHost({ programs: { '/usr/bin/etcd': says('etcd Version: 3.4.23') } }),
   );
   assert.equal(onPath.status, 'warn');
   assert.match(
@@ -83,20 +83,23 @@ test('a missing binary fails with the fix; one on PATH only warns, but never for
   );
   // iproute2's `bridge` on PATH is not the CNI plugin.
   const bridge = { name: 'bridge', path: '/w/cni/bin/bridge', version: '1.9.1', searchPath: false };
-  const cni = await checkBinary(bridge, machine({ programs: { '/usr/bin/bridge': says('bridge utility') } }));
+  const cni = await checkBinary(
+    bridge,
+    fakeHost({ programs: { '/usr/bin/bridge': says('bridge utility') } }),
+  );
   assert.equal(cni.status, 'fail');
   assert.equal(cni.detail, 'missing: not in /w/cni/bin/bridge');
 });
 
 test('a binary that does not run (wrong architecture) fails; other version spellings are tried', async () => {
-  const wrongArch = machine({
+  const wrongArch = fakeHost({
     programs: { '/w/bin/etcd': () => ({ exitCode: undefined, stdout: '', stderr: 'spawn ENOEXEC' }) },
   });
   const failed = await checkBinary(etcd, wrongArch);
   assert.equal(failed.status, 'fail');
   assert.match(failed.detail, /does not run: spawn ENOEXEC/);
   const asked: string[][] = [];
-  const shim = machine({
+  const shim = fakeHost({
     programs: {
       '/w/bin/containerd-shim-runc-v2': (args) => {
         asked.push(args);
@@ -121,7 +124,7 @@ test('a binary that does not run (wrong architecture) fails; other version spell
   const kubectl: string[][] = [];
   await checkBinary(
     { name: 'kubectl', path: '/w/bin/kubectl', version: '1.36.0', searchPath: true },
-    machine({
+    fakeHost({
       programs: {
         '/w/bin/kubectl': (args) => (
           kubectl.push(args),
@@ -134,32 +137,32 @@ test('a binary that does not run (wrong architecture) fails; other version spell
 });
 
 test('tmux, privileges and swap', async () => {
-  assert.equal((await checkTmux(machine({ programs: { tmux: says('tmux 3.3a') } }))).status, 'ok');
-  assert.equal((await checkTmux(machine({ programs: { tmux: says('tmux 2.8') } }))).status, 'fail');
-  assert.match((await checkTmux(machine())).fix!, /apt-get install tmux/);
-  assert.equal((await checkPrivileges(machine())).detail, 'running as root');
+  assert.equal((await checkTmux(fakeHost({ programs: { tmux: says('tmux 3.3a') } }))).status, 'ok');
+  assert.equal((await checkTmux(fakeHost({ programs: { tmux: says('tmux 2.8') } }))).status, 'fail');
+  assert.match((await checkTmux(fakeHost())).fix!, /apt-get install tmux/);
+  assert.equal((await checkPrivileges(fakeHost())).detail, 'running as root');
   const user = { uid: () => 1000 };
   assert.equal(
-    (await checkPrivileges(machine({ ...user, programs: { '/usr/bin/sudo': says(''), sudo: says('') } })))
+    (await checkPrivileges(fakeHost({ ...user, programs: { '/usr/bin/sudo': says(''), sudo: says('') } })))
       .status,
     'ok',
   );
   assert.equal(
-    (await checkPrivileges(machine({ ...user, programs: { '/usr/bin/sudo': says(''), sudo: says('', 1) } })))
+    (await checkPrivileges(fakeHost({ ...user, programs: { '/usr/bin/sudo': says(''), sudo: says('', 1) } })))
       .status,
     'warn',
   );
-  assert.equal((await checkPrivileges(machine(user))).status, 'fail');
+  assert.equal((await checkPrivileges(fakeHost(user))).status, 'fail');
   const header = 'Filename\tType\tSize\tUsed\tPriority\n';
-  assert.equal((await checkSwap(machine({ files: { '/proc/swaps': header } }))).status, 'ok');
-  const on = await checkSwap(machine({ files: { '/proc/swaps': `${header}/swapfile file 1024 0 -2\n` } }));
+  assert.equal((await checkSwap(fakeHost({ files: { '/proc/swaps': header } }))).status, 'ok');
+  const on = await checkSwap(fakeHost({ files: { '/proc/swaps': `${header}/swapfile file 1024 0 -2\n` } }));
   assert.equal(on.status, 'warn');
   assert.match(on.detail, /on \(\/swapfile\)/);
   assert.match(on.fix!, /swapoff -a/);
 });
 
 test('a busy port names what holds it; in an isolated lesson it only warns', async () => {
-  const deps = machine({
+  const deps = fakeHost({
     portFree: async (port) => port !== 6443,
     programs: { ss: says('LISTEN 0 4096 *:6443 *:* users:(("kube-apiserver",pid=4242,fd=7))') },
   });
@@ -172,50 +175,50 @@ test('a busy port names what holds it; in an isolated lesson it only warns', asy
 
 test('cgroups: version, driver, and kubelet 1.35+ on cgroup v1', async () => {
   const v1 = { '/proc/mounts': 'cgroup /sys/fs/cgroup/memory cgroup rw 0 0\n', '/proc/1/comm': 'tini\n' };
-  const plain = await checkCgroups(machine({ files: v1 }), '1.34.2');
+  const plain = await checkCgroups(fakeHost({ files: v1 }), '1.34.2');
   assert.equal(plain.status, 'ok');
   assert.match(
     plain.detail,
     /cgroup v1, driver cgroupfs \(PID 1 is tini\): kubelet --cgroup-driver=cgroupfs/,
   );
-  const recent = await checkCgroups(machine({ files: v1 }), '1.36.0');
+  const recent = await checkCgroups(fakeHost({ files: v1 }), '1.36.0');
   assert.equal(recent.status, 'warn');
   assert.match(recent.fix!, /failCgroupV1: false/);
   const v2 = await checkCgroups(
-    machine({ files: { '/sys/fs/cgroup/cgroup.controllers': 'cpu memory', '/proc/1/comm': 'systemd\n' } }),
+    fakeHost({ files: { '/sys/fs/cgroup/cgroup.controllers': 'cpu memory', '/proc/1/comm': 'systemd\n' } }),
     '1.36.0',
   );
   assert.equal(v2.status, 'ok');
   assert.match(v2.detail, /cgroup v2, driver systemd/);
-  assert.equal((await checkCgroups(machine({ files: { '/proc/mounts': '' } }))).status, 'fail');
+  assert.equal((await checkCgroups(fakeHost({ files: { '/proc/mounts': '' } }))).status, 'fail');
 });
 
 test('ip_forward, hostname, overlayfs and disk space', async () => {
   assert.equal(
-    (await checkIpForward(machine({ files: { '/proc/sys/net/ipv4/ip_forward': '1\n' } }), false)).status,
+    (await checkIpForward(fakeHost({ files: { '/proc/sys/net/ipv4/ip_forward': '1\n' } }), false)).status,
     'ok',
   );
-  const off = await checkIpForward(machine({ files: { '/proc/sys/net/ipv4/ip_forward': '0\n' } }), false);
+  const off = await checkIpForward(fakeHost({ files: { '/proc/sys/net/ipv4/ip_forward': '0\n' } }), false);
   assert.equal(off.status, 'fail');
   assert.equal(off.fix, 'sysctl -w net.ipv4.ip_forward=1');
   assert.equal(
-    (await checkIpForward(machine({ files: { '/proc/sys/net/ipv4/ip_forward': '0\n' } }), true)).status,
+    (await checkIpForward(fakeHost({ files: { '/proc/sys/net/ipv4/ip_forward': '0\n' } }), true)).status,
     'warn',
   );
-  assert.equal((await checkHostname(machine())).detail, 'stage resolves to 127.0.1.1');
-  const unresolved = await checkHostname(machine({ lookup: async () => [] }));
+  assert.equal((await checkHostname(fakeHost())).detail, 'stage resolves to 127.0.1.1');
+  const unresolved = await checkHostname(fakeHost({ lookup: async () => [] }));
   assert.equal(unresolved.status, 'fail');
   assert.match(unresolved.fix!, /127\.0\.1\.1 stage/);
   assert.equal(
-    (await checkOverlay(machine({ files: { '/proc/filesystems': 'nodev\ttmpfs\nnodev\toverlay\n' } })))
+    (await checkOverlay(fakeHost({ files: { '/proc/filesystems': 'nodev\ttmpfs\nnodev\toverlay\n' } })))
       .status,
     'ok',
   );
   assert.equal(
-    (await checkOverlay(machine({ files: { '/proc/filesystems': 'nodev\ttmpfs\n' } }))).status,
+    (await checkOverlay(fakeHost({ files: { '/proc/filesystems': 'nodev\ttmpfs\n' } }))).status,
     'warn',
   );
-  const full = await checkDisk('cache', '/c', 2 * 1024 ** 3, machine({ freeBytes: async () => 1024 ** 3 }));
+  const full = await checkDisk('cache', '/c', 2 * 1024 ** 3, fakeHost({ freeBytes: async () => 1024 ** 3 }));
   assert.equal(full.status, 'fail');
   assert.equal(full.detail, '1.0 GiB free at /c, 2.0 GiB needed');
 });
@@ -269,7 +272,7 @@ test('what the doctor derives from a lesson: binaries, ports, the Kubernetes ver
 });
 
 test('runDoctor lists every check, and only failures make it not ok', async () => {
-  const deps = machine({
+  const deps = fakeHost({
     files: {
       '/proc/swaps': 'Filename\n',
       '/sys/fs/cgroup/cgroup.controllers': '',
