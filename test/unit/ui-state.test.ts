@@ -5,6 +5,7 @@ import type { SessionLiveness } from '../../src/ui/presenter/component-views.js'
 import type { Action } from '../../src/ui/presenter/keymap.js';
 import { onOverlayKey, matchChapters } from '../../src/ui/presenter/overlays.js';
 import { onAction } from '../../src/ui/presenter/ui-actions.js';
+import { currentFailure } from '../../src/ui/presenter/failure.js';
 import {
   expireMessage,
   initialUi,
@@ -100,6 +101,18 @@ test('a reset that failed: Esc closes its panel; r replays the chapter again', (
   const closed = act('dismiss', resetFailed).ui;
   assert.equal(closed.dismissedFailure, 'reset');
   assert.deepEqual(act('run-step', resetFailed).events, [{ type: 'replay-chapter', chapter: 0 }]);
+});
+
+test('a run stopped because state.json could not be written is not told as a failed reset; r runs the step', () => {
+  const stopped = engineAfter(lesson, [
+    { type: 'run-step' },
+    { type: 'persist-failed', error: 'ENOSPC' },
+    ...runStep(0, { kind: 'ok', durationMs: 1 }).slice(1),
+  ]);
+  const failure = currentFailure(stopped);
+  assert.equal(failure?.title, 'The run stopped');
+  assert.match(failure?.reason ?? '', /ENOSPC/);
+  assert.notDeepEqual(act('run-step', stopped).events, [{ type: 'replay-chapter', chapter: 0 }]);
 });
 
 test('a step that already ran asks before it runs again; a running component is restarted cleanly', () => {

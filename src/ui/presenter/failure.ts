@@ -9,6 +9,8 @@ import type { Theme } from './theme.js';
 export interface FailureView {
   /** The failed step's index in the plan (absent when the machine could not be reset). */
   step?: number;
+  /** The machine could not be reset: trying again means replaying the chapter, not running a step. */
+  replay?: true;
   session?: string;
   title: string;
   /** The expectation that failed, as the lesson writes it. */
@@ -24,9 +26,18 @@ export interface FailureView {
 export function currentFailure(engine: EngineState, words: Words = EN): FailureView | undefined {
   const last = engine.lastRun;
   if (!last || last.kind === 'ok' || !engineIdle(engine)) return undefined;
-  // Any run that ended with an error is told as a failed reset (a failed write of state.json too).
+  // Only a failed reset is told as one (its `r` replays the chapter); a run stopped by an error of its
+  // own, such as state.json that could not be written, says so, and `r` runs the step again.
+  if (last.kind === 'reset-failed')
+    return { title: words.resetFailed, reason: last.error, logTail: [], replay: true };
   if (last.error !== undefined) {
-    return { title: words.resetFailed, reason: last.error, logTail: [] };
+    const at = last.kind === 'step-failed' ? engine.plan.steps[last.step] : undefined;
+    return {
+      ...(at ? { step: at.index, session: at.session } : {}),
+      title: words.runStopped,
+      reason: last.error,
+      logTail: [],
+    };
   }
   if (last.kind !== 'step-failed') return undefined;
   const step = engine.plan.steps[last.step];

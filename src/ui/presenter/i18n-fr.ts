@@ -47,6 +47,7 @@ export const FR: Words = {
   stepFailed: (n, name) => `L’étape ${n} « ${name} » a échoué`,
   stepTimedOut: (n, name) => `L’étape ${n} « ${name} » a dépassé son délai`,
   resetFailed: 'La machine n’a pas pu être remise à zéro',
+  runStopped: 'L’exécution s’est arrêtée',
   expected: (what) => `Attendu : ${what}`,
   stillWaiting: (what) => `attendait encore ${what}`,
   retry: 'réessayer',

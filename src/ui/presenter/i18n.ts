@@ -57,6 +57,7 @@ export const EN = {
   stepFailed: (n: number, name: string) => `Step ${n} “${name}” failed`,
   stepTimedOut: (n: number, name: string) => `Step ${n} “${name}” timed out`,
   resetFailed: 'The machine could not be reset',
+  runStopped: 'The run stopped',
   expected: (what: string) => `Expected: ${what}`,
   stillWaiting: (what: string) => `still waiting for ${what}`,
   retry: 'retry',

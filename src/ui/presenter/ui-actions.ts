@@ -126,7 +126,7 @@ export function onAction(ui0: UiState, action: Action, ctx: UiContext): UiTransi
   switch (action) {
     case 'run-step':
       // The machine could not be reset: trying again means the replay, not a step.
-      if (failureShown && failure.step === undefined && engineIdle(engine))
+      if (failureShown && failure.replay && engineIdle(engine))
         return send([{ type: 'replay-chapter', chapter: engine.chapter }], { ...ui, scroll: null });
       return runStep(ui, ctx);
     case 'next-step':

@@ -128,9 +128,10 @@ export function initialUi(engine: EngineState): UiState {
   };
 }
 
-/** Which failure a panel shows: the step's index, or `reset` for a machine that could not be reset. */
+/** Which failure a panel shows: the step's index, `reset` for a machine that could not be reset, else `run`. */
 export function failureKey(failure: FailureView): string {
-  return failure.step === undefined ? 'reset' : `step-${failure.step}`;
+  if (failure.replay) return 'reset';
+  return failure.step === undefined ? 'run' : `step-${failure.step}`;
 }
 
 /**
