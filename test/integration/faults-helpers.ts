@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { processesUnder } from '../../src/adapters/processes/process-tree.js';
+import { processesUnder } from '../helpers/processes.js';
 import { BIN, freePort, tempWorkdir } from './engine-helpers.js';
 
 /**
