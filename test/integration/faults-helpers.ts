@@ -3,6 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { processesUnder } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
+export { waitFor };
 import { BIN, freePort, tempWorkdir } from './engine-helpers.js';
 
 /**
@@ -62,21 +64,6 @@ export function startCli(t: { after: (fn: () => Promise<void>) => void }, args: 
     signal: (signal, group = true) => process.kill(group ? -pid : pid, signal),
     done,
   };
-}
-
-/** Poll until `check` returns a value (not undefined/false), or fail after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
 }
 
 /** A process working in (or naming) `dir` whose command line matches. */
