@@ -35,6 +35,8 @@ export interface StartedCli {
   pid: number;
   /** Send a signal to its whole group, as a terminal's Ctrl-C does (SIGINT), or to it alone. */
   signal(signal: NodeJS.Signals, group?: boolean): void;
+  /** What it has written to stderr so far (to wait for a message while it runs). */
+  stderrSoFar(): string;
   done: Promise<CliResult & { ms: number }>;
 }
 
@@ -47,6 +49,8 @@ export function startCli(t: { after: (fn: () => Promise<void>) => void }, args: 
     env: { DEMYSTIFY_HOME: '/nonexistent' },
   });
   const pid = child.pid!;
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
   const done = child.then((r) => ({
     code: r.exitCode,
     stdout: String(r.stdout),
@@ -62,6 +66,7 @@ export function startCli(t: { after: (fn: () => Promise<void>) => void }, args: 
   return {
     pid,
     signal: (signal, group = true) => process.kill(group ? -pid : pid, signal),
+    stderrSoFar: () => stderr,
     done,
   };
 }
