@@ -71,7 +71,7 @@ try {
     steady.push(await timed(() => agent.probe(probe, { workdir: dir, timeoutMs: 2000 })));
   agent.close();
   const perProcess = [];
-  const main = dist('adapters/probes/probe-main.js');
+  const main = join(root, 'scripts/probe-main.mjs');
   const input = JSON.stringify({ probe, workdir: dir, timeoutMs: 2000 });
   for (let i = 0; i < runs; i++) {
     perProcess.push(

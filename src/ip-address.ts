@@ -36,15 +36,6 @@ export function contains(outer: Cidr, inner: Cidr): boolean {
   return outer.width === inner.width && outer.bits <= inner.bits && overlaps(outer, inner);
 }
 
-/** Whether an address (`10.0.0.1`) lies inside a network. */
-export function containsAddress(network: Cidr, address: string): boolean {
-  const family = isIP(address);
-  if (family === 0 || (family === 4) !== (network.width === 32)) return false;
-  const value = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
-  const host = BigInt(network.width - network.bits);
-  return value >> host === network.base >> host;
-}
-
 /** The first usable address of a network, which Kubernetes gives the `kubernetes` Service. */
 export function firstAddress(network: Cidr): string {
   const value = network.base + 1n;

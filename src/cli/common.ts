@@ -2,14 +2,6 @@ import { UsageError } from '../errors.js';
 import { setOwn } from '../lesson/own.js';
 import { defaultWorkdirRoot, workdirLayout, type Workdir } from '../adapters/workdir/workdir.js';
 
-/** Options every lesson command shares. */
-export interface LessonCommandOptions {
-  workdir?: string;
-  lang?: string;
-  set?: string[];
-  pin?: string[];
-}
-
 /** Collect repeated `--set name=value` flags. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -10,12 +10,13 @@ export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
 const SNAPSHOTS = join(REPO_ROOT, 'test', 'snapshots');
 
 /**
- * Compare a text with its stored snapshot `test/snapshots/<name>`. A missing snapshot is written
- * (and the test says so); `UPDATE_SNAPSHOTS=1` rewrites them all. In CI a missing snapshot fails.
+ * Compare a text with its stored snapshot `test/snapshots/<name>`. A missing snapshot fails the test,
+ * so a typo in a name or a forgotten file cannot pass unseen; `UPDATE_SNAPSHOTS=1` writes them all
+ * (missing ones included), to be reviewed and committed.
  */
 export function matchSnapshot(name: string, actual: string): void {
   const path = join(SNAPSHOTS, name);
-  if (process.env.UPDATE_SNAPSHOTS === '1' || (!existsSync(path) && !process.env.CI)) {
+  if (process.env.UPDATE_SNAPSHOTS === '1') {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, actual);
     return;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkdirRuntime } from '../../src/adapters/runtime/workdir-runtime.js';
-import { processesUnder } from '../../src/adapters/processes/process-tree.js';
+import { processesUnder } from '../helpers/processes.js';
 
 /** The repository root (tests run from dist/test/<dir>). */
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));

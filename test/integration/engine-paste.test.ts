@@ -7,6 +7,7 @@ import { loadLesson } from '../../src/adapters/lessons/lesson-files.js';
 import { openLessonEngine } from '../../src/adapters/runtime/lesson-engine.js';
 import { WorkdirRuntime } from '../../src/adapters/runtime/workdir-runtime.js';
 import { DemystifyError } from '../../src/errors.js';
+import { waitFor } from '../helpers/wait.js';
 import { assertNothingLeft, stopWatching, tempWorkdir } from './engine-helpers.js';
 
 // Instant typing pastes a here-document whole (one bracketed paste, one Enter): its bytes must arrive
@@ -114,17 +115,14 @@ test('instant typing: here-documents arrive byte-exact, in one paste each; outco
   assert.equal(hung?.kind, 'step-failed');
   assert.equal(step('hangs')?.outcome?.kind, 'timed-out');
   const signal = stopWatching(t);
-  for (;;) {
-    try {
-      const typed = await runtime.terminal.type('shell', 'echo back', { typing: 'instant', signal });
-      assert.deepEqual(await typed.ended, { exitStatus: 0, output: 'back\n' });
-      break;
-    } catch (error) {
-      // Until the prompt is back after Ctrl-C, the session is busy: poll.
-      if (!(error instanceof DemystifyError && error.code === 'SESSION_BUSY')) throw error;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  // Until the prompt is back after Ctrl-C, the session is busy: poll.
+  const typed = await waitFor('the shell to take a command again', () =>
+    runtime.terminal.type('shell', 'echo back', { typing: 'instant', signal }).catch((error: unknown) => {
+      if (error instanceof DemystifyError && error.code === 'SESSION_BUSY') return undefined;
+      throw error;
+    }),
+  );
+  assert.deepEqual(await typed.ended, { exitStatus: 0, output: 'back\n' });
   await engine.flush();
   await runtime.cleanup();
   await assertNothingLeft(dir);

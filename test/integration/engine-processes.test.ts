@@ -8,6 +8,7 @@ import { MARKER_ENV } from '../../src/adapters/processes/process-kill.js';
 import { processInfo, processTable, processesWithEnv } from '../../src/adapters/processes/process-tree.js';
 import { createProber } from '../../src/adapters/probes/probes.js';
 import type { Probe } from '../../src/lesson/model.js';
+import { waitFor } from '../helpers/wait.js';
 import { assertNothingLeft, stopWatching, freePort, tempWorkdir } from './engine-helpers.js';
 
 const open = (dir: string, deps = {}) =>
@@ -25,13 +26,17 @@ test('cleanup ends whole trees and re-parented daemons by recorded pid and marke
     signal: stopWatching(t),
   });
   await typed.started;
-  await new Promise((r) => setTimeout(r, 300));
   const marker = m.current().marker;
-  const table = await processTable();
-  const marked = await processesWithEnv(table, MARKER_ENV, marker);
-  const daemon = [...table.values()].find(
-    (p) => p.comm === 'sleep' && marked.includes(p.pid) && p.ppid !== 0 && !marked.includes(p.ppid),
-  );
+  // All three sleeps are up (the daemon among them) before cleanup is asked to end them.
+  const daemon = await waitFor('the three sleeps, one of them re-parented', async () => {
+    const table = await processTable();
+    const marked = await processesWithEnv(table, MARKER_ENV, marker);
+    const sleeps = marked.filter((pid) => table.get(pid)?.comm === 'sleep');
+    const outside = sleeps
+      .map((pid) => table.get(pid)!)
+      .find((p) => p.ppid !== 0 && !marked.includes(p.ppid));
+    return sleeps.length === 3 && outside;
+  });
   assert.ok(daemon, 'the daemon carries the marker though it left the tree');
   const { ended } = await m.cleanup();
   assert.ok(ended.length >= 6, `ended ${ended.join(' ')}`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { WorkdirRuntime } from '../../src/adapters/runtime/workdir-runtime.js';
 import { DemystifyError } from '../../src/errors.js';
 import type { Typing } from '../../src/engine/ports.js';
+import { waitFor } from '../helpers/wait.js';
 import { assertNothingLeft, stopWatching, tempWorkdir } from './engine-helpers.js';
 
 const signals = new WeakMap<WorkdirRuntime, AbortSignal>();
@@ -99,8 +100,19 @@ test('a component session: its command keeps running, the session is busy, the l
   });
   const { logOffset } = await typed.started;
   const log = join(dir, 'logs', 'web.log');
-  await new Promise((r) => setTimeout(r, 200));
-  assert.match((await readFile(log)).subarray(logOffset).toString(), /^\s*started/);
+  // Until sleep is the pane's foreground process, a Ctrl-C could reach bash between its two commands
+  // and be lost, leaving sleep to run its 600 s: wait for that, then for the first command's output.
+  await waitFor(
+    'sleep in the foreground',
+    async () =>
+      (await m.tmux.run(['display-message', '-p', '-t', '=web:', '#{pane_current_command}'])).trim() ===
+      'sleep',
+  );
+  const output = await waitFor('the command output in the log', async () => {
+    const text = (await readFile(log)).subarray(logOffset).toString();
+    return /\bstarted\b/.test(text) && text;
+  });
+  assert.match(output, /^\s*started/);
   await assert.rejects(
     m.terminal.type('web', 'echo again', { typing: 'instant', signal: stopWatching(t) }),
     (e: unknown) => e instanceof DemystifyError && e.code === 'SESSION_BUSY',

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { processesUnder } from '../../src/adapters/processes/process-tree.js';
+import { processesUnder } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
+export { waitFor };
 import { BIN, freePort, tempWorkdir } from './engine-helpers.js';
 
 /**
@@ -33,6 +35,8 @@ export interface StartedCli {
   pid: number;
   /** Send a signal to its whole group, as a terminal's Ctrl-C does (SIGINT), or to it alone. */
   signal(signal: NodeJS.Signals, group?: boolean): void;
+  /** What it has written to stderr so far (to wait for a message while it runs). */
+  stderrSoFar(): string;
   done: Promise<CliResult & { ms: number }>;
 }
 
@@ -45,6 +49,8 @@ export function startCli(t: { after: (fn: () => Promise<void>) => void }, args: 
     env: { DEMYSTIFY_HOME: '/nonexistent' },
   });
   const pid = child.pid!;
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
   const done = child.then((r) => ({
     code: r.exitCode,
     stdout: String(r.stdout),
@@ -60,23 +66,9 @@ export function startCli(t: { after: (fn: () => Promise<void>) => void }, args: 
   return {
     pid,
     signal: (signal, group = true) => process.kill(group ? -pid : pid, signal),
+    stderrSoFar: () => stderr,
     done,
   };
-}
-
-/** Poll until `check` returns a value (not undefined/false), or fail after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
 }
 
 /** A process working in (or naming) `dir` whose command line matches. */

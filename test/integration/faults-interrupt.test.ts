@@ -76,8 +76,11 @@ test('the second Ctrl-C ends the run at once, even when the step ignores Ctrl-C,
   const run = startCli(t, ['run', lesson, '--headless', '--workdir', workdir]);
   await waitFor('the step sleep 100', () => processMatching(workdir, /^sleep 100 ?$/));
   run.signal('SIGINT');
-  // The first one waits for the command, which ignores it.
-  await new Promise((resolve) => setTimeout(resolve, 700));
+  // The first one waits for the command, which ignores it. Two signals sent at once can be merged into
+  // one by the kernel: the second is sent once the first was taken.
+  await waitFor('the first Ctrl-C to be taken', async () =>
+    run.stderrSoFar().includes("demystify: interrupting step 'nap'"),
+  );
   const sent = Date.now();
   run.signal('SIGINT');
   const result = await run.done;

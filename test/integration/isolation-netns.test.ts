@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { candidateSlots, namespaceName } from '../../src/adapters/isolation/address.js';
 import { ensureIsolation, isolationFile, removeIsolation } from '../../src/adapters/isolation/isolation.js';
+import { waitFor } from '../helpers/wait.js';
 import { hostDeps, isolatedWorkdirs, removeNamespace, suffix, TestHost, track } from './isolation-helpers.js';
 
 // The adapter against the real kernel, as root, inside a namespace that plays the host.
@@ -131,7 +132,13 @@ test('cleanup ends what still runs inside, removes the pod namespaces wired to i
     execa('nsenter', [`--net=/run/netns/${pod}`, 'sleep', '300'], { reject: false }),
     execa('nsenter', [`--net=${record.netnsPath}`, 'sleep', '300'], { reject: false }),
   ];
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // nsenter enters the namespace, then becomes sleep: once it is sleep, it runs inside.
+  await waitFor('both sleepers inside their namespaces', async () => {
+    const comms = await Promise.all(
+      sleepers.map((s) => readFile(`/proc/${s.pid}/comm`, 'utf8').catch(() => '')),
+    );
+    return comms.every((c) => c.trim() === 'sleep');
+  });
   const removed = await removeIsolation(dir, hostDeps(host));
   const results = await Promise.all(sleepers);
   assert.deepEqual(
@@ -189,7 +196,12 @@ test('outbound access: off by default, NAT through the host when asked, and undo
 
   const closed = await ensureIsolation(dir, {}, hostDeps(host));
   assert.equal(closed.nat, undefined);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // The server answers the host: so nothing from the lesson's namespace means no way out, not no server yet.
+  await waitFor(
+    'the outside server to answer the host',
+    async () =>
+      (await host.run(['busybox', 'nc', '-w', '2', '192.0.2.2', '8080'])).stdout.trim() === 'hello-outside',
+  );
   assert.equal(await reach(closed.netnsPath), '', 'no way out without outbound access');
 
   const open = await ensureIsolation(dir, { outbound: true }, hostDeps(host));

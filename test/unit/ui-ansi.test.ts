@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { fitAnsi, truncateAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
 import { stripAnsi } from '../../src/escapes.js';
 import { carryStyles, wrapAnsi, wrapPlain } from '../../src/ui/text/ansi-wrap.js';
-import { composeScreen } from '../../src/ui/presenter/compose.js';
+import { composeScreen } from '../helpers/screen.js';
 
 const red = (s: string) => `\x1b[31m${s}\x1b[39m`;
 

@@ -12,7 +12,8 @@ import {
   themeNamed,
   type Theme,
 } from '../../src/ui/presenter/theme.js';
-import { frameLines, frameText, type Frame } from '../../src/ui/presenter/frame.js';
+import type { Frame } from '../../src/ui/presenter/frame.js';
+import { frameLines, frameText } from '../helpers/screen.js';
 import type { SessionLiveness } from '../../src/ui/presenter/component-views.js';
 import type { EngineState } from '../../src/engine/machine.js';
 import type { UiState } from '../../src/ui/presenter/ui-state.js';

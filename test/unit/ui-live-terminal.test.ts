@@ -2,8 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import xterm from '@xterm/headless';
 import { stripAnsi } from '../../src/escapes.js';
+import { visibleWidth } from '../../src/ui/text/ansi.js';
 import { LiveTerminal } from '../../src/ui/terminal/live-terminal.js';
 import type { EmulatorLike, LiveTerminalDeps, PtyLike } from '../../src/ui/terminal/terminal-deps.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** A pseudo-terminal that records what happens to it and lets the test play the tmux client. */
 class FakePty implements PtyLike {
@@ -109,9 +111,11 @@ test('output is emulated and drawn; resize reaches the pty; keys go to it', asyn
   await t.terminal.show('etcd');
   const pty = t.ptys[0]!;
   pty.emit('\x1b[32mready to serve\x1b[0m\r\n$ ');
-  await tick(60);
-  assert.equal(stripAnsi(t.terminal.lines(false)[0] ?? '').trimEnd(), 'ready to serve');
-  assert.equal(t.terminal.lines(false)[0]?.length !== undefined, true);
+  await waitFor('a frame', () => t.frames() >= 1, 5000);
+  const [first] = t.terminal.lines(false);
+  assert.equal(stripAnsi(first ?? '').trimEnd(), 'ready to serve');
+  assert.match(first ?? '', /^\x1b\[[0-9;]*32m/, 'the colour the program chose is kept');
+  assert.equal(visibleWidth(first ?? ''), 40, 'a line is as wide as the terminal');
   t.terminal.resize(60, 10);
   assert.deepEqual(pty.sizes, [[60, 10]]);
   assert.equal(t.terminal.lines(false).length, 10);

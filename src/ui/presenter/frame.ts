@@ -1,8 +1,6 @@
 import type { EngineState } from '../../engine/machine.js';
 import type { Lesson } from '../../lesson/model.js';
 import { fitAnsi, visibleWidth } from '../text/ansi.js';
-import { stripAnsi } from '../../escapes.js';
-import { composeScreen } from './compose.js';
 import type { ComponentView } from './component-views.js';
 import { currentFailure, renderFailurePanel } from './failure.js';
 import { layoutOf, narrationRegion, notesRegion, terminalRegion } from './frame-panes.js';
@@ -153,16 +151,4 @@ function overlayLines(
       return renderRerun(step, overlay.restart, { ...room, status });
     }
   }
-}
-
-/** The frame as the terminal shows it: one styled line per row. */
-export function frameLines(frame: Frame): string[] {
-  return composeScreen(frame.width, frame.height, frame.regions);
-}
-
-/** The frame as plain text (what `tmux capture-pane -p` would show), for tests. */
-export function frameText(frame: Frame): string {
-  return frameLines(frame)
-    .map((l) => stripAnsi(l).trimEnd())
-    .join('\n');
 }

@@ -121,9 +121,3 @@ export function truncateAnsi(text: string, width: number): string {
   if (width <= 1) return '…'.slice(0, width);
   return `${fitAnsi(text, width - 1)}…`;
 }
-
-/** Pad (or cut) a plain or styled text to `width` columns, aligned right. */
-export function padStartAnsi(text: string, width: number): string {
-  const w = visibleWidth(text);
-  return w >= width ? fitAnsi(text, width) : ' '.repeat(width - w) + text;
-}

@@ -1,4 +1,6 @@
-import { pieces, RESET } from '../text/ansi.js';
+import { pieces, RESET } from '../../src/ui/text/ansi.js';
+import { stripAnsi } from '../../src/escapes.js';
+import type { Frame } from '../../src/ui/presenter/frame.js';
 
 /** One screen cell: the styles in force (SGR sequences since the last reset) and its character. */
 interface Cell {
@@ -9,7 +11,7 @@ interface Cell {
 /**
  * Draw styled lines at places on a `width`×`height` screen, later ones over earlier ones, and return
  * the screen's lines (styled, each ending with a reset when styled). Used to see a whole frame as the
- * terminal shows it: in snapshot tests and for screenshots.
+ * terminal shows it, in snapshot tests (the presenter itself paints regions with blessed).
  */
 export function composeScreen(
   width: number,
@@ -49,4 +51,16 @@ export function composeScreen(
     }
     return current ? out + RESET : out;
   });
+}
+
+/** The frame as the terminal shows it: one styled line per row. */
+export function frameLines(frame: Frame): string[] {
+  return composeScreen(frame.width, frame.height, frame.regions);
+}
+
+/** The frame as plain text (what `tmux capture-pane -p` would show). */
+export function frameText(frame: Frame): string {
+  return frameLines(frame)
+    .map((l) => stripAnsi(l).trimEnd())
+    .join('\n');
 }
