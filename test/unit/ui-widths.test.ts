@@ -5,6 +5,8 @@ import { fitAnsi, graphemes, pieces, stripAnsi, truncateAnsi, visibleWidth } fro
 import { wrapPlain } from '../../src/ui/text/ansi-wrap.js';
 import { renderTable } from '../../src/ui/text/markdown-table.js';
 import { Painter } from '../../src/ui/presenter/painter.js';
+import { createEmulator } from '../../src/ui/terminal/emulator.js';
+import { bufferLines } from '../../src/ui/terminal/terminal-view.js';
 import { frameLines } from '../../src/ui/presenter/frame.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { engineAfter, frameOf } from './ui-fixtures.js';
@@ -97,4 +99,13 @@ test('a narration line with emoji leaves the pane borders where they are', () =>
   const plain = lines.findIndex((l) => l.includes('Plain words'));
   assert.deepEqual(borders(lines[withEmoji]!), borders(lines[plain]!));
   assert.ok(borders(lines[withEmoji]!).length > 0);
+});
+
+test('the terminal emulator measures as the frame does: a line with emoji fills exactly its columns', async () => {
+  const emulator = createEmulator(12, 2);
+  await new Promise<void>((resolve) => emulator.write('a日b✅c🚀d|\r\ne\u0301⚡x|', resolve));
+  const lines = bufferLines(emulator.buffer.active, 12, 2, false);
+  emulator.dispose();
+  assert.deepEqual(lines.map(stripAnsi), ['a日b✅c🚀d| ', 'e\u0301⚡x|       ']);
+  for (const line of lines) assert.equal(stringWidth(stripAnsi(line)), 12);
 });
