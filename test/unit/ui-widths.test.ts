@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import stringWidth from 'string-width';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { fitAnsi, graphemes, pieces, stripAnsi, truncateAnsi, visibleWidth } from '../../src/ui/text/ansi.js';
 import { wrapPlain } from '../../src/ui/text/ansi-wrap.js';
@@ -108,4 +109,44 @@ test('the terminal emulator measures as the frame does: a line with emoji fills 
   emulator.dispose();
   assert.deepEqual(lines.map(stripAnsi), ['a日b✅c🚀d| ', 'e\u0301⚡x|       ']);
   for (const line of lines) assert.equal(stringWidth(stripAnsi(line)), 12);
+});
+
+test('property: the graphemes of any text add up to string-width of the whole, and rebuild it', () => {
+  const text = fc
+    .array(
+      fc.constantFrom(
+        'a',
+        '1',
+        ' ',
+        'e\u0301',
+        '\u0301',
+        '日',
+        '✅',
+        '🚀',
+        '👍',
+        '🏽',
+        '\u200d',
+        '\ufe0f',
+        '\u20e3',
+        '🇫',
+        '🇷',
+        '\u200b',
+        'é',
+      ),
+      {
+        maxLength: 30,
+      },
+    )
+    .map((parts) => parts.join(''));
+  fc.assert(
+    fc.property(text, (s) => {
+      const parts = graphemes(s);
+      assert.equal(parts.map((g) => g.char).join(''), s);
+      assert.equal(
+        parts.reduce((sum, g) => sum + g.width, 0),
+        stringWidth(s),
+      );
+      assert.equal(visibleWidth(s), stringWidth(s));
+    }),
+  );
 });
