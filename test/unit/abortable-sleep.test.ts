@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { abortableSleep } from '../../src/adapters/runtime/lesson-machine.js';
+import { abortableSleep } from '../../src/adapters/runtime/workdir-runtime.js';
 
 test('abortableSleep resolves after its time', async () => {
   assert.equal(await abortableSleep(1), undefined);
