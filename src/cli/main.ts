@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { defaultIo, type CliIo, type CommandDefinition } from './context.js';
+import { packageVersion } from './package-version.js';
 import { reportError } from './report-error.js';
 import { commandDefinitions } from './commands/index.js';
 
@@ -11,7 +12,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   };
   const program = new Command('demystify')
     .description('Turn a Markdown lesson into a live, executable workshop.')
-    .version('0.1.0')
+    .version(packageVersion())
     .exitOverride()
     // The presenter's options live on the program itself: without this, `run --workdir X` would hand
     // --workdir to the program instead of to `run`.

@@ -6,6 +6,7 @@ import { isObj, str, type Report } from './yaml-values.js';
 import type { Component, Leftovers, Lesson, LessonOption, Probe, SourcePos } from './model.js';
 import { parseBudget } from './heading-attributes.js';
 import { parseProbe } from './probes.js';
+import { yamlLocator } from './yaml-positions.js';
 
 /** The lesson's header: everything the front matter declares. */
 export type LessonHeader = Omit<Lesson, 'chapters' | 'file'>;
@@ -50,8 +51,8 @@ export function parseFrontMatter(
   const diagnostics: LessonDiagnostic[] = [];
   const { yaml, yamlOffset, bodyOffset } = splitFrontMatter(text.text);
   const yamlLine = text.text.slice(0, yamlOffset).split('\n').length;
-  const yamlLines = (yaml ?? '').split('\n');
-  const keyPos = (path: string): SourcePos => locateKey(yamlLines, path, file, yamlLine);
+  const locator = yamlLocator(yaml ?? '', file, yamlLine);
+  const keyPos = (path: string): SourcePos => locator.key(path);
   const report: Report = (path, message, code = 'front-matter') => {
     diagnostics.push(diagnosticAt(text, keyPos(path), code, message));
   };
@@ -226,54 +227,6 @@ function options(value: unknown, report: Report): Record<string, LessonOption> {
     });
   }
   return out;
-}
-
-/**
- * Best-effort position of a dotted key path in the YAML text (js-yaml keeps no positions): the line
- * of each path segment, searched in order; a number is the index of an item of the block list that
- * follows (`artifacts.3.when`). Falls back to the last segment found, else the front matter's first line.
- */
-function locateKey(lines: readonly string[], path: string, file: string, firstLine: number): SourcePos {
-  let from = 0;
-  let found: SourcePos = { file, line: firstLine, column: 1 };
-  for (const [depth, segment] of (path ? path.split('.') : []).entries()) {
-    if (/^\d+$/.test(segment)) {
-      const at = listItemLine(lines, from, Number(segment));
-      if (at === undefined) break;
-      const indent = (lines[at] ?? '').length - (lines[at] ?? '').trimStart().length;
-      found = { file, line: firstLine + at, column: indent + 1 };
-      // The item's line may hold its first key (`- name: etcd`): the next segment is searched from it.
-      from = at;
-      continue;
-    }
-    // The first segment is a top-level key: `images:` is not `options.images:`.
-    const lead = depth === 0 ? '' : '\\s*-?\\s*';
-    const re = new RegExp(`^(${lead})["']?${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
-    const at = lines.findIndex((l, i) => i >= from && re.test(l));
-    if (at === -1) break;
-    found = { file, line: firstLine + at, column: (re.exec(lines[at] ?? '')?.[1]?.length ?? 0) + 1 };
-    from = at + 1;
-  }
-  return found;
-}
-
-/** The line of the `index`-th item (0-based) of the block list starting at or after line `from`. */
-function listItemLine(lines: readonly string[], from: number, index: number): number | undefined {
-  let itemIndent: number | undefined;
-  let count = -1;
-  for (let i = from; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (/^\s*(#.*)?$/.test(line)) continue;
-    const indent = line.length - line.trimStart().length;
-    const item = /^\s*-(\s|$)/.test(line);
-    if (itemIndent === undefined) {
-      if (!item) return undefined;
-      itemIndent = indent;
-    }
-    if (indent < itemIndent || (indent === itemIndent && !item)) return undefined;
-    if (indent === itemIndent && ++count === index) return i;
-  }
-  return undefined;
 }
 
 /** `leftovers: { kubelet: DIR, containerd: { address: SOCKET, state: DIR }, cni: NETWORK }`. */

@@ -33,6 +33,8 @@ export function composeScreen(
           continue;
         }
         if (x >= width) break;
+        // A lone zero-width character has no cell of its own (as in the painter).
+        if (piece.width === 0) continue;
         if (x >= 0 && row[x]) row[x] = { style, char: piece.char };
         if (piece.width === 2 && row[x + 1]) row[x + 1] = { style, char: '' };
         x += piece.width;

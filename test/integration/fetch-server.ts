@@ -24,6 +24,11 @@ export interface ReleaseServer {
   cutOnce: Set<string>;
   /** Paths whose GET ignores the Range header (answers 200 with the whole file). */
   noRange: Set<string>;
+  /**
+   * Paths answered `503 Service Unavailable` (with `retryAfter` as Retry-After, if set) for their next
+   * `times` GETs (Infinity: always), as a busy release server would.
+   */
+  busy: Map<string, { times: number; retryAfter?: string }>;
   close: () => Promise<void>;
 }
 
@@ -36,10 +41,17 @@ export async function startReleaseServer(
     requests: [] as SeenRequest[],
     cutOnce: new Set<string>(),
     noRange: new Set<string>(),
+    busy: new Map<string, { times: number; retryAfter?: string }>(),
   };
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     state.requests.push({ path, ...(req.headers.range ? { range: req.headers.range } : {}) });
+    const busy = state.busy.get(path);
+    if (busy && busy.times > 0) {
+      busy.times--;
+      res.writeHead(503, busy.retryAfter ? { 'retry-after': busy.retryAfter } : {}).end('busy');
+      return;
+    }
     const body = state.files.get(path);
     if (!body) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -1,6 +1,6 @@
-import { execa } from 'execa';
 import { DemystifyError } from '../../errors.js';
 import type { Component } from '../../lesson/model.js';
+import { failureMessage, runFile } from '../processes/exec-file.js';
 
 /** The default containerd socket (the one kubelet is pointed at in the lesson). */
 export const DEFAULT_CONTAINERD_ADDRESS = '/run/containerd/containerd.sock';
@@ -33,21 +33,19 @@ export type CtrRunner = (args: string[]) => Promise<CtrResult>;
 /** A runner of the real `ctr` binary (`ctrPath`, default `ctr` from PATH) against `address`. */
 export function ctrRunner(address: string, ctrPath = 'ctr', timeoutMs = 600_000): CtrRunner {
   return async (args) => {
-    const result = await execa(
-      ctrPath,
-      ['--address', address, '--connect-timeout', '3s', '-n', K8S_NAMESPACE, ...args],
-      {
-        reject: false,
-        timeout: timeoutMs,
-        stdin: 'ignore',
-      },
-    );
-    if (result.failed && result.exitCode === undefined) {
-      throw new DemystifyError('CTR_MISSING', `cannot run ${ctrPath}: ${result.shortMessage}`, {
+    const argv = ['--address', address, '--connect-timeout', '3s', '-n', K8S_NAMESPACE, ...args];
+    const result = await runFile(ctrPath, argv, {
+      timeoutMs,
+      killSignal: 'SIGTERM',
+      stripFinalNewline: true,
+    });
+    if (result.exitCode === undefined) {
+      const why = failureMessage(ctrPath, argv, result, timeoutMs);
+      throw new DemystifyError('CTR_MISSING', `cannot run ${ctrPath}: ${why}`, {
         hint: 'ctr comes with containerd: run demystify fetch, or install containerd',
       });
     }
-    return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+    return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
   };
 }
 

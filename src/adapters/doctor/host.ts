@@ -4,7 +4,7 @@ import { lookup } from 'node:dns/promises';
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { failureMessage, runFile } from '../processes/exec-file.js';
 import type { DoctorDeps } from './checks.js';
 
 async function executable(path: string): Promise<boolean> {
@@ -28,12 +28,16 @@ function portFree(port: number): Promise<boolean> {
 /** The real host. */
 export const hostDeps: DoctorDeps = {
   run: async (command, args, timeoutMs = 10_000) => {
-    const result = await execa(command, args, { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+    const result = await runFile(command, args, {
+      timeoutMs,
+      killSignal: 'SIGTERM',
+      stripFinalNewline: true,
+    });
     return {
       exitCode: result.exitCode,
-      stdout: String(result.stdout ?? ''),
+      stdout: result.stdout,
       stderr:
-        result.exitCode === undefined ? (result.shortMessage ?? 'cannot run') : String(result.stderr ?? ''),
+        result.exitCode === undefined ? failureMessage(command, args, result, timeoutMs) : result.stderr,
     };
   },
   readFile: (path) => readFile(path, 'utf8').catch(() => undefined),

@@ -135,7 +135,7 @@ export function cacheArtifact(
         const known = await readVerified(path);
         if (known && (!artifact.pinned || artifact.pinned === known))
           return { sha256: known, source: 'cache' };
-        return expectedDigest(artifact, deps.fetch);
+        return expectedDigest(artifact, deps.fetch, deps.sleep);
       },
     },
     deps,

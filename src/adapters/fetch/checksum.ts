@@ -44,11 +44,17 @@ export interface ExpectedDigest {
  * Work out the expected sha256 of an artifact: the published checksum file and/or the digest pinned in
  * the lesson. When both exist they must agree, since a disagreement means the lesson or the mirror is wrong.
  */
-export async function expectedDigest(artifact: ResolvedArtifact, fetch: FetchLike): Promise<ExpectedDigest> {
+export async function expectedDigest(
+  artifact: ResolvedArtifact,
+  fetch: FetchLike,
+  sleep?: (ms: number) => Promise<void>,
+): Promise<ExpectedDigest> {
   const { file, url, pinned, sha256Url } = artifact;
   if (!sha256Url) return { sha256: pinned!, source: 'pinned in the lesson' };
   const checksumName = posix.basename(new URL(sha256Url).pathname);
-  const text = await fetchText(sha256Url, `${checksumName} (checksums of ${file})`, fetch);
+  const text = await fetchText(sha256Url, `${checksumName} (checksums of ${file})`, fetch, {
+    ...(sleep ? { sleep } : {}),
+  });
   const published = parseChecksumFile(text, file);
   if (!published) {
     throw new ChecksumSourceError(

@@ -3,7 +3,13 @@ import { createReadStream } from 'node:fs';
 import { open, stat, truncate } from 'node:fs/promises';
 import { DownloadInterruptedError, HttpStatusError } from './errors.js';
 import type { FetchListener } from './events.js';
-import { classifyNetworkError, type FetchLike } from './http.js';
+import {
+  classifyNetworkError,
+  retryDelayMs,
+  statusError,
+  TRANSIENT_STATUSES,
+  type FetchLike,
+} from './http.js';
 
 /** The side effects of a download: the network and time, both replaceable in unit tests. */
 export interface DownloadDeps {
@@ -76,7 +82,8 @@ class BrokenAttempt extends Error {}
  * Download `url` into `partPath`, resuming what is already there with an HTTP Range request, retrying a
  * broken connection (each retry resumes), and reporting progress. Returns the size and the sha256,
  * computed while writing. It verifies nothing: the caller compares the digest before the file is used. A 404, a refused
- * connection or no network end at once with a typed error; the partial file is left for a resume.
+ * connection or no network end at once with a typed error; a busy server (502, 503, 504) is retried, waiting
+ * what its `Retry-After` asks (capped); the partial file is left for a resume.
  */
 export async function downloadFile(
   request: DownloadRequest,
@@ -89,7 +96,7 @@ export async function downloadFile(
     if (attempt > 1) {
       const offset = await sizeOf(partPath);
       onEvent({ kind: 'retry', file, attempt, offset, reason: describe(lastReason) });
-      await deps.sleep(Math.min(250 * 2 ** (attempt - 2), 4000));
+      await deps.sleep(retryDelayMs(attempt - 1, lastReason));
     }
     request.signal?.throwIfAborted();
     try {
@@ -104,6 +111,8 @@ export async function downloadFile(
       lastReason = error instanceof BrokenAttempt ? (error.cause ?? error) : error;
     }
   }
+  // A server still busy after every attempt: its own error, whose hint says to try again later.
+  if (lastReason instanceof HttpStatusError) throw lastReason;
   throw new DownloadInterruptedError(file, url, await sizeOf(partPath), lastReason);
 }
 
@@ -145,7 +154,10 @@ async function attemptDownload(
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      throw new HttpStatusError(file, url, response.status, response.statusText);
+      const error = statusError(response, file, url);
+      // A busy server (502, 503, 504) is retried like a broken connection; any other status is final.
+      if (TRANSIENT_STATUSES.has(response.status)) throw new BrokenAttempt(error.message, { cause: error });
+      throw error;
     }
     if (response.status === 206) {
       const range = parseContentRange(response.headers.get('content-range'));

@@ -56,8 +56,10 @@ export class ChecksumSourceError extends FetchError {
 /** The server answered with an HTTP error status. */
 export class HttpStatusError extends FetchError {
   readonly status: number;
+  /** How long the server asked to wait before trying again (its `Retry-After`), when it said. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(file: string, url: string, status: number, statusText: string) {
+  constructor(file: string, url: string, status: number, statusText: string, retryAfterMs?: number) {
     const hint =
       status === 404
         ? 'no such file there: check the version, the architecture (--arch) and the mirror (--mirror)'
@@ -73,6 +75,7 @@ export class HttpStatusError extends FetchError {
     );
     this.name = 'HttpStatusError';
     this.status = status;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

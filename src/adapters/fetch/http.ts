@@ -36,23 +36,75 @@ export function classifyNetworkError(error: unknown, file: string, url: string):
   return undefined;
 }
 
-/** Read a small text resource (a checksum file); HTTP errors and network failures become typed errors. */
-export async function fetchText(url: string, file: string, fetch: FetchLike, attempts = 3): Promise<string> {
+/**
+ * Statuses of a server that is busy or briefly down (a bad gateway, unavailable, a gateway timeout): worth
+ * a few more tries, like a reset connection, before "try again later" is the answer.
+ */
+export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/** The longest wait between two tries, even when the server's `Retry-After` asks for more. */
+export const MAX_RETRY_WAIT_MS = 30_000;
+
+/** A `Retry-After` header (seconds, or an HTTP date) as milliseconds from `now`; undefined if absent or bad. */
+export function parseRetryAfter(header: string | null, now: number): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The typed error of a response that is not ok, with the server's `Retry-After` when it gave one. */
+export function statusError(response: Response, file: string, url: string): HttpStatusError {
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+  return new HttpStatusError(file, url, response.status, response.statusText, retryAfter);
+}
+
+/**
+ * The wait before retry number `retry` (1 for the second attempt): 250 ms doubling up to 4 s, or what the
+ * server asked for in `Retry-After`, never more than {@link MAX_RETRY_WAIT_MS}.
+ */
+export function retryDelayMs(retry: number, reason?: unknown): number {
+  if (reason instanceof HttpStatusError && reason.retryAfterMs !== undefined) {
+    return Math.min(reason.retryAfterMs, MAX_RETRY_WAIT_MS);
+  }
+  return Math.min(250 * 2 ** (retry - 1), 4000);
+}
+
+/**
+ * Read a small text resource (a checksum file); HTTP errors and network failures become typed errors. A
+ * reset or a busy server (502, 503, 504) is tried again after {@link retryDelayMs}.
+ */
+export async function fetchText(
+  url: string,
+  file: string,
+  fetch: FetchLike,
+  options: { attempts?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<string> {
+  const attempts = options.attempts ?? 3;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) await sleep(retryDelayMs(attempt - 1, lastError));
     try {
       const response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(30_000) });
       if (!response.ok) {
         await response.body?.cancel().catch(() => undefined);
-        throw new HttpStatusError(file, url, response.status, response.statusText);
+        throw statusError(response, file, url);
       }
       return await response.text();
     } catch (error) {
+      if (error instanceof HttpStatusError && TRANSIENT_STATUSES.has(error.status)) {
+        lastError = error;
+        continue;
+      }
       const typed = classifyNetworkError(error, file, url);
       if (typed) throw typed;
       lastError = error;
     }
   }
+  // A server still busy after every try: its own error, whose hint says to try again later.
+  if (lastError instanceof HttpStatusError) throw lastError;
   throw new FetchError(
     'FETCH_NETWORK',
     file,

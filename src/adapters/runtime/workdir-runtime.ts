@@ -1,4 +1,5 @@
 import { lstat, rename, rm } from 'node:fs/promises';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DemystifyError, messageOf } from '../../errors.js';
 import type { SavedProgress } from '../../engine/machine.js';
@@ -516,18 +517,10 @@ export class WorkdirRuntime {
   }
 }
 
-/** Sleep that an abort signal cuts short (rejecting); its listener is removed either way. */
+/**
+ * Sleep that an abort signal cuts short. Node's own timer: it rejects with an `AbortError` on abort and
+ * removes its listener either way; the engine's two callers treat any rejection as "woken early".
+ */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleepFor(ms, undefined, { signal });
 }

@@ -1,7 +1,7 @@
-import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { runAttached } from '../../adapters/processes/exec-file.js';
 import { isolationLive, nsenterPrefix, readIsolation } from '../../adapters/isolation/isolation.js';
 import { DemystifyError, UsageError } from '../../errors.js';
 import type { ExecCommandOptions } from '../commands/exec.js';
@@ -38,18 +38,14 @@ export async function runExec(command: string[], opts: ExecCommandOptions, io: C
   const path = [...(existsSync(bin) ? [bin] : []), process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'];
   const [file, ...args] = [...nsenterPrefix(record), '--', ...command];
   // A person at a terminal gets the terminal itself (a shell, a pager); otherwise output goes through io.
-  const child = execa(file!, args, {
-    env: { PATH: path.join(delimiter) },
-    reject: false,
-    buffer: false,
-    stdin: 'inherit',
-    stdout: io.isTTY ? 'inherit' : 'pipe',
-    stderr: io.isTTY ? 'inherit' : 'pipe',
+  const result = await runAttached(file!, args, {
+    // The user's environment with the lesson's PATH (what execa's extendEnv gave).
+    env: { ...process.env, PATH: path.join(delimiter) },
+    tty: io.isTTY,
+    onStdout: io.stdout,
+    onStderr: io.stderr,
   });
-  child.stdout?.on('data', (chunk: Buffer) => io.stdout(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => io.stderr(chunk.toString()));
-  const result = await child;
-  if ((result as { code?: string }).code === 'ENOENT') {
+  if (result.errorCode === 'ENOENT') {
     throw new DemystifyError('EXEC', 'nsenter is not installed', { hint: 'it comes with util-linux' });
   }
   if (result.signal) return 128 + (constants.signals[result.signal] ?? 0);

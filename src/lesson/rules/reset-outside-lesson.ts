@@ -3,6 +3,7 @@ import type { LessonDiagnostic } from '../diagnostics.js';
 import { splitFrontMatter } from '../front-matter.js';
 import type { LintContext, LintRule } from '../lint.js';
 import type { SourcePos } from '../model.js';
+import { yamlLocator } from '../yaml-positions.js';
 
 /**
  * The folders outside its work directory a lesson may reset: its own run folders, named after its id.
@@ -33,31 +34,13 @@ export function resetPathProblem(path: string, lessonId: string): string | undef
 }
 
 /**
- * Where each entry of the front matter's `reset:` list is written (js-yaml keeps no positions): searched
- * in order in the lines of the `reset:` key, flow (`[a, b]`) or block (`- a`) style. An entry not found
- * there (an escaped YAML string) is placed at the key.
+ * Where each entry of the front matter's `reset:` list is written (js-yaml keeps no positions; the `yaml`
+ * package's tree has them), flow (`[a, b]`) or block (`- a`) style; an entry not found is placed at the key.
  */
 export function locateResetEntries(source: string, file: string, entries: readonly string[]): SourcePos[] {
   const { yaml, yamlOffset } = splitFrontMatter(source);
-  const firstLine = source.slice(0, yamlOffset).split('\n').length;
-  const lines = (yaml ?? '').split('\n');
-  const key = lines.findIndex((line) => /^reset\s*:/.test(line));
-  if (key === -1) return entries.map(() => ({ file, line: firstLine, column: 1 }));
-  // The key's own line, then the lines that belong to its value (indented, list items, blank, comments).
-  let end = key + 1;
-  while (end < lines.length && /^(\s|-|#|$)/.test(lines[end] ?? '')) end++;
-  let at = { line: key, column: (lines[key] ?? '').indexOf(':') + 1 };
-  return entries.map((entry) => {
-    for (let line = at.line; line < end; line++) {
-      const from = line === at.line ? at.column : 0;
-      const column = (lines[line] ?? '').indexOf(entry, from);
-      if (column !== -1) {
-        at = { line, column: column + entry.length };
-        return { file, line: firstLine + line, column: column + 1 };
-      }
-    }
-    return { file, line: firstLine + key, column: 1 };
-  });
+  const locator = yamlLocator(yaml ?? '', file, source.slice(0, yamlOffset).split('\n').length);
+  return entries.map((_, i) => locator.value(`reset.${i}`) ?? locator.key('reset'));
 }
 
 /** `reset:` paths a replay or cleanup would remove outside the lesson's own folders. */

@@ -85,13 +85,16 @@ export class Painter {
           else style += piece.sgr;
           continue;
         }
+        // A lone zero-width character (a joiner, a mark with nothing to join) has no cell of its own.
+        if (piece.width === 0) continue;
         if (x + piece.width > end) break;
         if (x >= 0) {
+          // A wide grapheme (日, ✅, 👍🏽) fills its first cell; the cells it covers stay empty.
           row.chars[x] = piece.char;
           row.styles[x] = style;
-          if (piece.width === 2) {
-            row.chars[x + 1] = '';
-            row.styles[x + 1] = style;
+          for (let k = 1; k < piece.width; k++) {
+            row.chars[x + k] = '';
+            row.styles[x + k] = style;
           }
         }
         x += piece.width;

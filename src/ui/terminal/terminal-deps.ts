@@ -1,5 +1,5 @@
-import xterm from '@xterm/headless';
 import { spawn as spawnPty } from 'node-pty';
+import { createEmulator } from './emulator.js';
 import type { BufferLike } from './terminal-view.js';
 
 /** The part of node-pty's IPty used here. */
@@ -41,8 +41,7 @@ export interface LiveTerminalDeps {
 export function realTerminalDeps(tmux: (args: string[]) => Promise<string>): LiveTerminalDeps {
   return {
     spawnPty: (file, args, options) => spawnPty(file, args, { name: 'xterm-256color', ...options }),
-    createEmulator: (cols, rows) =>
-      new xterm.Terminal({ cols, rows, scrollback: 0, allowProposedApi: true }) as unknown as EmulatorLike,
+    createEmulator,
     tmux,
   };
 }

@@ -1,4 +1,4 @@
-import { charWidth, pieces, visibleWidth } from './ansi.js';
+import { graphemes, pieces, visibleWidth } from './ansi.js';
 
 /** Wrapping of plain and styled text to a pane's width. */
 
@@ -20,8 +20,7 @@ export function wrapPlain(text: string, width: number): string[] {
         }
         let head = '';
         let used = 0;
-        for (const char of rest) {
-          const cw = charWidth(char.codePointAt(0) ?? 0);
+        for (const { char, width: cw } of graphemes(rest)) {
           if (used + cw > w) break;
           head += char;
           used += cw;

@@ -4,6 +4,7 @@
  * wide as a plain one. Every other escape (OSC hyperlinks, cursor moves) is dropped: a frame only
  * carries styles.
  */
+import stringWidth from 'string-width';
 import { stripAnsi } from '../../escapes.js';
 
 /** One SGR sequence (`ESC [ ... m`). */
@@ -15,39 +16,51 @@ const OTHER_ESCAPE =
 /** The reset that ends a styled line, so a style never leaks into the next pane. */
 export const RESET = '\x1b[0m';
 
-/**
- * Columns a code point takes: 0 for combining marks and zero-width characters, 2 for East Asian wide
- * characters and most emoji, 1 otherwise. A small table rather than a dependency: lessons are prose.
- */
-export function charWidth(cp: number): number {
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
-  if (
-    (cp >= 0x300 && cp <= 0x36f) ||
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0xfe00 && cp <= 0xfe0f) ||
-    (cp >= 0x20d0 && cp <= 0x20ff)
-  )
-    return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  )
-    return 2;
-  return 1;
+const segmenter = new Intl.Segmenter();
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]+/g;
+
+/** string-width of one grapheme, remembered: the same few accents and emoji come back on every frame. */
+const widths = new Map<string, number>();
+function graphemeWidth(grapheme: string): number {
+  let width = widths.get(grapheme);
+  if (width === undefined) {
+    width = stringWidth(grapheme);
+    if (widths.size >= 4096) widths.clear();
+    widths.set(grapheme, width);
+  }
+  return width;
 }
 
-/** Columns a text takes on screen (escapes take none). */
+/**
+ * The graphemes of a plain text (no escapes), each with the columns it takes: string-width's measure (East
+ * Asian wide and fullwidth 2, emoji and emoji sequences such as 👍🏽 2, combining marks and zero-width
+ * characters 0, controls 0). Every measure of the UI (wrapping, padding, cutting, tables, the painter's
+ * cells) comes from here, so they never disagree. Printable ASCII is one column a character; only the
+ * rest, with the character before it (which a combining mark or a keycap joins), is segmented, as
+ * segmenting a whole terminal line cost ~50 times more.
+ */
+export function graphemes(text: string): { char: string; width: number }[] {
+  if (PRINTABLE_ASCII.test(text)) return Array.from(text, (char) => ({ char, width: 1 }));
+  const out: { char: string; width: number }[] = [];
+  let done = 0;
+  for (const match of text.matchAll(NOT_PRINTABLE_ASCII)) {
+    const start = match.index > done ? match.index - 1 : match.index;
+    for (let i = done; i < start; i++) out.push({ char: text[i]!, width: 1 });
+    done = match.index + match[0].length;
+    for (const { segment } of segmenter.segment(text.slice(start, done)))
+      out.push({ char: segment, width: graphemeWidth(segment) });
+  }
+  for (let i = done; i < text.length; i++) out.push({ char: text[i]!, width: 1 });
+  return out;
+}
+
+/** Columns a text takes on screen (escapes take none): the sum of its graphemes' widths. */
 export function visibleWidth(text: string): number {
+  const plain = stripAnsi(text);
+  if (PRINTABLE_ASCII.test(plain)) return plain.length;
   let width = 0;
-  for (const char of stripAnsi(text)) width += charWidth(char.codePointAt(0) ?? 0);
+  for (const grapheme of graphemes(plain)) width += grapheme.width;
   return width;
 }
 
@@ -71,16 +84,19 @@ export function pieces(text: string): Piece[] {
       i = OTHER_ESCAPE.exec(text) ? OTHER_ESCAPE.lastIndex : i + 1;
       continue;
     }
-    const cp = text.codePointAt(i) ?? 0;
-    const char = String.fromCodePoint(cp);
-    i += char.length;
-    if (char === '\t') {
-      out.push({ char: ' ', width: 1 });
-      continue;
+    // The text up to the next escape, by grapheme: a flag or 👍🏽 is one character of two columns.
+    const next = text.indexOf('\x1b', i);
+    const end = next === -1 ? text.length : next;
+    for (const { char, width } of graphemes(text.slice(i, end))) {
+      if (char === '\t') {
+        out.push({ char: ' ', width: 1 });
+        continue;
+      }
+      const cp = char.codePointAt(0) ?? 0;
+      if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue; // a control character: never drawn
+      out.push({ char, width });
     }
-    const width = charWidth(cp);
-    if (width === 0 && cp < 0x300) continue; // a control character: never drawn
-    out.push({ char, width });
+    i = end;
   }
   return out;
 }

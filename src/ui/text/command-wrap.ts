@@ -1,4 +1,4 @@
-import { charWidth } from './ansi.js';
+import { graphemes } from './ansi.js';
 
 /**
  * Shell commands wrapped for a step box. A command is shown exactly as it is typed, so only where a
@@ -8,11 +8,7 @@ import { charWidth } from './ansi.js';
  * value) is broken after one of `= / , : &`, else cut where the line ends, never at column 0.
  */
 
-const width = (text: string): number => {
-  let w = 0;
-  for (const ch of text) w += charWidth(ch.codePointAt(0) ?? 0);
-  return w;
-};
+const width = (text: string): number => graphemes(text).reduce((sum, g) => sum + g.width, 0);
 
 const SEPARATORS = ['=', '/', ',', ':', '&'];
 
@@ -25,11 +21,12 @@ function breakWord(word: string, first: number, room0: number): string[] {
   let rest = word;
   let room = first;
   while (width(rest) > room) {
-    const chars = Array.from(rest);
+    const cells = graphemes(rest);
+    const chars = cells.map((g) => g.char);
     let cut = 0;
     let used = 0;
     for (let i = 0; i < chars.length; i++) {
-      used += charWidth(chars[i]!.codePointAt(0) ?? 0);
+      used += cells[i]!.width;
       if (used > room) break;
       cut = i + 1;
     }

@@ -88,7 +88,6 @@ function block(token: Token, width: number, theme: Theme): string[] {
         t.header.map((c) => theme.strong(cell(c))),
         t.rows.map((r) => r.map(cell)),
         width,
-        visibleWidth,
       );
       // A row still too wide (a column at its minimum) is cut at the pane's edge, not wrapped.
       return drawn.split('\n').map((l) => (visibleWidth(l) > width ? truncateAnsi(l, width) : l));
