@@ -9,7 +9,7 @@ import { renderTable } from '../../src/ui/text/markdown-table.js';
 import { Painter } from '../../src/ui/presenter/painter.js';
 import { createEmulator } from '../../src/ui/terminal/emulator.js';
 import { bufferLines } from '../../src/ui/terminal/terminal-view.js';
-import { frameLines } from '../../src/ui/presenter/frame.js';
+import { frameLines } from '../helpers/screen.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { engineAfter, frameOf } from './ui-fixtures.js';
 
