@@ -1,11 +1,9 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { setOwn } from '../lesson/own.js';
+import { BUILTIN_LESSON_ID, loadLesson } from '../adapters/lessons/lesson-files.js';
 import { defaultWorkdirRoot, workdirLayout, type Workdir } from '../adapters/workdir/workdir.js';
-
-/** Collect repeated `--set name=value` flags. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** Turn `--set name=value` flags into a map; a malformed one is a usage error. */
 export function parseSetFlags(values: string[] = []): Record<string, string> {
@@ -31,7 +29,33 @@ export function parsePins(values: string[] = []): Record<string, string> {
   return out;
 }
 
-/** The work directory of a lesson: `--workdir`, else the documented default for its id. */
+/**
+ * The work directory a command acts on: `--workdir`, else the documented default for the lesson's id
+ * (`$DEMYSTIFY_HOME/<lesson-id>`, see workdir.ts). The one place that decides it: a command that has
+ * loaded its lesson passes the lesson's id, so that nothing parses the lesson a second time.
+ */
+export function lessonWorkdirRoot(lessonId: string, workdir?: string): string {
+  return workdir ? resolve(workdir) : defaultWorkdirRoot(lessonId);
+}
+
+/** The layout of a lesson's work directory (see `lessonWorkdirRoot`). */
 export function lessonWorkdir(lessonId: string, workdir?: string): Workdir {
-  return workdirLayout(workdir ?? defaultWorkdirRoot(lessonId));
+  return workdirLayout(lessonWorkdirRoot(lessonId, workdir));
+}
+
+/**
+ * The work directory of a command that needs no lesson of its own (status, logs, cleanup...): a lesson
+ * given as an id needs no parsing; only a path is loaded, to learn its id.
+ */
+export async function workdirRootFor(
+  lessonRef: string | undefined,
+  workdir: string | undefined,
+  lang?: string,
+): Promise<string> {
+  if (workdir) return resolve(workdir);
+  if (lessonRef === undefined) return lessonWorkdirRoot(BUILTIN_LESSON_ID);
+  if (lessonRef.includes('/') || lessonRef.endsWith('.md') || existsSync(lessonRef)) {
+    return lessonWorkdirRoot((await loadLesson(lessonRef, lang ? { lang } : {})).id);
+  }
+  return lessonWorkdirRoot(lessonRef);
 }

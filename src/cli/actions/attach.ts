@@ -1,9 +1,15 @@
 import { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import { attachTerminal } from '../../adapters/tmux/tmux.js';
 import { DemystifyError, UsageError } from '../../errors.js';
+import { workdirRootFor } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { AttachCommandOptions } from '../commands/attach.js';
-import { sessionOf, workdirRootFor } from './engine-common.js';
+import { sessionOf } from './engine-common.js';
+
+/** Options of `demystify attach`. */
+export interface AttachCommandOptions {
+  lesson?: string;
+  workdir?: string;
+}
 
 /** Attach this terminal to a component's session of the lesson's private tmux server. */
 export async function runAttach(component: string, opts: AttachCommandOptions, io: CliIo): Promise<number> {

@@ -13,9 +13,40 @@ import { loadBundle } from '../../adapters/bundle/load.js';
 import { formatBytes } from '../../ui/progress/progress-format.js';
 import { lessonWorkdir } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { BundleCreateOptions, BundleImagesOptions, BundleLoadOptions } from '../commands/bundle.js';
 import { progressFor } from './fetch.js';
 import { inEffect, lessonFor, pinsLine, skippedLine } from './in-effect.js';
+
+/** Options of `demystify bundle create`. */
+export interface BundleCreateOptions {
+  arch?: string;
+  mirror?: string;
+  cache?: string;
+  set?: string[];
+  pin?: string[];
+  address?: string;
+  lang?: string;
+}
+
+/** Options of `demystify bundle load`. */
+export interface BundleLoadOptions {
+  cache?: string;
+  workdir?: string;
+  address?: string;
+  snapshotter?: string;
+  images: boolean;
+}
+
+/** Options of `demystify bundle images`. */
+export interface BundleImagesOptions {
+  address?: string;
+  arch?: string;
+  cache?: string;
+  mirror?: string;
+  workdir?: string;
+  set?: string[];
+  snapshotter?: string;
+  lang?: string;
+}
 
 /** The lesson's own `ctr` (from its containerd release) when installed, else the one on PATH. */
 async function ctrPath(workdirBin: string | undefined): Promise<string> {

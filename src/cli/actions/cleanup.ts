@@ -2,11 +2,18 @@ import { WorkdirRuntime, type CleanupResult } from '../../adapters/runtime/workd
 import { existsSync } from 'node:fs';
 import { removeIsolation } from '../../adapters/isolation/isolation.js';
 import { UsageError } from '../../errors.js';
+import { workdirRootFor } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { CleanupCommandOptions } from '../commands/cleanup.js';
 import { reportError } from '../report-error.js';
-import { workdirRootFor } from './engine-common.js';
 import { lockForCleanup } from './workdir-lock.js';
+
+/** Options of `demystify cleanup`. */
+export interface CleanupCommandOptions {
+  workdir?: string;
+  purge?: boolean;
+  wait?: boolean;
+  force?: boolean;
+}
 
 /**
  * End every process the engine started in a work directory (by recorded pid, run marker, the tmux server on

@@ -5,8 +5,18 @@ import { hostDeps } from '../../adapters/doctor/host.js';
 import { UsageError } from '../../errors.js';
 import { lessonWorkdir } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { DoctorCommandOptions } from '../commands/doctor.js';
 import { inEffect, lessonFor, pinsLine, skippedLine } from './in-effect.js';
+
+/** Options of `demystify doctor`. */
+export interface DoctorCommandOptions {
+  workdir?: string;
+  cache?: string;
+  port?: string[];
+  set?: string[];
+  pin?: string[];
+  lang?: string;
+  json?: boolean;
+}
 
 /** The identifier of doctor's JSON output, bumped on any incompatible change. */
 export const DOCTOR_SCHEMA = 'demystify.doctor/v1';

@@ -1,7 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { BUILTIN_LESSON_ID, loadLesson } from '../../adapters/lessons/lesson-files.js';
-import { defaultWorkdirRoot } from '../../adapters/workdir/workdir.js';
 import type { Engine } from '../../engine/engine.js';
 import type { EngineEffect, EngineEvent, EngineState, RunResult } from '../../engine/machine.js';
 import { outcomeLabel, type ComponentExit, type StepOutcome } from '../../engine/outcome.js';
@@ -10,24 +6,6 @@ import type { Plan } from '../../engine/plan-model.js';
 import type { WorkdirState } from '../../adapters/workdir/state-store.js';
 import type { CliIo } from '../context.js';
 import { pinsLine } from './in-effect.js';
-
-/**
- * The work directory a command acts on: `--workdir`, else the documented default of the lesson
- * (`$DEMYSTIFY_HOME/<lesson-id>`, see workdir.ts). A lesson given as an id needs no parsing; a path is
- * loaded to learn its id.
- */
-export async function workdirRootFor(
-  lessonRef: string | undefined,
-  workdir: string | undefined,
-  lang?: string,
-): Promise<string> {
-  if (workdir) return resolve(workdir);
-  if (lessonRef === undefined) return defaultWorkdirRoot(BUILTIN_LESSON_ID);
-  if (lessonRef.includes('/') || lessonRef.endsWith('.md') || existsSync(lessonRef)) {
-    return defaultWorkdirRoot((await loadLesson(lessonRef, lang ? { lang } : {})).id);
-  }
-  return defaultWorkdirRoot(lessonRef);
-}
 
 /**
  * The run's header, when it uses versions other than the lesson's (`--pin`, or the pins state.json

@@ -4,9 +4,15 @@ import { delimiter, join } from 'node:path';
 import { runAttached } from '../../adapters/processes/exec-file.js';
 import { isolationLive, nsenterPrefix, readIsolation } from '../../adapters/isolation/isolation.js';
 import { DemystifyError, UsageError } from '../../errors.js';
-import type { ExecCommandOptions } from '../commands/exec.js';
+import { workdirRootFor } from '../common.js';
 import type { CliIo } from '../context.js';
-import { workdirRootFor } from './engine-common.js';
+
+/** Options of `demystify exec`. */
+export interface ExecCommandOptions {
+  workdir?: string;
+  lesson?: string;
+  lang?: string;
+}
 
 /**
  * Run a command inside an isolated lesson's network namespace, through `nsenter --net=` (not

@@ -5,8 +5,18 @@ import { mirrorFrom } from '../../adapters/fetch/resolve.js';
 import { createProgressRenderer } from '../../ui/progress/progress.js';
 import { lessonWorkdir } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { FetchCommandOptions } from '../commands/fetch.js';
 import { inEffect, lessonFor, pinsLine, skippedLine } from './in-effect.js';
+
+/** Options of `demystify fetch`. */
+export interface FetchCommandOptions {
+  arch?: string;
+  mirror?: string;
+  cache?: string;
+  workdir?: string;
+  set?: string[];
+  pin?: string[];
+  lang?: string;
+}
 
 /** A progress renderer on stderr: live bars when both stdout and stderr are terminals, plain lines otherwise. */
 export function progressFor(io: CliIo): ReturnType<typeof createProgressRenderer> {

@@ -5,11 +5,16 @@ import type { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import { progressLines } from '../../engine/learner/progress.js';
 import { buildPlan, resolveOptions } from '../../engine/plan.js';
 import { UsageError } from '../../errors.js';
-import { parseSetFlags } from '../common.js';
+import { lessonWorkdirRoot, parseSetFlags } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { LearnCommandOptions } from '../commands/learn.js';
-import { workdirRootFor } from './engine-common.js';
+import type { SetupCommandOptions } from '../commands/setup-options.js';
 import { prepareIsolation } from './isolation.js';
+
+/** Options of `demystify learn`. */
+export interface LearnCommandOptions extends SetupCommandOptions {
+  lang?: string;
+  keys?: string;
+}
 
 /**
  * Open the presenter in learner mode: the learner types each step, demystify checks it. Commands the
@@ -27,7 +32,7 @@ export async function runLearn(
   }
   const lang = opts.lang ?? localeLang();
   const lesson = await loadLesson(ref, { lang });
-  const workdir = await workdirRootFor(ref, opts.workdir, lang);
+  const workdir = lessonWorkdirRoot(lesson.id, opts.workdir);
   const options = parseSetFlags(opts.set);
   resolveOptions(lesson, options);
   await prepareIsolation(lesson, workdir, opts, io);

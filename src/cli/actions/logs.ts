@@ -4,9 +4,18 @@ import { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import { logSize, readLogFrom } from '../../adapters/tmux/session-log.js';
 import { stripEscapes } from '../../adapters/tmux/shell-marks.js';
 import { DemystifyError, UsageError } from '../../errors.js';
+import { workdirRootFor } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { LogsCommandOptions } from '../commands/logs.js';
-import { sessionOf, workdirRootFor } from './engine-common.js';
+import { sessionOf } from './engine-common.js';
+
+/** Options of `demystify logs`. */
+export interface LogsCommandOptions {
+  follow?: boolean;
+  lines?: string;
+  raw?: boolean;
+  lesson?: string;
+  workdir?: string;
+}
 
 /** What a component or session name looks like (as the lesson's `session=` attribute allows). */
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

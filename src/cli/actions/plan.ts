@@ -7,8 +7,20 @@ import type { Plan } from '../../engine/plan-model.js';
 import type { Lesson } from '../../lesson/model.js';
 import { lessonWorkdir, parsePins, parseSetFlags } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { PlanCommandOptions } from '../commands/plan.js';
 import { pinsLine } from './in-effect.js';
+
+/** Options of `demystify plan`. */
+export interface PlanCommandOptions {
+  from?: string;
+  to?: string;
+  lang?: string;
+  set?: string[];
+  pin?: string[];
+  workdir?: string;
+  json?: boolean;
+  isolate?: boolean;
+  address?: string;
+}
 
 /** The identifier of the JSON plan's schema, bumped on any incompatible change. */
 export const PLAN_SCHEMA = 'demystify.plan/v1';

@@ -3,14 +3,23 @@ import { loadLesson, localeLang } from '../../adapters/lessons/lesson-files.js';
 import { UsageError } from '../../errors.js';
 import { resolveOptions } from '../../engine/plan.js';
 import { resolvePins } from '../../engine/versions.js';
-import { parsePins, parseSetFlags } from '../common.js';
+import { lessonWorkdirRoot, parsePins, parseSetFlags } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { PresentCommandOptions } from '../commands/present.js';
-import { workdirRootFor } from './engine-common.js';
+import type { SetupCommandOptions } from '../commands/setup-options.js';
 import { prepareIsolation } from './isolation.js';
 import { parseTyping } from './run.js';
 import { recordingDir } from './report-common.js';
 import { lockForCommand } from './workdir-lock.js';
+
+/** Options of `demystify [LESSON]`. */
+export interface PresentCommandOptions extends SetupCommandOptions {
+  lang?: string;
+  typing?: string;
+  keys?: string;
+  record?: boolean;
+  recordDir?: string;
+  wait?: boolean;
+}
 
 /**
  * Open the presenter on a lesson (the built-in one in the locale's language by default). It needs a
@@ -29,7 +38,7 @@ export async function runPresent(
   const typing = parseTyping(opts.typing ?? 'human');
   const lang = opts.lang ?? localeLang();
   const lesson = await loadLesson(ref, { lang });
-  const workdir = await workdirRootFor(ref, opts.workdir, lang);
+  const workdir = lessonWorkdirRoot(lesson.id, opts.workdir);
   // Checked before anything is set up: a wrong --set or --pin changes nothing.
   const options = parseSetFlags(opts.set);
   const pins = parsePins(opts.pin);

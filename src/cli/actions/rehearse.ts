@@ -10,10 +10,21 @@ import { runFromNdjson } from '../../engine/rehearsal/run-events.js';
 import type { RunRecord } from '../../engine/rehearsal/run-record.js';
 import { UsageError } from '../../errors.js';
 import { writeRehearsalReport } from '../../ui/report/write-report.js';
-import type { RehearseCommandOptions } from '../commands/rehearse.js';
+import type { SetupCommandOptions } from '../commands/setup-options.js';
+import { lessonWorkdirRoot } from '../common.js';
 import type { CliIo } from '../context.js';
-import { seconds, workdirRootFor } from './engine-common.js';
+import { seconds } from './engine-common.js';
 import { plannedRange, reportStamp } from './report-common.js';
+
+/** Options of `demystify rehearse`. */
+export interface RehearseCommandOptions extends SetupCommandOptions {
+  runs?: string;
+  from?: string;
+  to?: string;
+  out?: string;
+  lang?: string;
+  runArg?: string[];
+}
 
 /** Check `--runs`: a whole number from 1 to 1000. */
 export function parseRuns(value: string | undefined): number {
@@ -62,7 +73,7 @@ export async function runRehearse(
 ): Promise<number> {
   const runs = parseRuns(opts.runs);
   const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
-  const workdir = await workdirRootFor(ref, opts.workdir, opts.lang);
+  const workdir = lessonWorkdirRoot(lesson.id, opts.workdir);
   const from = opts.from === undefined ? 0 : findChapterIndex(lesson, opts.from);
   const to = opts.to === undefined ? lesson.chapters.length - 1 : findChapterIndex(lesson, opts.to);
   if (to < from) throw new UsageError(`--to '${opts.to}' comes before --from '${opts.from}'`);

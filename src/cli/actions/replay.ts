@@ -6,11 +6,21 @@ import { workdirLayout } from '../../adapters/workdir/workdir.js';
 import { findChapterIndex } from '../../engine/plan.js';
 import { DemystifyError } from '../../errors.js';
 import type { CliIo } from '../context.js';
-import type { ReplayCommandOptions } from '../commands/replay.js';
-import { parsePins } from '../common.js';
-import { driveEngine, reportPins, workdirRootFor } from './engine-common.js';
+import { parsePins, workdirRootFor } from '../common.js';
+import { driveEngine, reportPins } from './engine-common.js';
 import { parseTyping } from './run.js';
 import { lockForCommand } from './workdir-lock.js';
+
+/** Options of `demystify replay`. */
+export interface ReplayCommandOptions {
+  lesson?: string;
+  workdir?: string;
+  pin?: string[];
+  run?: boolean;
+  json?: boolean;
+  typing?: string;
+  wait?: boolean;
+}
 
 /**
  * Bring the machine back to the start of a chapter and run it again: reset (stop every component,

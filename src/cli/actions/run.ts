@@ -5,14 +5,28 @@ import { findChapterIndex, resolveOptions } from '../../engine/plan.js';
 import { resolvePins } from '../../engine/versions.js';
 import type { Typing } from '../../engine/ports.js';
 import { UsageError } from '../../errors.js';
-import { parsePins, parseSetFlags } from '../common.js';
+import { lessonWorkdirRoot, parsePins, parseSetFlags } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { RunCommandOptions } from '../commands/run.js';
-import { driveEngine, reportPins, workdirRootFor } from './engine-common.js';
+import type { SetupCommandOptions } from '../commands/setup-options.js';
+import { driveEngine, reportPins } from './engine-common.js';
 import type { EngineEvent } from '../../engine/machine.js';
 import { prepareIsolation } from './isolation.js';
 import { openRunExtras } from './run-extras.js';
 import { lockForCommand } from './workdir-lock.js';
+
+/** Options of `demystify run`. */
+export interface RunCommandOptions extends SetupCommandOptions {
+  headless?: boolean;
+  from?: string;
+  to?: string;
+  json?: boolean;
+  typing?: string;
+  lang?: string;
+  report?: string;
+  record?: boolean;
+  recordDir?: string;
+  wait?: boolean;
+}
 
 /** Check a `--typing` value. */
 export function parseTyping(value: string | undefined): Typing {
@@ -28,7 +42,7 @@ export function parseTyping(value: string | undefined): Typing {
 export async function runRun(ref: string | undefined, opts: RunCommandOptions, io: CliIo): Promise<number> {
   const typing = parseTyping(opts.typing);
   const lesson = await loadLesson(ref, opts.lang ? { lang: opts.lang } : {});
-  const workdir = await workdirRootFor(ref, opts.workdir, opts.lang);
+  const workdir = lessonWorkdirRoot(lesson.id, opts.workdir);
   const from = opts.from === undefined ? undefined : findChapterIndex(lesson, opts.from);
   const to = opts.to === undefined ? undefined : findChapterIndex(lesson, opts.to);
   if (from !== undefined && to !== undefined && to < from)

@@ -1,8 +1,12 @@
 import { speakerSocketPath } from '../../adapters/speaker-channel/socket-path.js';
 import { UsageError } from '../../errors.js';
+import { workdirRootFor } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { SpeakerCommandOptions } from '../commands/speaker.js';
-import { workdirRootFor } from './engine-common.js';
+
+/** Options of `demystify speaker`. */
+export interface SpeakerCommandOptions {
+  workdir?: string;
+}
 
 /**
  * Open the speaker view on the work directory of a lesson: it follows that directory's presenter

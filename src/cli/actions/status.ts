@@ -1,10 +1,15 @@
 import { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import { componentStatuses, type ComponentStatus } from '../../adapters/runtime/component-status.js';
+import { workdirRootFor } from '../common.js';
 import type { CliIo } from '../context.js';
-import type { StatusCommandOptions } from '../commands/status.js';
-import { workdirRootFor } from './engine-common.js';
 import { pinsLine } from './in-effect.js';
 import { isolationStatus } from './isolation.js';
+
+/** Options of `demystify status`. */
+export interface StatusCommandOptions {
+  workdir?: string;
+  json?: boolean;
+}
 
 /** Print each component: session present, process alive, ready or not, since when. */
 export async function runStatus(

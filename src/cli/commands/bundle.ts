@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
+import { collect, langOption, workdirOption } from './shared-options.js';
+import type { BundleCreateOptions, BundleLoadOptions, BundleImagesOptions } from '../actions/bundle.js';
 
 /** `demystify bundle create|load|images`: an offline bundle of a lesson's binaries and images. */
 export const defineBundle: CommandDefinition = (program, io, setExit) => {
@@ -26,7 +27,7 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
       collect,
     )
     .option('--address <socket>', 'containerd to export images that have no url from')
-    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .addOption(langOption())
     .action(
       async (file: string, lesson: string | undefined, _opts: BundleCreateOptions, command: Command) => {
         const { runBundleCreate } = await import('../actions/bundle.js');
@@ -38,9 +39,8 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     .description('fill the cache and bin/ from FILE, offline; import its images if containerd runs')
     .argument('<file>', 'bundle made by bundle create')
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
-    .option(
-      '--workdir <dir>',
-      "work directory whose bin/ receives the binaries (default: the bundle's lesson's)",
+    .addOption(
+      workdirOption("work directory whose bin/ receives the binaries (default: the bundle's lesson's)"),
     )
     .option(
       '--address <socket>',
@@ -63,9 +63,8 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
     .option('--arch <arch>', 'architecture of the images (default: this machine)')
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
     .option('--mirror <url>', 'rewrite the origin of image URLs (default: $DEMYSTIFY_MIRROR)')
-    .option(
-      '--workdir <dir>',
-      'work directory (its bin/ctr is used when present; its run chooses the options)',
+    .addOption(
+      workdirOption('work directory (its bin/ctr is used when present; its run chooses the options)'),
     )
     .option(
       '--set <name=value>',
@@ -73,41 +72,9 @@ export const defineBundle: CommandDefinition = (program, io, setExit) => {
       collect,
     )
     .option('--snapshotter <name>', "containerd snapshotter to unpack images for (default: containerd's)")
-    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .addOption(langOption())
     .action(async (lesson: string | undefined, _opts: BundleImagesOptions, command: Command) => {
       const { runBundleImages } = await import('../actions/bundle.js');
       setExit(await runBundleImages(lesson, command.optsWithGlobals<BundleImagesOptions>(), io));
     });
 };
-
-/** Options of `demystify bundle create`. */
-export interface BundleCreateOptions {
-  arch?: string;
-  mirror?: string;
-  cache?: string;
-  set?: string[];
-  pin?: string[];
-  address?: string;
-  lang?: string;
-}
-
-/** Options of `demystify bundle load`. */
-export interface BundleLoadOptions {
-  cache?: string;
-  workdir?: string;
-  address?: string;
-  snapshotter?: string;
-  images: boolean;
-}
-
-/** Options of `demystify bundle images`. */
-export interface BundleImagesOptions {
-  address?: string;
-  arch?: string;
-  cache?: string;
-  mirror?: string;
-  workdir?: string;
-  set?: string[];
-  snapshotter?: string;
-  lang?: string;
-}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
+import { collect, langOption, workdirOption } from './shared-options.js';
+import type { DoctorCommandOptions } from '../actions/doctor.js';
 
 /** `demystify doctor [LESSON]`: check that this machine has all a lesson needs, and say how to fix each miss. */
 export const defineDoctor: CommandDefinition = (program, io, setExit) => {
@@ -8,16 +9,11 @@ export const defineDoctor: CommandDefinition = (program, io, setExit) => {
     .command('doctor')
     .description('check that this machine has all a lesson needs')
     .argument('[lesson]', "a lesson file or id (default: the --workdir run's lesson, else the built-in one)")
-    .option(
-      '--workdir <dir>',
-      "work directory whose bin/ holds the binaries (its run's options and pins apply)",
+    .addOption(
+      workdirOption("work directory whose bin/ holds the binaries (its run's options and pins apply)"),
     )
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
-    .option(
-      '--port <port>',
-      'another port that must be free (repeatable)',
-      (value: string, previous: string[] = []) => [...previous, value],
-    )
+    .option('--port <port>', 'another port that must be free (repeatable)', collect)
     .option(
       '--set <name=value>',
       "a lesson option, choosing the binaries whose when: holds (repeatable; default: the work directory's run, else the lesson's)",
@@ -28,21 +24,10 @@ export const defineDoctor: CommandDefinition = (program, io, setExit) => {
       "another version for a versions: name or one artifact (repeatable; default: the work directory's run)",
       collect,
     )
-    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .addOption(langOption())
     .option('--json', 'print the checks as JSON')
     .action(async (lesson: string | undefined, _opts: DoctorCommandOptions, command: Command) => {
       const { runDoctorCommand } = await import('../actions/doctor.js');
       setExit(await runDoctorCommand(lesson, command.optsWithGlobals<DoctorCommandOptions>(), io));
     });
 };
-
-/** Options of `demystify doctor`. */
-export interface DoctorCommandOptions {
-  workdir?: string;
-  cache?: string;
-  port?: string[];
-  set?: string[];
-  pin?: string[];
-  lang?: string;
-  json?: boolean;
-}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
+import { collect, langOption, workdirOption } from './shared-options.js';
+import type { FetchCommandOptions } from '../actions/fetch.js';
 
 /** `demystify fetch [LESSON]`: download, verify and install the binaries a lesson needs. */
 export const defineFetch: CommandDefinition = (program, io, setExit) => {
@@ -11,9 +12,8 @@ export const defineFetch: CommandDefinition = (program, io, setExit) => {
     .option('--arch <arch>', 'target architecture, amd64 or arm64 (default: this machine)')
     .option('--mirror <url>', 'rewrite the origin of every URL (default: $DEMYSTIFY_MIRROR)')
     .option('--cache <dir>', 'download cache (default: $XDG_CACHE_HOME/demystify)')
-    .option(
-      '--workdir <dir>',
-      "work directory whose bin/ receives the binaries (its run's options and pins apply)",
+    .addOption(
+      workdirOption("work directory whose bin/ receives the binaries (its run's options and pins apply)"),
     )
     .option(
       '--set <name=value>',
@@ -25,20 +25,9 @@ export const defineFetch: CommandDefinition = (program, io, setExit) => {
       "another version for a versions: name (every artifact that uses it) or one artifact (repeatable; default: the work directory's run)",
       collect,
     )
-    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .addOption(langOption())
     .action(async (lesson: string | undefined, _opts: FetchCommandOptions, command: Command) => {
       const { runFetch } = await import('../actions/fetch.js');
       setExit(await runFetch(lesson, command.optsWithGlobals<FetchCommandOptions>(), io));
     });
 };
-
-/** Options of `demystify fetch`. */
-export interface FetchCommandOptions {
-  arch?: string;
-  mirror?: string;
-  cache?: string;
-  workdir?: string;
-  set?: string[];
-  pin?: string[];
-  lang?: string;
-}

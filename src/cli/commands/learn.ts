@@ -1,12 +1,14 @@
-import { withSetupOptions, type SetupCommandOptions } from './setup-options.js';
+import { withSetupOptions } from './setup-options.js';
 import type { CommandDefinition } from '../context.js';
+import { langOption } from './shared-options.js';
+import type { LearnCommandOptions } from '../actions/learn.js';
 
 /** `demystify learn [LESSON]`: the presenter in learner mode (docs/learner.md). */
 export const defineLearn: CommandDefinition = (program, io, setExit) => {
   withSetupOptions(program.command('learn'))
     .description('learn a lesson by doing: you type each step, demystify checks it (hints, solution, skip)')
     .argument('[lesson]', 'a lesson file or id (default: the built-in lesson, in the language of the locale)')
-    .option('--lang <lang>', 'language of the built-in lesson (en, fr; default: the locale)')
+    .addOption(langOption({ localeDefault: true }))
     .option('--keys <file>', 'key bindings (default: ~/.config/demystify/keys.yaml; see docs/keys.md)')
     .action(async (lesson: string | undefined, opts: LearnCommandOptions) => {
       // Loaded only now, as the presenter is: blessed and node-pty are heavy.
@@ -14,9 +16,3 @@ export const defineLearn: CommandDefinition = (program, io, setExit) => {
       setExit(await runLearn(lesson, opts, io));
     });
 };
-
-/** Options of `demystify learn`. */
-export interface LearnCommandOptions extends SetupCommandOptions {
-  lang?: string;
-  keys?: string;
-}

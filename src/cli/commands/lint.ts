@@ -1,4 +1,5 @@
 import type { CommandDefinition } from '../context.js';
+import { langOption } from './shared-options.js';
 
 /** `demystify lint [LESSON]`: every problem of a lesson, with its place and a caret. */
 export const defineLint: CommandDefinition = (program, io, setExit) => {
@@ -6,7 +7,7 @@ export const defineLint: CommandDefinition = (program, io, setExit) => {
     .command('lint')
     .description('check a lesson and report every error with its place')
     .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
-    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .addOption(langOption())
     .option('--from <chapter>', 'also check that this chapter exists')
     .option('--to <chapter>', 'also check that this chapter exists')
     .option('--json', 'print the diagnostics as JSON')

@@ -1,4 +1,6 @@
 import type { CommandDefinition } from '../context.js';
+import { workdirOption } from './shared-options.js';
+import type { LogsCommandOptions } from '../actions/logs.js';
 
 /** `demystify logs COMPONENT [-f]`: print a session's log (WORKDIR/logs/<session>.log). */
 export const defineLogs: CommandDefinition = (program, io, setExit) => {
@@ -10,18 +12,9 @@ export const defineLogs: CommandDefinition = (program, io, setExit) => {
     .option('-n, --lines <count>', 'only the last lines')
     .option('--raw', 'keep terminal escape sequences')
     .option('--lesson <lesson>', 'a lesson file or id, to find its default work directory')
-    .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .addOption(workdirOption())
     .action(async (component: string, opts: LogsCommandOptions) => {
       const { runLogs } = await import('../actions/logs.js');
       setExit(await runLogs(component, opts, io));
     });
 };
-
-/** Options of `demystify logs`. */
-export interface LogsCommandOptions {
-  follow?: boolean;
-  lines?: string;
-  raw?: boolean;
-  lesson?: string;
-  workdir?: string;
-}

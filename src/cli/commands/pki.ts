@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { relative, isAbsolute } from 'node:path';
 import type { CommandDefinition } from '../context.js';
+import { collect } from './shared-options.js';
 
 /** What commander hands the `pki` action. */
 interface PkiCliOptions {
@@ -12,11 +13,6 @@ interface PkiCliOptions {
   nodeName?: string;
   days: number;
   force?: boolean;
-}
-
-/** Commander collector of a repeatable option. */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /** Commander parser of a positive whole number of days. */

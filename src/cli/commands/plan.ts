@@ -1,5 +1,6 @@
-import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
+import { collect, langOption, workdirOption } from './shared-options.js';
+import type { PlanCommandOptions } from '../actions/plan.js';
 
 /** `demystify plan [LESSON]`: the steps a run would perform, in order, without running anything. */
 export const definePlan: CommandDefinition = (program, io, setExit) => {
@@ -9,14 +10,14 @@ export const definePlan: CommandDefinition = (program, io, setExit) => {
     .argument('[lesson]', 'a lesson file or id (default: the built-in lesson)')
     .option('--from <chapter>', 'first chapter (id or number)')
     .option('--to <chapter>', 'last chapter (id or number)')
-    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .addOption(langOption())
     .option('--set <name=value>', 'set a lesson option (repeatable)', collect)
     .option(
       '--pin <name=version>',
       "use VERSION for the lesson's versions.NAME: commands, expectations and artifacts follow (repeatable)",
       collect,
     )
-    .option('--workdir <dir>', 'work directory the plan is resolved for')
+    .addOption(workdirOption('work directory the plan is resolved for'))
     .option('--isolate', "plan an isolated run (${node.ip}: the namespace's address), as the lesson may ask")
     .option('--no-isolate', 'plan a run without isolation (${node.ip}: 127.0.0.1), whatever the lesson says')
     .option('--address <ip>', 'node address an isolated run would be given (run --address)')
@@ -26,16 +27,3 @@ export const definePlan: CommandDefinition = (program, io, setExit) => {
       setExit(await runPlan(lesson, opts, io));
     });
 };
-
-/** Options of `demystify plan`. */
-export interface PlanCommandOptions {
-  from?: string;
-  to?: string;
-  lang?: string;
-  set?: string[];
-  pin?: string[];
-  workdir?: string;
-  json?: boolean;
-  isolate?: boolean;
-  address?: string;
-}

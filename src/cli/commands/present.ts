@@ -1,11 +1,13 @@
-import { withSetupOptions, withRecordOptions, type SetupCommandOptions } from './setup-options.js';
+import { withSetupOptions, withRecordOptions } from './setup-options.js';
 import type { CommandDefinition } from '../context.js';
+import { langOption } from './shared-options.js';
+import type { PresentCommandOptions } from '../actions/present.js';
 
 /** `demystify [LESSON]`: the full-screen presenter (the default command). */
 export const definePresent: CommandDefinition = (program, io, setExit) => {
   withRecordOptions(withSetupOptions(program))
     .argument('[lesson]', 'a lesson file or id (default: the built-in lesson, in the language of the locale)')
-    .option('--lang <lang>', 'language of the built-in lesson (en, fr; default: the locale)')
+    .addOption(langOption({ localeDefault: true }))
     .option(
       '--typing <speed>',
       'how steps are typed: human (key by key, for an audience) or instant',
@@ -19,13 +21,3 @@ export const definePresent: CommandDefinition = (program, io, setExit) => {
       setExit(await runPresent(lesson, opts, io));
     });
 };
-
-/** Options of `demystify [LESSON]`. */
-export interface PresentCommandOptions extends SetupCommandOptions {
-  lang?: string;
-  typing?: string;
-  keys?: string;
-  record?: boolean;
-  recordDir?: string;
-  wait?: boolean;
-}

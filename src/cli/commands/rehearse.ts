@@ -1,6 +1,7 @@
-import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
-import { withSetupOptions, type SetupCommandOptions } from './setup-options.js';
+import { withSetupOptions } from './setup-options.js';
+import { collect, langOption } from './shared-options.js';
+import type { RehearseCommandOptions } from '../actions/rehearse.js';
 
 /**
  * `demystify rehearse [LESSON]`: run a lesson headless several times, each from a clean machine, and
@@ -15,20 +16,10 @@ export const defineRehearse: CommandDefinition = (program, io, setExit) => {
     .option('--from <chapter>', 'first chapter rehearsed (id or number); earlier ones are fast-forwarded')
     .option('--to <chapter>', 'last chapter rehearsed (id or number)')
     .option('--out <dir>', 'folder of the report (default: <workdir>/rehearsals/<date-time>)')
-    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .addOption(langOption())
     .option('--run-arg <arg>', 'pass one more argument to each `demystify run` (repeatable)', collect)
     .action(async (lesson: string | undefined, opts: RehearseCommandOptions) => {
       const { runRehearse } = await import('../actions/rehearse.js');
       setExit(await runRehearse(lesson, opts, io));
     });
 };
-
-/** Options of `demystify rehearse`. */
-export interface RehearseCommandOptions extends SetupCommandOptions {
-  runs?: string;
-  from?: string;
-  to?: string;
-  out?: string;
-  lang?: string;
-  runArg?: string[];
-}

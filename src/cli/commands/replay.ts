@@ -1,5 +1,6 @@
-import { collect } from '../common.js';
 import type { CommandDefinition } from '../context.js';
+import { collect, workdirOption } from './shared-options.js';
+import type { ReplayCommandOptions } from '../actions/replay.js';
 
 /** `demystify replay CH`: bring the machine back to the start of chapter CH, then run CH again. */
 export const defineReplay: CommandDefinition = (program, io, setExit) => {
@@ -8,7 +9,7 @@ export const defineReplay: CommandDefinition = (program, io, setExit) => {
     .description('bring the machine back to the start of a chapter and run it again')
     .argument('<chapter>', 'chapter id or 1-based number')
     .option('--lesson <lesson>', 'a lesson file or id (default: the one state.json names)')
-    .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .addOption(workdirOption())
     .option(
       '--pin <name=version>',
       'use VERSION for versions.NAME (repeatable; default: the versions state.json records)',
@@ -23,14 +24,3 @@ export const defineReplay: CommandDefinition = (program, io, setExit) => {
       setExit(await runReplay(chapter, opts, io));
     });
 };
-
-/** Options of `demystify replay`. */
-export interface ReplayCommandOptions {
-  lesson?: string;
-  workdir?: string;
-  pin?: string[];
-  run?: boolean;
-  json?: boolean;
-  typing?: string;
-  wait?: boolean;
-}

@@ -1,5 +1,7 @@
-import { withSetupOptions, withRecordOptions, type SetupCommandOptions } from './setup-options.js';
+import { withSetupOptions, withRecordOptions } from './setup-options.js';
 import type { CommandDefinition } from '../context.js';
+import { langOption } from './shared-options.js';
+import type { RunCommandOptions } from '../actions/run.js';
 
 /** `demystify run [LESSON] --headless`: run a lesson's steps for real, one line (or NDJSON event) per step. */
 export const defineRun: CommandDefinition = (program, io, setExit) => {
@@ -14,7 +16,7 @@ export const defineRun: CommandDefinition = (program, io, setExit) => {
     .option('--to <chapter>', 'last chapter to run (id or number)')
     .option('--json', 'print NDJSON events instead of lines')
     .option('--typing <speed>', 'typing speed: instant or human', 'instant')
-    .option('--lang <lang>', 'language of the built-in lesson (en, fr)')
+    .addOption(langOption())
     .option('--report <dir>', 'write a report of this run (Markdown and HTML, as rehearse does) into DIR')
     .option('--wait', 'when another command uses the work directory, wait for it instead of refusing')
     .action(async (lesson: string | undefined, opts: RunCommandOptions) => {
@@ -22,17 +24,3 @@ export const defineRun: CommandDefinition = (program, io, setExit) => {
       setExit(await runRun(lesson, opts, io));
     });
 };
-
-/** Options of `demystify run`. */
-export interface RunCommandOptions extends SetupCommandOptions {
-  headless?: boolean;
-  from?: string;
-  to?: string;
-  json?: boolean;
-  typing?: string;
-  lang?: string;
-  report?: string;
-  record?: boolean;
-  recordDir?: string;
-  wait?: boolean;
-}

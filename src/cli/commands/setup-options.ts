@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { collect } from '../common.js';
+import { collect, workdirOption } from './shared-options.js';
 
 /**
  * The options of every command that sets up a lesson in a work directory and runs it (run, rehearse,
@@ -8,7 +8,7 @@ import { collect } from '../common.js';
  */
 export function withSetupOptions(command: Command): Command {
   return command
-    .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .addOption(workdirOption())
     .option('--bin-dir <dir>', 'folder of binaries put first on PATH instead of <workdir>/bin')
     .option('--set <name=value>', 'set a lesson option (repeatable)', collect)
     .option(

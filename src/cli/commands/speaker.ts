@@ -1,4 +1,6 @@
 import type { CommandDefinition } from '../context.js';
+import { workdirOption } from './shared-options.js';
+import type { SpeakerCommandOptions } from '../actions/speaker.js';
 
 /** `demystify speaker [LESSON]`: the speaker view, following the presenter of the same work directory. */
 export const defineSpeaker: CommandDefinition = (program, io, setExit) => {
@@ -6,14 +8,9 @@ export const defineSpeaker: CommandDefinition = (program, io, setExit) => {
     .command('speaker')
     .description('the speaker view: follow the presenter (notes, next command, time against budget)')
     .argument('[lesson]', 'a lesson file or id, to find its default work directory')
-    .option('--workdir <dir>', 'work directory (default: $DEMYSTIFY_HOME/<lesson-id>)')
+    .addOption(workdirOption())
     .action(async (lesson: string | undefined, opts: SpeakerCommandOptions) => {
       const { runSpeaker } = await import('../actions/speaker.js');
       setExit(await runSpeaker(lesson, opts, io));
     });
 };
-
-/** Options of `demystify speaker`. */
-export interface SpeakerCommandOptions {
-  workdir?: string;
-}
