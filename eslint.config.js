@@ -34,26 +34,5 @@ export default tseslint.config(
     files: ['src/cli/**', 'scripts/**', 'test/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
-  {
-    // Imports point inwards: lesson <- engine <- adapters <- ui <- cli.
-    files: ['src/lesson/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['**/engine/**', '**/adapters/**', '**/ui/**', '**/cli/**'] },
-      ],
-    },
-  },
-  {
-    files: ['src/engine/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/adapters/**', '**/ui/**', '**/cli/**'] }] },
-  },
-  {
-    files: ['src/adapters/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/ui/**', '**/cli/**'] }] },
-  },
-  {
-    files: ['src/ui/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/cli/**'] }] },
-  },
+  // The layer rule (imports point inwards, dynamic ones too) is dependency-cruiser's: .dependency-cruiser.cjs.
 );

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { visibleWidth } from '../../src/ui/text/ansi.js';
 import { stripAnsi } from '../../src/escapes.js';
-import { wordsFor } from '../../src/ui/presenter/i18n.js';
+import { wordsFor } from '../../src/ui/presenter/words-for.js';
 import { componentsRow } from '../../src/ui/presenter/status-line.js';
 import {
   contrastTheme,

@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DemystifyError } from '../../src/errors.js';
+import { ACTION_GROUPS, keyLabel, keysOf } from '../../src/ui/presenter/key-labels.js';
 import {
-  ACTION_GROUPS,
   ACTIONS,
   canonicalKey,
   DEFAULT_KEYMAP,
   keyIndex,
-  keyLabel,
-  keysOf,
   mergeKeymap,
   type Action,
 } from '../../src/ui/presenter/keymap.js';

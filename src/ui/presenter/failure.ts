@@ -1,7 +1,8 @@
 import { engineIdle, type EngineState } from '../../engine/machine.js';
 import { fitAnsi, visibleWidth } from '../text/ansi.js';
 import { wrapPlain } from '../text/ansi-wrap.js';
-import { keysOf, type Keymap } from './keymap.js';
+import { keysOf } from './key-labels.js';
+import type { Keymap } from './keymap.js';
 import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';
 

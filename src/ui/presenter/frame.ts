@@ -1,60 +1,17 @@
-import type { EngineState } from '../../engine/machine.js';
-import type { Lesson } from '../../lesson/model.js';
 import { fitAnsi, visibleWidth } from '../text/ansi.js';
-import type { ComponentView } from './component-views.js';
 import { currentFailure, renderFailurePanel } from './failure.js';
 import { layoutOf, narrationRegion, notesRegion, terminalRegion } from './frame-panes.js';
 import { EN, type Words } from './i18n.js';
-import type { Keymap } from './keymap.js';
 import { renderConfirm, renderHelp, renderJump, renderRerun } from './overlay-views.js';
 import { componentsRow, progressRow } from './status-line.js';
 import { stepBadge } from './step-box.js';
 import type { Theme } from './theme.js';
+import type { Frame, Region, ViewInput } from './frame-model.js';
 import { failureKey, type UiState } from './ui-state.js';
 
 export { layoutOf, notesLines, paneLines, terminalRegion } from './frame-panes.js';
 
-/** What the terminal pane shows: the live screen of the session, or why there is none. */
-export type TerminalContent =
-  /** `cols`: the emulator's width, when its lines are exactly that wide (each ends with a reset). */
-  { kind: 'live'; lines: string[]; cols?: number } | { kind: 'absent'; reason: string; hint?: string };
-
-/** Everything a frame is made from. */
-export interface ViewInput {
-  lesson: Lesson;
-  engine: EngineState;
-  ui: UiState;
-  components: ComponentView[];
-  keymap: Keymap;
-  theme: Theme;
-  terminal: TerminalContent;
-  width: number;
-  height: number;
-  /** The presenter's own words, in the lesson's language (default English). */
-  words?: Words;
-  /** Epoch ms now, and when the presenter opened (the talk's clock). */
-  now: number;
-  startedAt: number;
-}
-
-/** One drawn part of the screen: its place and its lines, each exactly `width` columns. */
-export interface Region {
-  id: 'narration' | 'notes' | 'terminal' | 'status' | 'failure' | 'overlay' | 'learner';
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  lines: string[];
-}
-
-/** A whole screen: regions drawn in order, later over earlier. */
-export interface Frame {
-  width: number;
-  height: number;
-  regions: Region[];
-  /** The narration's first line shown and its largest value (the scroll keys need them). */
-  narration: { scroll: number; max: number; height: number };
-}
+export type { Frame, Region, TerminalContent, ViewInput } from './frame-model.js';
 
 /**
  * The frame for a state and a size. Pure: the same input gives the same text, which is what the

@@ -1,6 +1,5 @@
 import type { Action } from './keymap.js';
 import { ACTIONS } from './keymap.js';
-import { FR } from './i18n-fr.js';
 
 /**
  * The presenter's own words (not the lesson's), in every language a lesson ships in. A lesson in
@@ -108,8 +107,3 @@ export const EN = {
 
 /** Every word the presenter writes, in one language. */
 export type Words = typeof EN;
-
-/** The presenter's words for a lesson's language (English for any language without its own). */
-export function wordsFor(lang: string | undefined): Words {
-  return lang?.toLowerCase().startsWith('fr') ? FR : EN;
-}

@@ -184,5 +184,3 @@ export function mergeKeymap(user: unknown, source = 'keys.yaml'): Keymap {
   }
   return merged;
 }
-
-export { ACTION_GROUPS, keyLabel, keysOf } from './key-labels.js';

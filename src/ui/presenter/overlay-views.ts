@@ -3,7 +3,8 @@ import type { PlannedStep } from '../../engine/plan-model.js';
 import { fitAnsi, truncateAnsi } from '../text/ansi.js';
 import { wrapPlain } from '../text/ansi-wrap.js';
 import { EN, type Words } from './i18n.js';
-import { ACTION_GROUPS, keysOf, type Action, type Keymap } from './keymap.js';
+import { ACTION_GROUPS, keysOf } from './key-labels.js';
+import type { Action, Keymap } from './keymap.js';
 import { matchChapters } from './overlays.js';
 import type { Theme } from './theme.js';
 

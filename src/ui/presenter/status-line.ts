@@ -1,7 +1,8 @@
 import { engineIdle, type EngineState } from '../../engine/machine.js';
 import { fitAnsi, truncateAnsi, visibleWidth } from '../text/ansi.js';
 import type { ComponentView } from './component-views.js';
-import { keysOf, type Action, type Keymap } from './keymap.js';
+import { keysOf } from './key-labels.js';
+import type { Action, Keymap } from './keymap.js';
 import { formatDuration, stepBadge } from './step-box.js';
 import { EN, type Words } from './i18n.js';
 import type { Theme } from './theme.js';
