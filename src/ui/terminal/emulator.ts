@@ -1,6 +1,15 @@
 import xterm from '@xterm/headless';
 import { eastAsianWidth } from 'get-east-asian-width';
-import type { EmulatorLike } from './terminal-deps.js';
+import type { BufferLike } from './terminal-view.js';
+
+/** The part of @xterm/headless's Terminal used here. */
+export interface EmulatorLike {
+  write(data: string, callback?: () => void): void;
+  resize(cols: number, rows: number): void;
+  reset(): void;
+  dispose(): void;
+  readonly buffer: { readonly active: BufferLike };
+}
 
 /** Characters that take no cell of their own: marks, format characters (joiners), selectors, skin tones. */
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\p{Emoji_Modifier}\u{FE00}-\u{FE0F}]$/u;

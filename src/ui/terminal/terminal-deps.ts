@@ -1,6 +1,7 @@
 import { spawn as spawnPty } from 'node-pty';
-import { createEmulator } from './emulator.js';
-import type { BufferLike } from './terminal-view.js';
+import { createEmulator, type EmulatorLike } from './emulator.js';
+
+export type { EmulatorLike } from './emulator.js';
 
 /** The part of node-pty's IPty used here. */
 export interface PtyLike {
@@ -12,15 +13,6 @@ export interface PtyLike {
   kill(signal?: string): void;
   pause(): void;
   resume(): void;
-}
-
-/** The part of @xterm/headless's Terminal used here. */
-export interface EmulatorLike {
-  write(data: string, callback?: () => void): void;
-  resize(cols: number, rows: number): void;
-  reset(): void;
-  dispose(): void;
-  readonly buffer: { readonly active: BufferLike };
 }
 
 /** Side effects of the live terminal, injectable (unit tests pass fakes; the presenter, the real ones). */
