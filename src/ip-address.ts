@@ -57,7 +57,7 @@ export function parseIpv4(address: string): bigint | undefined {
 }
 
 /** An IPv4 address as a number. */
-export function ipv4ToBigInt(address: string): bigint {
+function ipv4ToBigInt(address: string): bigint {
   return address.split('.').reduce((acc, part) => (acc << 8n) + BigInt(Number(part)), 0n);
 }
 

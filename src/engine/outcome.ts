@@ -69,7 +69,7 @@ export function describeExpectation(expect: Expectation): string {
 }
 
 /** How long an output match may take when the caller gives no time (a step gives what its timeout leaves). */
-export const DEFAULT_MATCH_MS = 10_000;
+const DEFAULT_MATCH_MS = 10_000;
 
 /**
  * Judge a finished command against its expectation. Rules: `exit=N` wants exactly N; `fail` wants any

@@ -14,14 +14,14 @@ import type { ExcludedStep, NodeSource, Plan, PlannedStep } from './plan-model.j
 import { resolvePins, versionsInForce, type VersionPin } from './versions.js';
 
 /** Name of the lesson's shell session, where steps without `session` are typed. */
-export const SHELL_SESSION = 'shell';
+const SHELL_SESSION = 'shell';
 /**
  * What a `sudo` step is typed with when not root. sudo's `secure_path` would drop the lesson's `bin/` from
  * PATH, so the command would not find the binaries the lesson fetched: `env PATH=…` keeps it.
  */
-export const SUDO_PREFIX = 'sudo env "PATH=$PATH" ';
+const SUDO_PREFIX = 'sudo env "PATH=$PATH" ';
 /** Default time a step may take, readiness included, when the lesson sets no `timeout`. */
-export const DEFAULT_STEP_TIMEOUT_MS = 120_000;
+const DEFAULT_STEP_TIMEOUT_MS = 120_000;
 
 /** What a plan is resolved against. */
 export interface PlanOptions {
@@ -78,7 +78,7 @@ export function resolveOptions(lesson: Lesson, set: Record<string, string> = {})
 }
 
 /** The template values of a plan. */
-export function templateContext(
+function templateContext(
   lesson: Lesson,
   opts: PlanOptions,
   options: Record<string, string>,

@@ -20,7 +20,7 @@ const TIMEOUT = Symbol('timeout');
 const INTERRUPTED = Symbol('interrupted');
 
 /** How long a step interrupted gently waits for its shell to be back at the prompt. */
-export const INTERRUPT_GRACE_MS = 5000;
+const INTERRUPT_GRACE_MS = 5000;
 
 /**
  * The handle that interrupts one running step: `soft` (the first Ctrl-C) sends Ctrl-C to its session and

@@ -18,7 +18,7 @@ export interface HeadingAttributes {
 }
 
 /** Attributes a chapter heading knows, besides `#id`. */
-export const HEADING_KEYS = ['budget'] as const;
+const HEADING_KEYS = ['budget'] as const;
 
 const ID_TOKEN = /^#([A-Za-z0-9][A-Za-z0-9._-]*)$/;
 const KEY_TOKEN = /^([A-Za-z_][A-Za-z0-9_-]*)=(\S*)$/;

@@ -52,7 +52,7 @@ export function parseProbe(raw: string): Probe | { error: string } {
 }
 
 /** Parse `/pattern/flags` and check that it compiles. */
-export function parseRegexLiteral(text: string): { pattern: string; flags: string } | { error: string } {
+function parseRegexLiteral(text: string): { pattern: string; flags: string } | { error: string } {
   const match = /^\/(.*)\/([a-z]*)$/s.exec(text);
   if (!match) return { error: `'${text}' is not a /regular expression/` };
   const [, pattern = '', flags = ''] = match;

@@ -4,7 +4,7 @@ import type { Expectation, Probe, Step } from './model.js';
 import { parseDuration, parseExpectation, parseProbe } from './probes.js';
 
 /** Every attribute a step may carry; anything else is an error. */
-export const STEP_ATTRIBUTES = [
+const STEP_ATTRIBUTES = [
   'name',
   'session',
   'ready',

@@ -18,7 +18,7 @@ export function lessonContainerdAddress(components: Record<string, Component> | 
 }
 
 /** The namespace kubelet's CRI uses: images elsewhere are invisible to it. */
-export const K8S_NAMESPACE = 'k8s.io';
+const K8S_NAMESPACE = 'k8s.io';
 
 /** What running `ctr` returns. */
 export interface CtrResult {

@@ -11,7 +11,7 @@ import { applyMirror } from '../fetch/resolve.js';
 import { containerdAnswers, exportImage, importImage, listImages, type CtrRunner } from './containerd.js';
 
 /** A reference as a file name: every character outside `[A-Za-z0-9._-]` becomes `_`. */
-export function imageFileName(ref: string): string {
+function imageFileName(ref: string): string {
   return `${ref.replace(/[^A-Za-z0-9._-]/g, '_')}.oci.tar`;
 }
 

@@ -17,7 +17,7 @@ import type { Leftovers } from '../../lesson/model.js';
  */
 
 /** The machine's folders these leftovers live in, outermost first. */
-export const HOST_FOLDERS = {
+const HOST_FOLDERS = {
   kubelet: ['/var/lib/kubelet', '/var/lib/kubelet/device-plugins'],
   podLogs: '/var/log/pods',
   containerLogs: '/var/log/containers',

@@ -16,7 +16,7 @@ import { checkCgroups, checkDisk, checkHostname, checkIpForward, checkOverlay } 
 export const KUBERNETES_PORTS = [2379, 2380, 6443, 10248, 10249, 10250, 10256, 10257, 10259];
 
 /** Free space wanted in the cache and in the work directory (a Kubernetes server tarball and what it unpacks to). */
-export const MIN_FREE_BYTES = 2 * 1024 ** 3;
+const MIN_FREE_BYTES = 2 * 1024 ** 3;
 
 /** The parts of a lesson the doctor reads. */
 export type DoctorLesson = Pick<Lesson, 'artifacts' | 'components' | 'versions' | 'chapters'> & {

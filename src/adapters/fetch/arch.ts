@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors.js';
 
 /** Architectures the lessons' release files are published for, in Go's naming (as in release URLs). */
-export const SUPPORTED_ARCHES = ['amd64', 'arm64'] as const;
+const SUPPORTED_ARCHES = ['amd64', 'arm64'] as const;
 
 /** One of {@link SUPPORTED_ARCHES}. */
 export type Arch = (typeof SUPPORTED_ARCHES)[number];

@@ -19,7 +19,7 @@ export function artifactCachePath(
 }
 
 /** The sidecar recording the digest a cached file was verified against when it entered the cache. */
-export function sidecarPath(path: string): string {
+function sidecarPath(path: string): string {
   return `${path}.sha256`;
 }
 

@@ -138,7 +138,7 @@ export class ArchiveEntryError extends FetchError {
 }
 
 /** `https://host:port` of a URL, for messages. */
-export function originOf(url: string): string {
+function originOf(url: string): string {
   try {
     return new URL(url).origin;
   } catch {

@@ -19,12 +19,12 @@ export interface InstalledEntry {
 }
 
 /** The manifest of installed artifacts, beside `bin/` in the work directory. */
-export function installManifestPath(workdir: string): string {
+function installManifestPath(workdir: string): string {
   return join(workdir, '.fetch-manifest.json');
 }
 
 /** Read the install manifest (empty when there is none or it is unreadable: then everything reinstalls). */
-export async function readInstallManifest(workdir: string): Promise<Record<string, InstalledEntry>> {
+async function readInstallManifest(workdir: string): Promise<Record<string, InstalledEntry>> {
   try {
     return JSON.parse(await readFile(installManifestPath(workdir), 'utf8')) as Record<string, InstalledEntry>;
   } catch {

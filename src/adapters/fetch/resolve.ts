@@ -33,7 +33,7 @@ export interface ResolveOptions {
 }
 
 /** Replace `${version}` and `${arch}` in a template; any other `${...}` is a lesson mistake. */
-export function expandTemplate(
+function expandTemplate(
   template: string,
   values: { version: string; arch: string },
   where: string,
@@ -66,7 +66,7 @@ export function applyMirror(url: string, mirror: string | undefined): string {
 }
 
 /** Whether a download name is a tar archive the `tar` package can read. */
-export function isTarArchive(file: string): boolean {
+function isTarArchive(file: string): boolean {
   return /\.(tar|tar\.gz|tgz)$/.test(file);
 }
 

@@ -77,7 +77,7 @@ export async function readReplaceable(path: string): Promise<string | undefined>
  * Where a write to `path` lands: `path` itself unless it is a symbolic link, else what the chain of links
  * names (which may not exist yet). Links in the folders above are left to the kernel.
  */
-export async function resolveWriteTarget(path: string): Promise<string> {
+async function resolveWriteTarget(path: string): Promise<string> {
   let current = path;
   for (let followed = 0; followed <= MAX_LINKS; followed++) {
     const info = await lstatOrUndefined(current);

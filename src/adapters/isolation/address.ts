@@ -21,10 +21,10 @@ export interface NodeAddress {
 }
 
 /** The default node subnets: `10.200.X.0/30`, node `10.200.X.2`, host `10.200.X.1`, X in 1..254. */
-export const DEFAULT_SLOTS = 254;
+const DEFAULT_SLOTS = 254;
 
 /** The hex digest naming everything of a work directory (8 characters). */
-export function workdirHash(workdirRoot: string): string {
+function workdirHash(workdirRoot: string): string {
   return createHash('sha256').update(workdirRoot).digest('hex').slice(0, 8);
 }
 

@@ -56,7 +56,7 @@ export interface IsolationRequest {
 }
 
 /** The node's interface inside the namespace. */
-export const NODE_INTERFACE = 'eth0';
+const NODE_INTERFACE = 'eth0';
 
 const defaults = (): IsolationDeps => ({ host: hostCommands(), netnsDir: '/run/netns' });
 

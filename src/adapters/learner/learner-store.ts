@@ -4,7 +4,7 @@ import { emptyProgress, parseProgress, type LearnerProgress } from '../../engine
 import { writeFileSafely } from '../files/write-file-safely.js';
 
 /** Where a work directory keeps the learner's progress: apart from state.json, so a cleanup keeps it. */
-export function learnerFile(workdir: string): string {
+function learnerFile(workdir: string): string {
   return join(workdir, 'learner.json');
 }
 

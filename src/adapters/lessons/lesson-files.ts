@@ -8,7 +8,7 @@ import type { Lesson } from '../../lesson/model.js';
 import { parseLesson, type ParseResult } from '../../lesson/parse.js';
 
 /** The lessons shipped with demystify (`lessons/` at the package root). */
-export const BUILTIN_LESSONS_DIR = fileURLToPath(new URL('../../../../lessons', import.meta.url));
+const BUILTIN_LESSONS_DIR = fileURLToPath(new URL('../../../../lessons', import.meta.url));
 /** The lesson opened when none is named. */
 export const BUILTIN_LESSON_ID = 'demystify-kubernetes';
 

@@ -5,7 +5,7 @@ import type { LeafSpec } from './profiles.js';
 import { normalizeIp, type SanSet } from './sans.js';
 
 /** The hint of every "files on disk do not fit together" error. */
-export const FORCE_HINT =
+const FORCE_HINT =
   'remove the folder or run demystify pki --force to make a new CA and certificates (restart every component afterwards)';
 
 /** Parse a PEM file found on disk, turning node-forge's message into an error that names the file. */

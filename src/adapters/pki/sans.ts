@@ -29,7 +29,7 @@ export interface SanPlan {
 }
 
 /** The DNS names a Pod uses to reach the API server through the `kubernetes` Service. */
-export const KUBERNETES_SERVICE_NAMES = [
+const KUBERNETES_SERVICE_NAMES = [
   'kubernetes',
   'kubernetes.default',
   'kubernetes.default.svc',

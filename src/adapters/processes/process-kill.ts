@@ -62,7 +62,7 @@ export async function signalAll(
 }
 
 /** Wait until none of the targets is alive, or the time is up; returns those still alive. */
-export async function waitGone(
+async function waitGone(
   targets: Target[],
   timeoutMs: number,
   deps: KillDeps = defaultKillDeps,
@@ -103,7 +103,7 @@ export interface StopSpec {
  * marker, the extra roots, the daemons working in the work directory, and all their descendants. Pids in
  * `keep` are left out, not their children; this process and its own children always are.
  */
-export async function findOwned(spec: StopSpec, deps: KillDeps = defaultKillDeps): Promise<ProcInfo[]> {
+async function findOwned(spec: StopSpec, deps: KillDeps = defaultKillDeps): Promise<ProcInfo[]> {
   const table = await deps.table();
   const roots = spec.records.filter((r) => isAlive(r, table)).map((r) => r.pid);
   const markers = [spec.marker ?? []].flat().filter((m) => m !== '');

@@ -105,7 +105,7 @@ export function indexMarkdown(index: RecordingIndex): string {
 }
 
 /** The index as a small self-contained HTML page (no script, nothing external). */
-export function indexHtml(index: RecordingIndex): string {
+function indexHtml(index: RecordingIndex): string {
   const e = (t: string): string => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const sessions = index.sessions
     .map(

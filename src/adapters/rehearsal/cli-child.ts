@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** This installation's CLI entry point. */
-export const CLI_BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
+const CLI_BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
 
 /** How a child `demystify` ended. */
 export interface CliChildResult {

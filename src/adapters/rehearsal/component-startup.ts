@@ -13,7 +13,7 @@ export interface BootClock {
 }
 
 /** Epoch milliseconds when a process started. */
-export function processStartMs(startTicks: number, clock: BootClock): number {
+function processStartMs(startTicks: number, clock: BootClock): number {
   return clock.bootMs + (startTicks / clock.ticksPerSecond) * 1000;
 }
 
@@ -23,7 +23,7 @@ export function processStartMs(startTicks: number, clock: BootClock): number {
  * ran through something that left no child) has no floor. Precision: the clock tick (10 ms) plus the
  * probes' polling (tens of ms).
  */
-export function startupsFrom(
+function startupsFrom(
   components: Record<string, ComponentRecord>,
   clock: BootClock,
 ): ComponentStartup[] {
@@ -42,7 +42,7 @@ export function startupsFrom(
 let clockCache: Promise<BootClock> | undefined;
 
 /** This machine's boot clock: /proc/uptime (10 ms resolution) and CLK_TCK. */
-export function bootClock(): Promise<BootClock> {
+function bootClock(): Promise<BootClock> {
   clockCache ??= (async () => {
     const uptime = Number((await readFile('/proc/uptime', 'utf8')).split(/\s+/)[0]);
     const now = Date.now();

@@ -1,5 +1,5 @@
 /** A line longer than this is no message of the speaker channel: the connection is dropped. */
-export const MAX_LINE = 1 << 20;
+const MAX_LINE = 1 << 20;
 
 /**
  * Cut a stream of text chunks into lines (newline-delimited JSON). Returns the function to feed chunks

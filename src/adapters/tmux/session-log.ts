@@ -4,7 +4,7 @@ import { DemystifyError } from '../../errors.js';
 import { stripEscapes } from './shell-marks.js';
 
 /** LOG_GONE: a session's log was removed while the engine followed it. */
-export function logGone(file: string): DemystifyError {
+function logGone(file: string): DemystifyError {
   return new DemystifyError('LOG_GONE', `${file} was removed while the engine was reading it`, {
     hint: "leave the work directory's logs/ alone while a lesson runs; the next run or replay starts a new log",
   });

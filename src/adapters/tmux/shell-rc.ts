@@ -6,7 +6,7 @@ import { writeFileSafely } from '../files/write-file-safely.js';
  * typed exactly as the lesson writes them and nothing is ever appended to them. The user's own ~/.bashrc
  * is deliberately not read: a workshop must behave the same on every machine.
  */
-export function shellRcText(options: { historyFile: string }): string {
+function shellRcText(options: { historyFile: string }): string {
   return `# Written by demystify: the prompt of the lesson's sessions.
 # PATH is set here again because bash was started by tmux, whose environment may be older.
 if [ -n "\${DEMYSTIFY_PATH:-}" ]; then export PATH="$DEMYSTIFY_PATH"; fi

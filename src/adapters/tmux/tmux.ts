@@ -251,7 +251,7 @@ function absenceCode(message: string): string | undefined {
 }
 
 /** Whether an error of {@link Tmux.run} says the server or the session is not there. */
-export function isAbsent(error: unknown): boolean {
+function isAbsent(error: unknown): boolean {
   return (
     error instanceof DemystifyError && (error.code === 'TMUX_NO_SERVER' || error.code === 'TMUX_NO_SESSION')
   );

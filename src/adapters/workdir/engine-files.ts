@@ -53,7 +53,7 @@ export function engineFiles(root: string): EngineFiles {
 }
 
 /** The tmux configuration of the private server. */
-export const TMUX_CONF = `# Written by demystify: the private tmux server of one lesson.
+const TMUX_CONF = `# Written by demystify: the private tmux server of one lesson.
 # The server outlives its sessions during a replay; cleanup ends it explicitly.
 set -s exit-empty off
 set -g history-limit 50000
@@ -87,7 +87,7 @@ export async function privateFolder(dir: string): Promise<void> {
 }
 
 /** The marker file: the work directory's process marker, kept where cleanup finds it without state.json. */
-export function markerFile(files: EngineFiles): string {
+function markerFile(files: EngineFiles): string {
   return join(files.dir, 'marker');
 }
 

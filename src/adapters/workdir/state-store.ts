@@ -115,7 +115,7 @@ function invalidState(file: string, why: string, cause?: unknown): DemystifyErro
 }
 
 /** What is wrong with a parsed state.json, or undefined when it has the shape of a WorkdirState. */
-export function stateProblem(value: unknown): string | undefined {
+function stateProblem(value: unknown): string | undefined {
   if (!isObject(value)) return 'it is not an object';
   if (value.version !== 1) return `unknown version ${JSON.stringify(value.version)}`;
   const strings = ['lessonId', 'lessonFile', 'marker', 'tmuxSocket'] as const;

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { DemystifyError, messageOf } from '../../errors.js';
 
 /** Mode of the work directory and the folders demystify makes in it: owner only (docs/reliability.md). */
-export const WORKDIR_MODE = 0o700;
+const WORKDIR_MODE = 0o700;
 /** Mode of the files demystify writes in a work directory (state.json, logs, isolation.json, the lock). */
 export const PRIVATE_FILE_MODE = 0o600;
 

@@ -19,10 +19,10 @@ export interface DoctorCommandOptions {
 }
 
 /** The identifier of doctor's JSON output, bumped on any incompatible change. */
-export const DOCTOR_SCHEMA = 'demystify.doctor/v1';
+const DOCTOR_SCHEMA = 'demystify.doctor/v1';
 
 /** The report as a person reads it: one line per check, the fix under each miss. */
-export function formatChecks(checks: DoctorCheck[]): string {
+function formatChecks(checks: DoctorCheck[]): string {
   const width = Math.max(...checks.map((c) => c.name.length));
   const label = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
   const lines: string[] = [];

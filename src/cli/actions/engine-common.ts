@@ -81,13 +81,13 @@ function jsonLine(plan: Plan, state: EngineState, event: EngineEvent | StepSkipp
 }
 
 /** Exit code of a run interrupted by Ctrl-C (128 + SIGINT), as a shell reports it. */
-export const INTERRUPTED_EXIT = 130;
+const INTERRUPTED_EXIT = 130;
 
 /**
  * Print how a run ended and return the exit code: 0 when it went through, 1 naming the failed step with
  * its session's last log lines (and first, a component that exited meanwhile, with its own log's tail).
  */
-export function reportEnd(engine: Engine, io: CliIo, options: { json: boolean }): number {
+function reportEnd(engine: Engine, io: CliIo, options: { json: boolean }): number {
   const state = engine.getState();
   const result = state.lastRun;
   const failedStep = result?.kind === 'step-failed' ? result.step : undefined;

@@ -87,7 +87,7 @@ export async function prepareIsolation(
 }
 
 /** How `run` and `status` describe an isolated lesson. */
-export function isolationLines(record: IsolationRecord): string[] {
+function isolationLines(record: IsolationRecord): string[] {
   const address = record.address;
   const lines = [
     `isolated: network namespace ${record.namespace}, node address ${address?.node ?? '?'}` +

@@ -23,7 +23,7 @@ export interface PlanCommandOptions {
 }
 
 /** The identifier of the JSON plan's schema, bumped on any incompatible change. */
-export const PLAN_SCHEMA = 'demystify.plan/v1';
+const PLAN_SCHEMA = 'demystify.plan/v1';
 
 /** Print a lesson's plan as text or JSON. */
 export async function runPlan(ref: string | undefined, opts: PlanCommandOptions, io: CliIo): Promise<number> {
@@ -48,7 +48,7 @@ export async function runPlan(ref: string | undefined, opts: PlanCommandOptions,
  * the address it takes first (`--address`, the lesson's `isolate.address`, or the work directory's preferred
  * 10.200.X.2/30, moved on only if another lesson holds it); else nothing: 127.0.0.1.
  */
-export async function plannedNode(
+async function plannedNode(
   lesson: Lesson,
   root: string,
   opts: Pick<PlanCommandOptions, 'isolate' | 'address'>,
@@ -88,7 +88,7 @@ export function planJson(plan: Plan): string {
 }
 
 /** The plan as a person reads it: chapters, then each step with its session, command, probes and expectations. */
-export function formatPlan(plan: Plan): string {
+function formatPlan(plan: Plan): string {
   const lines: string[] = [`${plan.lessonId} (${plan.lang}) in ${plan.workdir}`];
   const options = Object.entries(plan.options);
   if (options.length) lines.push(`options: ${options.map(([k, v]) => `${k}=${v}`).join(' ')}`);

@@ -27,14 +27,14 @@ export interface RehearseCommandOptions extends SetupCommandOptions {
 }
 
 /** Check `--runs`: a whole number from 1 to 1000. */
-export function parseRuns(value: string | undefined): number {
+function parseRuns(value: string | undefined): number {
   const n = Number(value ?? '3');
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--runs '${value}' must be 1 to 1000`);
   return n;
 }
 
 /** The arguments of each `demystify run` of the rehearsal (and of its clean-ups). */
-export function runArguments(
+function runArguments(
   ref: string | undefined,
   workdir: string,
   opts: RehearseCommandOptions,

@@ -41,7 +41,7 @@ export async function runStatus(
 }
 
 /** One component's line. */
-export function statusLine(c: ComponentStatus, now = Date.now()): string {
+function statusLine(c: ComponentStatus, now = Date.now()): string {
   const session = c.session_present ? 'yes' : 'no';
   const process = c.alive ? String(c.pid) : '-';
   const since = c.since

@@ -16,7 +16,7 @@ interface PkiCliOptions {
 }
 
 /** Commander parser of a positive whole number of days. */
-export function parseDays(value: string): number {
+function parseDays(value: string): number {
   const days = Number(value);
   if (!/^\d+$/.test(value) || days <= 0) throw new InvalidArgumentError('a positive whole number of days');
   return days;

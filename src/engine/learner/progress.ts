@@ -78,7 +78,7 @@ export function progressLines(progress: LearnerProgress, plan: Plan): string[] {
 }
 
 /** `0 min`, `12 min`, `1 h 05 min`. */
-export function formatMinutes(ms: number): string {
+function formatMinutes(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;

@@ -47,7 +47,7 @@ const KEY_VALUE = new RegExp(
 );
 
 /** Every network the lesson's commands and the files its steps write name, in file order. */
-export function collectCidrs(context: LintContext): CidrUse[] {
+function collectCidrs(context: LintContext): CidrUse[] {
   const out: CidrUse[] = [];
   for (const { step } of context.steps) {
     const file = step.pos.file;

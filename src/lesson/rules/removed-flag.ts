@@ -11,7 +11,7 @@ export function minorVersion(text: string): [number, number] | undefined {
 }
 
 /** Whether version `a` is `b` or later (major.minor). */
-export function atLeast(a: [number, number], b: [number, number]): boolean {
+function atLeast(a: [number, number], b: [number, number]): boolean {
   return a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]);
 }
 

@@ -9,7 +9,7 @@ import { yamlLocator } from '../yaml-positions.js';
  * The folders outside its work directory a lesson may reset: its own run folders, named after its id.
  * Everything at or below a reset path is unmounted and removed by a replay and by `cleanup --purge`.
  */
-export function lessonRunFolders(lessonId: string): string[] {
+function lessonRunFolders(lessonId: string): string[] {
   return [`/run/demystify/${lessonId}`, `/var/lib/demystify/${lessonId}`];
 }
 

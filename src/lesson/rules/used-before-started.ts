@@ -15,7 +15,7 @@ interface Client {
 }
 
 /** The clients the rule knows, keyed by program name. */
-export const CLIENTS: Record<string, Client> = {
+const CLIENTS: Record<string, Client> = {
   kubectl: {
     server: 'kube-apiserver',
     offline: ['config', 'completion', 'help', 'plugin', 'kustomize', 'options'],

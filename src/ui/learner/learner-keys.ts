@@ -2,7 +2,7 @@
  * Learner mode's keys. Function keys, because the terminal pane has the focus and every letter is the
  * learner's to type; they work with the narration focused too (Ctrl-g) and keep the presenter's keys.
  */
-export const LEARNER_KEYS = {
+const LEARNER_KEYS = {
   hint: 'f2',
   copy: 'f3',
   solution: 'f4',

@@ -14,7 +14,7 @@ import { learnerAction } from './learner-keys.js';
 import { renderLearnerPanel } from './learner-panel.js';
 
 /** How often the checks are polled while the learner works. */
-export const LEARNER_POLL_MS = 250;
+const LEARNER_POLL_MS = 250;
 
 /** Read a log file from an offset (what was appended since). */
 async function readFrom(file: string, offset: number): Promise<string> {

@@ -21,7 +21,7 @@ export interface LearnerPanelInput {
 }
 
 /** How a check reads in the panel. */
-export function describeCheck(check: LearnerCheck): string {
+function describeCheck(check: LearnerCheck): string {
   switch (check.kind) {
     case 'probes':
       return `checked by ${check.source}: ${check.probes.map((p) => p.raw).join(', ')}`;

@@ -27,11 +27,11 @@ export interface LayoutOptions {
 }
 
 /** Rows of the status line at the bottom: components, then chapter/step/time. */
-export const STATUS_ROWS = 2;
+const STATUS_ROWS = 2;
 /** From this width on, the narration and the terminal sit side by side; below it, one above the other. */
 export const SIDE_BY_SIDE_MIN_WIDTH = 120;
 /** The narration's share by default: side by side, and stacked (where it is what a learner reads). */
-export const DEFAULT_SPLIT = { side: 0.42, stacked: 0.6 };
+const DEFAULT_SPLIT = { side: 0.42, stacked: 0.6 };
 /** The narrowest the split goes either way. */
 export const SPLIT_RANGE = { min: 0.2, max: 0.8 };
 

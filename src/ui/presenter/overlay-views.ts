@@ -9,7 +9,7 @@ import { matchChapters } from './overlays.js';
 import type { Theme } from './theme.js';
 
 /** A box of `lines` with a title in its top border, `width` wide, exactly as many lines as given + 2. */
-export function boxed(title: string, lines: string[], width: number, theme: Theme): string[] {
+function boxed(title: string, lines: string[], width: number, theme: Theme): string[] {
   const inner = Math.max(1, width - 4);
   const label = truncateAnsi(` ${title} `, Math.max(0, width - 4));
   const top = theme.overlayBorder(

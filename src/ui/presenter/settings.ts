@@ -22,7 +22,7 @@ export interface PresenterSettings {
 const THEMES: ThemeName[] = ['dark', 'light', 'contrast'];
 
 /** Keep only what is valid in a parsed settings file (a hand-edited one must not break the presenter). */
-export function validSettings(raw: unknown): PresenterSettings {
+function validSettings(raw: unknown): PresenterSettings {
   if (!raw || typeof raw !== 'object') return {};
   const r = raw as Record<string, unknown>;
   const out: PresenterSettings = {};

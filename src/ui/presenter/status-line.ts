@@ -78,7 +78,7 @@ export function componentsRow(
 }
 
 /** `mm:ss`, or `h:mm:ss` past an hour: the talk's clock. */
-export function formatClock(ms: number): string {
+function formatClock(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   const hh = Math.floor(s / 3600);
   const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
@@ -147,7 +147,7 @@ export function progressRow(
  * The two or three keys that matter now, for the status bar: what runs the next thing (or stops what
  * runs, or moves on from a finished chapter), then the keys help. The failure panel shows its own.
  */
-export function keyHints(
+function keyHints(
   engine: EngineState,
   ui: UiState,
   keymap: Keymap,

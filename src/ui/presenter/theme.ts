@@ -144,7 +144,7 @@ export function contrastTheme(): Theme {
  * `NO_COLOR` (no-color.org): not one colour, but what a terminal shows without them still marks what
  * matters: bold, underline, inverse for the focus, the status bar and alerts.
  */
-export function monoTheme(): Theme {
+function monoTheme(): Theme {
   const c = new Chalk({ level: 1 });
   const plain = (text: string): string => text;
   return {

@@ -5,7 +5,7 @@ export const PACES = [12, 24, 40, 60, 120];
 /** Stage speed: what a room can follow. */
 export const STAGE_PACE = 24;
 /** The default: a learner on their own reads faster than a room follows. */
-export const DEFAULT_PACE = 60;
+const DEFAULT_PACE = 60;
 /** What one key costs besides the pause (a tmux command): measured, about 7 ms. */
 const KEY_COST_MS = 7;
 

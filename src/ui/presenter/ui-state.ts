@@ -37,7 +37,7 @@ export interface UiMessage {
 }
 
 /** How long a message with nothing else to end it stays on screen. */
-export const MESSAGE_MS = 5000;
+const MESSAGE_MS = 5000;
 
 /**
  * The presenter's own state: everything on screen that is not the engine's. The engine decides what

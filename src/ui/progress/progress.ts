@@ -41,7 +41,7 @@ interface Active {
 const REDRAW_MS = 80;
 
 /** The one-line message of an event that is not a progress update, or undefined. */
-export function describeEvent(event: FetchEvent): string | undefined {
+function describeEvent(event: FetchEvent): string | undefined {
   switch (event.kind) {
     case 'up-to-date':
       return `${event.name} ${event.version}: up to date`;

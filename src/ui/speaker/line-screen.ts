@@ -62,7 +62,7 @@ export class LineScreen {
 }
 
 /** Cut raw input into keys: an escape sequence is one key, any other character is one. */
-export function splitKeys(data: string): string[] {
+function splitKeys(data: string): string[] {
   const keys: string[] = [];
   const re = /\x1b\[[0-9;]*[A-Za-z~]|\x1bO[A-Za-z]|\x1b.?|[\s\S]/gu;
   for (const m of data.matchAll(re)) keys.push(m[0]);

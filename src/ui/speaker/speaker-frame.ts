@@ -22,7 +22,7 @@ export interface SpeakerFrameInput {
 }
 
 /** The keys of the speaker view, as its bottom bar lists them. */
-export const SPEAKER_KEYS = 'q quits · T restarts the talk clock';
+const SPEAKER_KEYS = 'q quits · T restarts the talk clock';
 
 /**
  * The speaker view's screen, `height` lines of exactly `width` columns (styles as SGR escapes). Pure:

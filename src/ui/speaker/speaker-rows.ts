@@ -7,7 +7,7 @@ import type { SpeakerSnapshot, SpeakerStep } from './speaker-snapshot.js';
 /** The single rows of the speaker view: clocks against budgets, a step's line, the components. */
 
 /** `mm:ss`, `h:mm:ss` past an hour; a negative time is shown as its size. */
-export function clockText(ms: number): string {
+function clockText(ms: number): string {
   const s = Math.floor(Math.abs(ms) / 1000);
   const hh = Math.floor(s / 3600);
   const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
@@ -16,7 +16,7 @@ export function clockText(ms: number): string {
 }
 
 /** A duration in a step's line: `420ms`, `3.1s`, `12s`, `2m05s`. */
-export function shortDuration(ms: number): string {
+function shortDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
   const s = Math.floor(ms / 1000);

@@ -4,7 +4,7 @@ import type { Lesson } from '../../lesson/model.js';
 import type { ComponentPhase, ComponentView } from '../presenter/component-views.js';
 
 /** The version of the snapshots' shape; a view ignores snapshots of another version. */
-export const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 1;
 
 /** A step as the speaker view shows it. */
 export interface SpeakerStep {
