@@ -1,6 +1,5 @@
 import { messageOf } from '../errors.js';
-import type { Probe } from '../lesson/model.js';
-import { nextDelay, type BackoffSchedule, DEFAULT_BACKOFF } from './backoff.js';
+import { type BackoffSchedule, DEFAULT_BACKOFF } from './backoff.js';
 import {
   describeExpectation,
   judge,
@@ -9,7 +8,8 @@ import {
   type StepOutcome,
 } from './outcome.js';
 import type { PlannedStep } from './plan-model.js';
-import type { EnginePorts, ProbeResult, TypedCommand } from './ports.js';
+import type { EnginePorts, TypedCommand } from './ports.js';
+import { waitReady } from './readiness.js';
 
 /** Lines of the session's log attached to a failed or timed-out step. */
 export const LOG_TAIL_LINES = 20;
@@ -181,74 +181,6 @@ export async function executeStep(
   } finally {
     controller.abort();
   }
-}
-
-type Readiness =
-  | { kind: 'ready' }
-  | { kind: 'interrupted' }
-  | { kind: 'timeout'; probe: Probe; last: ProbeResult }
-  | { kind: 'exited'; result: CommandResult };
-
-/**
- * Poll each probe in turn until it passes (all must), backing off from tens of milliseconds; give up at
- * the deadline, or as soon as the component's command ends (it will never get ready then).
- */
-async function waitReady(
-  probes: Probe[],
-  context: { session: string; logOffset: number; signal: AbortSignal },
-  deadline: number,
-  ports: EnginePorts,
-  schedule: BackoffSchedule,
-  ended?: Promise<CommandResult>,
-  interrupt?: AbortSignal,
-): Promise<Readiness> {
-  let exited: CommandResult | undefined;
-  const wake = new AbortController();
-  void ended?.then(
-    (result) => {
-      exited = result;
-      wake.abort();
-    },
-    () => undefined,
-  );
-  const onInterrupt = (): void => wake.abort();
-  interrupt?.addEventListener('abort', onInterrupt, { once: true });
-  try {
-    return await pollProbes(probes, context, deadline, ports, schedule, () => exited, wake.signal, interrupt);
-  } finally {
-    interrupt?.removeEventListener('abort', onInterrupt);
-  }
-}
-
-async function pollProbes(
-  probes: Probe[],
-  context: { session: string; logOffset: number; signal: AbortSignal },
-  deadline: number,
-  ports: EnginePorts,
-  schedule: BackoffSchedule,
-  exitedNow: () => CommandResult | undefined,
-  wake: AbortSignal,
-  interrupt?: AbortSignal,
-): Promise<Readiness> {
-  for (const probe of probes) {
-    let last: ProbeResult = { ok: false, detail: 'not tried' };
-    for (let attempt = 0; ; attempt++) {
-      if (interrupt?.aborted) return { kind: 'interrupted' };
-      const exited = exitedNow();
-      if (exited) return { kind: 'exited', result: exited };
-      last = await ports.prober
-        .probe(probe, context)
-        .catch((e: unknown) => ({ ok: false, detail: String(e) }));
-      if (last.ok) break;
-      if (interrupt?.aborted) return { kind: 'interrupted' };
-      const after = exitedNow();
-      if (after) return { kind: 'exited', result: after };
-      const now = ports.now();
-      if (now >= deadline) return { kind: 'timeout', probe, last };
-      await ports.sleep(nextDelay(attempt, now, deadline, schedule), wake).catch(() => undefined);
-    }
-  }
-  return { kind: 'ready' };
 }
 
 /** Wait for a promise until a deadline on the ports' clock, or until `interrupt` aborts. */
