@@ -1,4 +1,3 @@
-import type { Plan } from './plan-model.js';
 import { isSuccess, type StepOutcome } from './outcome.js';
 import { chapterOf, firstStepOf, lastStepOf } from './chapters.js';
 import type {
@@ -7,7 +6,6 @@ import type {
   EngineState,
   RunResult,
   RunState,
-  SavedProgress,
   StepState,
   StepStatus,
   Transition,
@@ -15,6 +13,7 @@ import type {
 
 export type * from './machine-types.js';
 export { chapterOf, firstStepOf, lastStepOf } from './chapters.js';
+export { initialState, savedProgress } from './saved-progress.js';
 
 /**
  * The chapter state machine: `update(state, event) -> { state, effects }`, pure. Clients (the headless
@@ -29,38 +28,12 @@ export { chapterOf, firstStepOf, lastStepOf } from './chapters.js';
  */
 export const HEADLESS_BY_DEFAULT = false;
 
-/** A fresh state for a plan; `saved` restores progress kept in state.json (matched by step name). */
-export function initialState(plan: Plan, saved?: SavedProgress): EngineState {
-  const byName = new Map((saved?.steps ?? []).map((s) => [s.name, s]));
-  const steps = plan.steps.map((step): StepState => {
-    const old = byName.get(step.name);
-    // A step that was running when a presenter quit is unknown now: it counts as not run.
-    if (!old || old.status === 'running') return { status: 'pending' };
-    return { status: old.status, ...(old.outcome ? { outcome: old.outcome } : {}) };
-  });
-  const cursor = Math.min(Math.max(saved?.cursor ?? 0, 0), steps.length);
-  const chapter = Math.min(
-    Math.max(saved?.chapter ?? chapterOf(plan, cursor), 0),
-    Math.max(plan.chapters.length - 1, 0),
-  );
-  return { plan, steps, cursor, chapter, activity: { kind: 'idle' }, run: null, lastRun: null };
-}
-
 /**
  * The engine does nothing: no run (not even between two of its steps), no step, no reset. Only then
  * does it take a new run, a replay or a mark; clients ask it to know whether a key may start one.
  */
 export function engineIdle(state: EngineState): boolean {
   return state.run === null && state.activity.kind === 'idle';
-}
-
-/** Extract what is saved. */
-export function savedProgress(state: EngineState): SavedProgress {
-  return {
-    cursor: state.cursor,
-    chapter: state.chapter,
-    steps: state.plan.steps.map((step, i) => ({ name: step.name, ...pick(state.steps[i]) })),
-  };
 }
 
 /** The pure transition function. Unknown or untimely events leave the state as it is. */
@@ -273,9 +246,4 @@ function replaceAt<T>(items: T[], index: number, value: T): T[] {
   const copy = items.slice();
   copy[index] = value;
   return copy;
-}
-
-function pick(step: StepState | undefined): { status: StepStatus; outcome?: StepOutcome } {
-  if (!step) return { status: 'pending' };
-  return step.outcome ? { status: step.status, outcome: step.outcome } : { status: step.status };
 }
