@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openPresenter, processesMentioning, startPresenter } from './presenter-harness.js';
+
+/** Is this pid alive (and no zombie)? */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Poll until `predicate` holds (every 100 ms, up to `timeoutMs`). */
+async function until(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * The lesson's last step, `demystify cleanup --purge`, typed in the presenter in the lesson's own shell:
+ * the presenter holds the work directory, so `cleanup` asks it (on its speaker channel) to clean up and
+ * quit. The presenter ends as its "quit and clean up" does, purged: no process of the work directory is
+ * left, its tmux socket and its generated folders are gone, and the presenter's terminal is given back
+ * with its message.
+ */
+test('demystify cleanup --purge typed in the presenter cleans up, purges, and the presenter quits', async (t) => {
+  const h = await startPresenter({ width: 120, height: 40, fixture: 'etcd-cleanup.md' });
+  t.after(() => h.dispose());
+  openPresenter(h);
+  await h.waitFor((s) => s.includes('Ch 1/2 Start etcd'), 'the presenter');
+  h.keys('r');
+  await h.waitFor((s) => s.includes('● etcd ready'), 'etcd ready');
+  await h.waitFor((s) => s.includes('chapter done'), 'the chapter done');
+  const presenterPid = Number(
+    readFileSync(join(h.workdir, 'demystify.lock'), 'utf8').match(/"pid":(\d+)/)?.[1],
+  );
+  const lessonPids = processesMentioning(h.workdir);
+  assert.ok(lessonPids.length > 0, 'the lesson runs (its tmux server, etcd, the presenter)');
+  assert.ok(existsSync(join(h.workdir, 'etcd-data')), 'etcd wrote its data');
+
+  h.keys('r');
+  await h.waitFor((s) => s.includes('Ch 2/2 Clean up'), 'the clean-up chapter');
+  // A step by hand (excludeFromRunAll): the speaker types it in the lesson's shell, as on stage.
+  h.keys('0');
+  h.keys('Tab');
+  await h.waitFor((s) => s.includes('TYPING IN shell'), 'the shell focused');
+  h.keys('-l', 'demystify cleanup --purge --workdir .');
+  h.keys('Enter');
+  const screen = await h.waitFor((s) => s.includes('EXITED 0'), 'the presenter to end');
+  assert.match(screen, /stopped \d+ process\(es\) and the lesson's tmux server/);
+  assert.match(screen, /removed the reset paths and the generated state of /);
+  // The terminal is given back: the presenter's frame is gone from the pane.
+  assert.doesNotMatch(screen, /Ch 2\/2 Clean up/);
+
+  await until(() => !alive(presenterPid), 'the presenter process to end');
+  await until(() => lessonPids.every((pid) => !alive(pid)), 'every process of the lesson to end');
+  assert.deepEqual(processesMentioning(h.workdir), [], 'nothing of the work directory is left');
+  assert.ok(!existsSync(join(h.workdir, 'tmux.sock')), "the lesson's tmux socket is gone");
+  for (const purged of ['etcd-data', 'logs', '.demystify', 'state.json', 'demystify.lock'])
+    assert.ok(!existsSync(join(h.workdir, purged)), `${purged} is purged`);
+});
