@@ -12,11 +12,15 @@ test('cleanup asks the presenter only when a presenter holds the work directory 
   const holders = ['present', 'run', 'replay', 'cleanup', undefined] as const;
   for (const command of holders) {
     for (const answers of [true, false]) {
-      for (const force of [false, true]) {
+      for (const [force, wait] of [
+        [false, false],
+        [true, false],
+        [false, true],
+      ]) {
         const asked: { socket: string; purge: boolean }[] = [];
         const handed = await handOverToPresenter(
           '/work/talk',
-          { purge: true, force },
+          { purge: true, force, wait },
           {
             holder: () => Promise.resolve(command === undefined ? undefined : { command }),
             request: (socket, purge) => {
@@ -25,9 +29,10 @@ test('cleanup asks the presenter only when a presenter holds the work directory 
             },
           },
         );
-        const what = `holder ${command ?? 'none'}, channel ${answers ? 'answers' : 'silent'}, force ${force}`;
-        // --force keeps its meaning (end the holder); any holder but a presenter keeps the refusal.
-        const asks = command === 'present' && !force;
+        const what = `holder ${command ?? 'none'}, channel ${answers ? 'answers' : 'silent'}, force ${force}, wait ${wait}`;
+        // --force and --wait keep their meaning (end the holder, wait for it); any holder but a presenter
+        // keeps the refusal.
+        const asks = command === 'present' && !force && !wait;
         assert.equal(handed, asks && answers, what);
         assert.deepEqual(asked, asks ? [{ socket: speakerSocketPath('/work/talk'), purge: true }] : [], what);
       }

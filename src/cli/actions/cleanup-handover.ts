@@ -18,14 +18,15 @@ const realDeps: HandoverDeps = { holder: lockHolder, request: requestCleanup };
  * mid-talk, then the shell running this very command. Instead the presenter is asked, on its speaker
  * channel, to clean up as its "quit and clean up" does (`purge` as `--purge`), then quit. True when it
  * accepted; false when the holder is no presenter (a `run`, a `replay`: they keep today's refusal), there
- * is no holder, `--force` was given (the user asked to end the holder), or no presenter answers.
+ * is no holder, `--force` or `--wait` was given (the user asked to end the holder, or to wait for it), or
+ * no presenter answers.
  */
 export async function handOverToPresenter(
   root: string,
-  opts: { purge?: boolean; force?: boolean },
+  opts: { purge?: boolean; force?: boolean; wait?: boolean },
   deps: HandoverDeps = realDeps,
 ): Promise<boolean> {
-  if (opts.force) return false;
+  if (opts.force || opts.wait) return false;
   const holder = await deps.holder(root);
   if (holder?.command !== 'present') return false;
   return deps.request(speakerSocketPath(root), opts.purge === true);
