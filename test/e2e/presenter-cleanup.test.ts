@@ -47,10 +47,13 @@ test('demystify cleanup --purge typed in the presenter cleans up, purges, and th
   h.keys('r');
   await h.waitFor((s) => s.includes('Ch 2/2 Clean up'), 'the clean-up chapter');
   // A step by hand (excludeFromRunAll): the speaker types it in the lesson's shell, as on stage.
+  // Keys go to the session the pane shows: its prompt there first, then the command whole before Enter.
   h.keys('0');
+  await h.waitFor((s) => /┌─ shell ─/.test(s) && /│wd # +│/.test(s), "the shell's prompt in the pane");
   h.keys('Tab');
   await h.waitFor((s) => s.includes('TYPING IN shell'), 'the shell focused');
   h.keys('-l', 'demystify cleanup --purge --workdir .');
+  await h.waitFor((s) => s.includes('│wd # demystify cleanup --purge --workdir .'), 'the command typed');
   h.keys('Enter');
   const screen = await h.waitFor((s) => s.includes('EXITED 0'), 'the presenter to end');
   assert.match(screen, /stopped \d+ process\(es\) and the lesson's tmux server/);
