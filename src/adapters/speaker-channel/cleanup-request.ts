@@ -6,7 +6,7 @@ import { splitLines } from './ndjson.js';
  * in the lesson's own shell, most often): clean up as its "quit and clean up" does, with `purge` as
  * `cleanup --purge`, then quit.
  */
-export interface CleanupRequest {
+interface CleanupRequest {
   type: 'cleanup';
   purge: boolean;
 }

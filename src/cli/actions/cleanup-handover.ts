@@ -3,7 +3,7 @@ import { speakerSocketPath } from '../../adapters/speaker-channel/socket-path.js
 import { lockHolder, type LockHolder } from '../../adapters/workdir/workdir-lock.js';
 
 /** What `cleanup` needs to hand its work over to a presenter (real ones by default; fakes in tests). */
-export interface HandoverDeps {
+interface HandoverDeps {
   /** The live holder of the work directory's lock, if any. */
   holder(root: string): Promise<Pick<LockHolder, 'command'> | undefined>;
   /** Ask the presenter listening on `socket` to clean up; true once it accepted. */
