@@ -104,6 +104,12 @@ export class WorkdirRuntime {
   private readonly recovered: CleanupResult['state'] | undefined;
   /** The marker in `.demystify/marker`, when it differs from state.json's (or there is no state.json). */
   private readonly fileMarker: string | undefined;
+  /**
+   * A clean-up began: what the engine reports afterwards (a step that was running fails once its shell is
+   * gone) is about a machine that no longer exists, and is not written: it would bring back the progress
+   * the clean-up forgot, or, after a purge, state.json itself.
+   */
+  private cleanedUp = false;
 
   private constructor(
     files: EngineFiles,
@@ -279,13 +285,16 @@ export class WorkdirRuntime {
       // Each saved step also notes the Pods the lesson's kubelet runs: a Pod deleted later leaves its logs
       // on the machine after its folder is gone, and only this record says that they are the lesson's.
       persist: async (progress: SavedProgress) => {
+        if (this.cleanedUp) return;
         const pods = await kubeletPods(this.state.leftovers, this.files.layout.root);
         await this.change((s) => {
           s.progress = progress;
           if (pods.length > 0) s.kubeletPods = [...new Set([...(s.kubeletPods ?? []), ...pods])];
         });
       },
-      componentReady: (step, readyAt) => this.recordComponent(step, readyAt),
+      componentReady: async (step, readyAt) => {
+        if (!this.cleanedUp) await this.recordComponent(step, readyAt);
+      },
       componentExits: () => this.componentExits(),
       typing,
       now: () => Date.now(),
@@ -378,6 +387,7 @@ export class WorkdirRuntime {
    * twice: what is already gone is skipped.
    */
   async cleanup(options: { purge?: boolean } = {}): Promise<CleanupResult> {
+    this.cleanedUp = true;
     // The server answering on the work directory's socket (the recorded one, and the one its path gives:
     // without state.json only that one is known) is ended with everything below it.
     const sockets = [...new Set([this.state.tmuxSocket, this.files.socket])];
