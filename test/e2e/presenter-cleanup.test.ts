@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/snapshot.js';
 import { openPresenter, processesMentioning, startPresenter } from './presenter-harness.js';
+
+const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
 
 /** Is this pid alive (and no zombie)? */
 function alive(pid: number): boolean {
@@ -67,4 +71,38 @@ test('demystify cleanup --purge typed in the presenter cleans up, purges, and th
   assert.ok(!existsSync(join(h.workdir, 'tmux.sock')), "the lesson's tmux socket is gone");
   for (const purged of ['etcd-data', 'logs', '.demystify', 'state.json', 'demystify.lock'])
     assert.ok(!existsSync(join(h.workdir, purged)), `${purged} is purged`);
+});
+
+/**
+ * `cleanup --purge` from another terminal while a step runs in the presenter: the presenter takes it the
+ * same way, and the step that fails once its shell is gone writes nothing back into the purged work
+ * directory (state.json came back before).
+ */
+test('cleanup --purge from another terminal while a step runs: the presenter quits, nothing is written back', async (t) => {
+  const h = await startPresenter({ width: 120, height: 40, fixture: 'busy-step.md' });
+  t.after(() => h.dispose());
+  openPresenter(h);
+  await h.waitFor((s) => s.includes('Ch 1/1 Wait'), 'the presenter');
+  h.keys('r');
+  await h.waitFor((s) => /✓ 1\. make-data/.test(s), 'make-data done');
+  h.keys('r');
+  const sleeping = (): boolean =>
+    processesMentioning(h.workdir).some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() === 'sleep 100';
+      } catch {
+        return false;
+      }
+    });
+  await until(sleeping, 'the step running (its sleep in the work directory)');
+  assert.ok(existsSync(join(h.workdir, 'data', 'x')));
+  const cleanup = spawnSync(process.execPath, [BIN, 'cleanup', '--purge', '--workdir', h.workdir], {
+    encoding: 'utf8',
+  });
+  assert.equal(cleanup.status, 0, cleanup.stderr);
+  assert.match(cleanup.stdout, /^asked the presenter of .* to clean up \(purge\) and quit/);
+  const screen = await h.waitFor((s) => s.includes('EXITED 0'), 'the presenter to end');
+  assert.match(screen, /removed the reset paths and the generated state of /);
+  await until(() => processesMentioning(h.workdir).length === 0, 'every process of the lesson to end');
+  assert.deepEqual(readdirSync(h.workdir), [], 'the work directory is empty, and stays so');
 });
