@@ -94,9 +94,11 @@ export async function startPresenter(options: {
     },
     dispose() {
       const pid = harness.serverPid();
-      // The lesson's own machine first (its tmux server and etcd), then the outer server.
+      // The lesson's own machine first (its tmux server and etcd), then the outer server. --force: a
+      // presenter still open (a test that failed) holds the work directory; it is ended first, else its
+      // lesson's tmux server (a daemon, outside the outer server's tree) would outlive the test.
       try {
-        execFileSync(process.execPath, [bin, 'cleanup', '--workdir', workdir], {
+        execFileSync(process.execPath, [bin, 'cleanup', '--force', '--workdir', workdir], {
           stdio: 'ignore',
           env: cleanEnv(dir),
         });

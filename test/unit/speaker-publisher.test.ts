@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpeakerChannelClient } from '../../src/adapters/speaker-channel/channel-client.js';
+import { requestCleanup } from '../../src/adapters/speaker-channel/cleanup-request.js';
 import { StateStore, newWorkdirState } from '../../src/adapters/workdir/state-store.js';
 import type { Engine, EngineListener } from '../../src/engine/engine.js';
 import { update, type EngineEvent, type EngineState } from '../../src/engine/machine.js';
@@ -42,7 +43,10 @@ async function until(predicate: () => boolean, what: string): Promise<void> {
 }
 
 /** A work directory with a state.json (holding `talk`, if given), and a publisher on it. */
-async function open(dir: string, options: { resumed: boolean; talk?: TalkClock; now: () => number }) {
+async function open(
+  dir: string,
+  options: { resumed: boolean; talk?: TalkClock; now: () => number; onCleanup?: (purge: boolean) => void },
+) {
   const file = join(dir, 'state.json');
   const state = newWorkdirState({
     lessonId: 'speaker-talk',
@@ -65,6 +69,7 @@ async function open(dir: string, options: { resumed: boolean; talk?: TalkClock; 
     monitor: { current: new Map() },
     now: options.now,
     socketPath,
+    ...(options.onCleanup ? { onCleanup: options.onCleanup } : {}),
   });
   return { publisher, engine, store, socketPath };
 }
@@ -130,4 +135,21 @@ test('a presenter that opens on a machine still running goes on with its talk', 
   const fresh = await open(dir, { resumed: false, talk, now: () => 9_000 });
   assert.equal(fresh.publisher.talk.startedAt, 9_000, 'a machine that was not running: a new talk');
   await fresh.publisher.stop();
+});
+
+test('a cleanup request is accepted when the presenter takes it, and left unanswered otherwise', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'demystify-publisher-'));
+  const asked: boolean[] = [];
+  const taking = await open(dir, { resumed: false, now: Date.now, onCleanup: (p) => asked.push(p) });
+  const other = mkdtempSync(join(tmpdir(), 'demystify-publisher-'));
+  const deaf = await open(other, { resumed: false, now: Date.now });
+  t.after(async () => {
+    await taking.publisher.stop();
+    await deaf.publisher.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(other, { recursive: true, force: true });
+  });
+  assert.equal(await requestCleanup(taking.socketPath, true), true);
+  assert.deepEqual(asked, [true]);
+  assert.equal(await requestCleanup(deaf.socketPath, false, 200), false);
 });

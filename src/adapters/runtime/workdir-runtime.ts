@@ -53,6 +53,12 @@ export class WorkdirRuntime {
   private readonly recovered: CleanupResult['state'] | undefined;
   /** What the records and teardown see of this runtime. */
   private readonly parts: RecordsContext & TeardownContext;
+  /**
+   * A clean-up began: what the engine reports afterwards (a step that was running fails once its shell is
+   * gone) is about a machine that no longer exists, and is not written: it would bring back the progress
+   * the clean-up forgot, or, after a purge, state.json itself.
+   */
+  private cleanedUp = false;
 
   private constructor(opened: OpenedWorkdir, deps: WorkdirRuntimeDeps) {
     const { files, state } = opened;
@@ -163,13 +169,16 @@ export class WorkdirRuntime {
       // Each saved step also notes the Pods the lesson's kubelet runs: a Pod deleted later leaves its logs
       // on the machine after its folder is gone, and only this record says that they are the lesson's.
       persist: async (progress: SavedProgress) => {
+        if (this.cleanedUp) return;
         const pods = await kubeletPods(this.state.leftovers, this.files.layout.root);
         await this.change((s) => {
           s.progress = progress;
           if (pods.length > 0) s.kubeletPods = [...new Set([...(s.kubeletPods ?? []), ...pods])];
         });
       },
-      componentReady: (step, readyAt) => recordComponent(this.parts, step, readyAt),
+      componentReady: async (step, readyAt) => {
+        if (!this.cleanedUp) await recordComponent(this.parts, step, readyAt);
+      },
       componentExits: () => this.componentExits(),
       typing,
       now: () => Date.now(),
@@ -194,6 +203,7 @@ export class WorkdirRuntime {
 
   /** End, unmount and (`purge`) remove all the lesson left; safe twice ({@link cleanupWorkdir}). */
   cleanup(options: { purge?: boolean } = {}): Promise<CleanupResult> {
+    this.cleanedUp = true;
     return cleanupWorkdir(this.parts, options);
   }
 }

@@ -4,6 +4,9 @@ import { dirname, join } from 'node:path';
 import { DemystifyError, messageOf } from '../../errors.js';
 import { splitLines } from './ndjson.js';
 
+/** What the server does with an object a follower sent; `reply` answers that follower alone. */
+export type ChannelMessageHandler = (message: unknown, reply: (message: object) => void) => void;
+
 /** A follower that stops reading is dropped once this much is waiting for it. */
 const MAX_BACKLOG = 1 << 20;
 
@@ -11,7 +14,7 @@ const MAX_BACKLOG = 1 << 20;
  * The presenter's end of the speaker channel: a unix socket that sends every follower (a speaker
  * view) one JSON object per line, the latest one at once when it connects, then each new one. Followers
  * may send objects back (one per line); the server hands them to `onMessage` and trusts nothing in
- * them. Only the user can connect: the socket is made 0600 in a folder of theirs.
+ * them; `onMessage` may answer the one follower that sent it (`reply`). Only the user can connect: the socket is made 0600 in a folder of theirs.
  */
 export class SpeakerChannelServer {
   readonly path: string;
@@ -33,7 +36,7 @@ export class SpeakerChannelServer {
    * path missing, and closing (which unlinks the name the socket was bound to) never removes another
    * presenter's socket.
    */
-  static async listen(path: string, onMessage: (message: unknown) => void): Promise<SpeakerChannelServer> {
+  static async listen(path: string, onMessage: ChannelMessageHandler): Promise<SpeakerChannelServer> {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const bound = join(dirname(path), `sp-${process.pid}.tmp`);
     await rm(bound, { force: true });
@@ -89,15 +92,22 @@ export class SpeakerChannelServer {
       await rm(this.path, { force: true }).catch(() => undefined);
   }
 
-  private follow(socket: Socket, onMessage: (message: unknown) => void): void {
+  private follow(socket: Socket, onMessage: ChannelMessageHandler): void {
     this.followers.add(socket);
     socket.setEncoding('utf8');
     socket.unref();
+    const reply = (message: object): void => this.send(socket, `${JSON.stringify(message)}\n`);
     const lines = splitLines((line) => {
+      let message: unknown;
       try {
-        onMessage(JSON.parse(line));
+        message = JSON.parse(line);
       } catch {
-        // Not JSON: ignored, as any message the presenter does not know.
+        return; // Not JSON: ignored, as any message the presenter does not know.
+      }
+      try {
+        onMessage(message, reply);
+      } catch {
+        // A follower's message never brings the presenter down.
       }
     });
     socket.on('data', (chunk: string) => {

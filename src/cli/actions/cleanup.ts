@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { workdirRootFor } from '../common.js';
 import type { CliIo } from '../context.js';
 import { reportError } from '../report-error.js';
+import { handOverToPresenter } from './cleanup-handover.js';
 import { lockForCleanup } from './workdir-lock.js';
 
 /** Options of `demystify cleanup`. */
@@ -21,7 +22,8 @@ export interface CleanupCommandOptions {
  * `--purge` also removes the reset paths and the generated state. Works without state.json (missing or
  * damaged: see WorkdirRuntime.openForCleanup). The isolation (namespace, veth pair) is removed even when
  * that failed, and every failure is reported after the rest is done. Safe to run twice. A command still
- * using the work directory (its lock) is refused, waited for (`--wait`) or ended first (`--force`).
+ * using the work directory (its lock) is refused, waited for (`--wait`) or ended first (`--force`); a
+ * presenter holding it is asked to clean up and quit instead (see handOverToPresenter).
  */
 export async function runCleanup(
   ref: string | undefined,
@@ -31,6 +33,13 @@ export async function runCleanup(
   const root = await workdirRootFor(ref, opts.workdir);
   if (root === '/') throw new UsageError('the work directory cannot be /');
   const purge = opts.purge === true;
+  if (existsSync(root) && (await handOverToPresenter(root, opts))) {
+    // Not waited for: the presenter's clean-up ends the lesson's shell, most likely the one running this.
+    io.stdout(
+      `asked the presenter of ${root} to clean up${purge ? ' (purge)' : ''} and quit: it stops everything the lesson started\n`,
+    );
+    return 0;
+  }
   const lock = await lockForCleanup(root, opts, io);
   const failures: unknown[] = [];
   let found = false;

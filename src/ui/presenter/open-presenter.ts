@@ -1,5 +1,4 @@
 import { openLessonEngine, type LessonEngine } from '../../adapters/runtime/lesson-engine.js';
-import { removeIsolation } from '../../adapters/isolation/isolation.js';
 import { join } from 'node:path';
 import { logSize, readLogFrom } from '../../adapters/tmux/session-log.js';
 import { Tmux } from '../../adapters/tmux/tmux.js';
@@ -17,6 +16,7 @@ import { PresenterPace } from './typing-pace.js';
 import { sessionsOf } from './ui-state.js';
 import { recordSessions } from './presenter-recording.js';
 import { SpeakerPublisher } from '../speaker/speaker-publisher.js';
+import { cleanUpAfterPresenter } from './presenter-cleanup.js';
 
 /** How to open the presenter on a lesson. */
 export interface PresentLessonOptions {
@@ -182,10 +182,20 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   const signals = ['SIGTERM', 'SIGHUP'] as const;
   let onSignal: (() => void) | undefined;
   let exit: PresenterExit = 'quit';
+  let purge = false;
   let recorded = '';
+  // `demystify cleanup` typed while this presenter holds the work directory (in the lesson's own shell,
+  // most often) asks it through the speaker channel: the presenter cleans up as "quit and clean up" does.
+  let onCleanup: (purge: boolean) => void = () => undefined;
+  const byRequest = new Promise<PresenterExit>((resolve) => {
+    onCleanup = (asked) => {
+      purge = asked;
+      resolve('cleanup');
+    };
+  });
   try {
     // The speaker view's feed (demystify speaker): the talk's clock and a snapshot on every change.
-    ref.speaker = await SpeakerPublisher.start({ lesson, engine, runtime, resumed, monitor });
+    ref.speaker = await SpeakerPublisher.start({ lesson, engine, runtime, resumed, monitor, onCleanup });
     // Once a second at rest: every engine event (a step started or ended, a reset) asks at once too.
     monitor.start(1000);
     const ended = presenter.run();
@@ -195,7 +205,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
       onSignal = () => resolve('quit');
       for (const s of signals) process.on(s, onSignal);
     });
-    exit = await Promise.race([ended, bySignal, crashed]);
+    exit = await Promise.race([ended, bySignal, crashed, byRequest]);
   } finally {
     if (onSignal) for (const s of signals) process.off(s, onSignal);
     presenter.saveSettings();
@@ -211,21 +221,8 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     recorded = (await recording?.stop().catch(() => undefined)) ?? '';
   }
   if (exit === 'cleanup') {
-    // An isolated lesson's namespace goes last, as with `demystify cleanup`, even when the rest failed.
-    let ended: number[];
-    try {
-      ({ ended } = await runtime.cleanup());
-    } catch (error) {
-      await removeIsolation(runtime.files.layout.root).catch(() => undefined);
-      throw error;
-    }
-    // The lesson begins again next time: so does the talk's clock.
-    await saveSettings(settingsFile, { ...last, clockMs: 0 });
-    const removed = (await removeIsolation(runtime.files.layout.root)).map((line) => `removed ${line}\n`);
-    return {
-      exit,
-      message: `stopped ${ended.length} process(es) and the lesson's tmux server\n${removed.join('')}${recorded}`,
-    };
+    const done = await cleanUpAfterPresenter(runtime, { file: settingsFile, last }, purge);
+    return { exit, message: `${done}${recorded}` };
   }
   return {
     exit,

@@ -1,5 +1,6 @@
 import { SpeakerChannelServer } from '../../adapters/speaker-channel/channel-server.js';
 import { speakerSocketPath } from '../../adapters/speaker-channel/socket-path.js';
+import { isCleanupRequest, type CleanupAccepted } from '../../adapters/speaker-channel/cleanup-request.js';
 import type { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import type { Engine } from '../../engine/engine.js';
 import { enterChapter, isTalkClock, startTalk, type TalkClock } from '../../engine/talk-clock.js';
@@ -23,6 +24,11 @@ export interface SpeakerPublisherParts {
   now?: () => number;
   /** Where to listen (default: the work directory's speaker socket). */
   socketPath?: string;
+  /**
+   * `demystify cleanup` asked the presenter to clean up and quit (it was refused the work directory's
+   * lock, which the presenter holds). Absent: such a request is not answered, and `cleanup` refuses.
+   */
+  onCleanup?: (purge: boolean) => void;
 }
 
 /** Engine events by which the presenter moves elsewhere. */
@@ -65,7 +71,7 @@ export class SpeakerPublisher {
     try {
       publisher.channel = await SpeakerChannelServer.listen(
         parts.socketPath ?? speakerSocketPath(parts.runtime.files.layout.root),
-        (message) => publisher.onMessage(message),
+        (message, reply) => publisher.onMessage(message, reply),
       );
     } catch {
       // No speaker view then; the presenter goes on.
@@ -102,7 +108,15 @@ export class SpeakerPublisher {
     await this.channel?.close();
   }
 
-  private onMessage(message: unknown): void {
+  private onMessage(message: unknown, reply: (message: object) => void): void {
+    if (isCleanupRequest(message)) {
+      if (this.stopped || !this.parts.onCleanup) return;
+      const accepted: CleanupAccepted = { type: 'cleanup-accepted' };
+      // Answered first: the presenter quitting closes the channel.
+      reply(accepted);
+      this.parts.onCleanup(message.purge);
+      return;
+    }
     if ((message as Partial<RestartClockMessage> | null)?.type !== 'restart-clock' || this.stopped) return;
     this.clock = startTalk(this.chapterId(), this.now());
     this.save();
