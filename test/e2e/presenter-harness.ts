@@ -93,10 +93,12 @@ export async function startPresenter(options: {
       }
     },
     dispose() {
+      // The presenter first (it lives in the outer server and holds the work directory's lock, so a
+      // cleanup before it ends is refused), then the lesson's own machine: its tmux server is a daemon,
+      // outside the outer server's tree, and would outlive the test. --force: a lock left by the
+      // presenter just ended is taken over.
       const pid = harness.serverPid();
-      // The lesson's own machine first (its tmux server and etcd), then the outer server. --force: a
-      // presenter still open (a test that failed) holds the work directory; it is ended first, else its
-      // lesson's tmux server (a daemon, outside the outer server's tree) would outlive the test.
+      if (pid) killTree(pid);
       try {
         execFileSync(process.execPath, [bin, 'cleanup', '--force', '--workdir', workdir], {
           stdio: 'ignore',
@@ -105,8 +107,18 @@ export async function startPresenter(options: {
       } catch {
         // Nothing ran, or already cleaned up.
       }
-      if (pid) killTree(pid);
+      // What cleanup missed is a bug: it fails the test, after being ended by PID so the machine stays
+      // clean. Processes killed a moment ago may still be going away: they get a few seconds.
+      const deadline = Date.now() + 3000;
+      let left = processesMentioning(workdir);
+      while (left.length > 0 && Date.now() < deadline) {
+        execFileSync('sleep', ['0.1']);
+        left = processesMentioning(workdir);
+      }
+      for (const p of left) killTree(p);
       rmSync(dir, { recursive: true, force: true });
+      if (left.length > 0)
+        throw new Error(`${left.length} process(es) left in ${workdir}: ${left.join(' ')}`);
     },
   };
   return harness;
