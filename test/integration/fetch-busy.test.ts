@@ -1,33 +1,17 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultDownloadDeps, type DownloadDeps } from '../../src/adapters/fetch/download.js';
 import { HttpStatusError } from '../../src/adapters/fetch/errors.js';
 import type { FetchEvent } from '../../src/adapters/fetch/events.js';
 import { fetchArtifacts } from '../../src/adapters/fetch/fetch-artifacts.js';
-import { buildRelease, startReleaseServer, type Release, type ReleaseServer } from './fetch-server.js';
+import { useReleaseServer } from './fetch-server.js';
 
 // A busy release server (502/503/504) is retried with backoff; the waits are recorded, not slept.
 
-let server: ReleaseServer;
-let release: Release;
-let scratch: string;
+const fx = useReleaseServer('dm-fetch-busy-');
 
-before(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'dm-fetch-busy-'));
-  server = await startReleaseServer();
-  release = await buildRelease(server.url);
-  for (const [path, body] of Object.entries(release.files)) server.files.set(path, Buffer.from(body));
-});
-
-after(async () => {
-  await server.close();
-  await rm(scratch, { recursive: true, force: true });
-});
-
-let counter = 0;
 function setup(): {
   cacheDir: string;
   workdir: string;
@@ -35,7 +19,7 @@ function setup(): {
   waits: number[];
   deps: DownloadDeps;
 } {
-  const base = join(scratch, `case-${++counter}`);
+  const base = fx.nextCase();
   const events: FetchEvent[] = [];
   const waits: number[] = [];
   const deps: DownloadDeps = { ...defaultDownloadDeps, sleep: async (ms) => void waits.push(ms) };
@@ -46,15 +30,15 @@ const TARBALL = '/etcd/v3.6.9/etcd-v3.6.9-linux-amd64.tar.gz';
 const SUMS = '/etcd/v3.6.9/SHA256SUMS';
 
 function requestsOf(path: string, from: number): number {
-  return server.requests.slice(from).filter((r) => r.path === path).length;
+  return fx.server.requests.slice(from).filter((r) => r.path === path).length;
 }
 
 test('a server answering 503 twice is retried with backoff, says so, and the file is installed', async () => {
   const { cacheDir, workdir, events, waits, deps } = setup();
-  server.busy.set(TARBALL, { times: 2 });
-  const from = server.requests.length;
+  fx.server.busy.set(TARBALL, { times: 2 });
+  const from = fx.server.requests.length;
   await fetchArtifacts(
-    release.specs,
+    fx.release.specs,
     { arch: 'amd64', cacheDir, workdir, onEvent: (e) => events.push(e) },
     deps,
   );
@@ -71,11 +55,11 @@ test('a server answering 503 twice is retried with backoff, says so, and the fil
 
 test('a server that stays at 503 fails after every attempt with the "try again later" hint', async () => {
   const { cacheDir, workdir, waits, deps } = setup();
-  server.busy.set(TARBALL, { times: Infinity });
-  const from = server.requests.length;
+  fx.server.busy.set(TARBALL, { times: Infinity });
+  const from = fx.server.requests.length;
   try {
     await assert.rejects(
-      fetchArtifacts(release.specs, { arch: 'amd64', cacheDir, workdir }, deps),
+      fetchArtifacts(fx.release.specs, { arch: 'amd64', cacheDir, workdir }, deps),
       (error) => {
         assert.ok(error instanceof HttpStatusError, String(error));
         assert.equal(error.status, 503);
@@ -84,7 +68,7 @@ test('a server that stays at 503 fails after every attempt with the "try again l
       },
     );
   } finally {
-    server.busy.delete(TARBALL);
+    fx.server.busy.delete(TARBALL);
   }
   assert.equal(requestsOf(TARBALL, from), 5);
   assert.deepEqual(waits, [250, 500, 1000, 2000]);
@@ -92,8 +76,8 @@ test('a server that stays at 503 fails after every attempt with the "try again l
 
 test("the server's Retry-After is honoured, capped at 30 s; the checksum file is retried too", async () => {
   const { cacheDir, workdir, waits, deps } = setup();
-  server.busy.set(SUMS, { times: 1, retryAfter: '7' });
-  server.busy.set(TARBALL, { times: 1, retryAfter: '3600' });
-  await fetchArtifacts(release.specs, { arch: 'amd64', cacheDir, workdir }, deps);
+  fx.server.busy.set(SUMS, { times: 1, retryAfter: '7' });
+  fx.server.busy.set(TARBALL, { times: 1, retryAfter: '3600' });
+  await fetchArtifacts(fx.release.specs, { arch: 'amd64', cacheDir, workdir }, deps);
   assert.deepEqual(waits, [7000, 30_000]);
 });

@@ -1,7 +1,6 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fetchArtifacts, type FetchOptions } from '../../src/adapters/fetch/fetch-artifacts.js';
 import { artifactCachePath } from '../../src/adapters/fetch/cache.js';
@@ -13,35 +12,13 @@ import {
   NoNetworkError,
 } from '../../src/adapters/fetch/errors.js';
 import type { FetchEvent } from '../../src/adapters/fetch/events.js';
-import {
-  buildRelease,
-  closedPort,
-  sha256,
-  startReleaseServer,
-  type Release,
-  type ReleaseServer,
-} from './fetch-server.js';
+import { buildRelease, closedPort, sha256, useReleaseServer } from './fetch-server.js';
 
-let server: ReleaseServer;
-let release: Release;
-let scratch: string;
+const fx = useReleaseServer('dm-fetch-');
 
-before(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'dm-fetch-'));
-  server = await startReleaseServer();
-  release = await buildRelease(server.url);
-  for (const [path, body] of Object.entries(release.files)) server.files.set(path, Buffer.from(body));
-});
-
-after(async () => {
-  await server.close();
-  await rm(scratch, { recursive: true, force: true });
-});
-
-let counter = 0;
 /** A fresh cache and work directory per test. */
 async function dirs(): Promise<{ cacheDir: string; workdir: string }> {
-  const base = join(scratch, `case-${++counter}`);
+  const base = fx.nextCase();
   return { cacheDir: join(base, 'cache'), workdir: join(base, 'work') };
 }
 
@@ -63,7 +40,7 @@ async function listing(dir: string): Promise<string[]> {
 test('a clean fetch downloads, verifies and installs with the run bit', async () => {
   const { cacheDir, workdir } = await dirs();
   const opts = options({ cacheDir, workdir });
-  const result = await fetchArtifacts(release.specs, opts);
+  const result = await fetchArtifacts(fx.release.specs, opts);
   assert.deepEqual(await listing(join(workdir, 'bin')), ['etcd', 'etcdctl', 'runc']);
   for (const name of ['etcd', 'etcdctl', 'runc']) {
     const info = await stat(join(workdir, 'bin', name));
@@ -91,17 +68,17 @@ test('a clean fetch downloads, verifies and installs with the run bit', async ()
     arch: 'amd64',
     file: 'etcd-v3.6.9-linux-amd64.tar.gz',
   });
-  assert.equal((await readFile(`${cached}.sha256`, 'utf8')).trim(), release.digests['etcd-amd64']);
+  assert.equal((await readFile(`${cached}.sha256`, 'utf8')).trim(), fx.release.digests['etcd-amd64']);
   await assert.rejects(stat(`${cached}.part`));
 });
 
 test('a second fetch downloads nothing and installs nothing', async () => {
   const { cacheDir, workdir } = await dirs();
-  await fetchArtifacts(release.specs, options({ cacheDir, workdir }));
-  const before = server.requests.length;
+  await fetchArtifacts(fx.release.specs, options({ cacheDir, workdir }));
+  const before = fx.server.requests.length;
   const opts = options({ cacheDir, workdir });
-  const result = await fetchArtifacts(release.specs, opts);
-  assert.equal(server.requests.length, before, 'no request at all on the second run');
+  const result = await fetchArtifacts(fx.release.specs, opts);
+  assert.equal(fx.server.requests.length, before, 'no request at all on the second run');
   assert.ok(result.artifacts.every((artifact) => !artifact.downloaded));
   assert.deepEqual(result.installed, []);
   assert.deepEqual(
@@ -110,14 +87,14 @@ test('a second fetch downloads nothing and installs nothing', async () => {
   );
   // A binary deleted from bin/ is reinstalled from the cache, still without the network.
   await rm(join(workdir, 'bin', 'etcdctl'));
-  const again = await fetchArtifacts(release.specs, options({ cacheDir, workdir }));
+  const again = await fetchArtifacts(fx.release.specs, options({ cacheDir, workdir }));
   assert.deepEqual(again.installed, ['etcd']);
-  assert.equal(server.requests.length, before);
+  assert.equal(fx.server.requests.length, before);
 });
 
 test('a cached file damaged since it was verified is caught before installing, evicted, and fetched anew', async () => {
   const { cacheDir, workdir } = await dirs();
-  const runc = release.specs.filter((spec) => spec.name === 'runc');
+  const runc = fx.release.specs.filter((spec) => spec.name === 'runc');
   await fetchArtifacts(runc, options({ cacheDir, workdir }));
   const cached = artifactCachePath(cacheDir, {
     name: 'runc',
@@ -136,26 +113,26 @@ test('a cached file damaged since it was verified is caught before installing, e
   await assert.rejects(stat(cached));
   const again = await fetchArtifacts(runc, options({ cacheDir, workdir }));
   assert.ok(again.artifacts[0]!.downloaded);
-  assert.equal(sha256(await readFile(join(workdir, 'bin', 'runc'))), release.digests['runc-amd64']);
+  assert.equal(sha256(await readFile(join(workdir, 'bin', 'runc'))), fx.release.digests['runc-amd64']);
 });
 
 test('a wrong checksum deletes the download and installs nothing, naming the file and the URL', async () => {
   const { cacheDir, workdir } = await dirs();
   const sumsPath = '/etcd/v3.6.9/SHA256SUMS';
-  const good = server.files.get(sumsPath)!;
-  server.files.set(
+  const good = fx.server.files.get(sumsPath)!;
+  fx.server.files.set(
     sumsPath,
-    Buffer.from(good.toString().replace(release.digests['etcd-amd64']!, '0'.repeat(64))),
+    Buffer.from(good.toString().replace(fx.release.digests['etcd-amd64']!, '0'.repeat(64))),
   );
   try {
-    const error = await fetchArtifacts(release.specs, options({ cacheDir, workdir })).then(
+    const error = await fetchArtifacts(fx.release.specs, options({ cacheDir, workdir })).then(
       () => assert.fail('fetch should fail'),
       (e: unknown) => e,
     );
     assert.ok(error instanceof ChecksumMismatchError, String(error));
     assert.equal(error.code, 'FETCH_CHECKSUM');
     assert.match(error.message, /etcd-v3\.6\.9-linux-amd64\.tar\.gz/);
-    assert.ok(error.message.includes(`${server.url}/etcd/v3.6.9/etcd-v3.6.9-linux-amd64.tar.gz`));
+    assert.ok(error.message.includes(`${fx.server.url}/etcd/v3.6.9/etcd-v3.6.9-linux-amd64.tar.gz`));
     assert.deepEqual(
       await listing(join(workdir, 'bin')),
       [],
@@ -164,16 +141,16 @@ test('a wrong checksum deletes the download and installs nothing, naming the fil
     const dir = join(cacheDir, 'artifacts', 'etcd', '3.6.9', 'amd64');
     assert.deepEqual(await listing(dir), [], 'neither the download nor a partial file stays');
   } finally {
-    server.files.set(sumsPath, good);
+    fx.server.files.set(sumsPath, good);
   }
 });
 
 test('a lesson pin that disagrees with the published checksum is refused before downloading', async () => {
   const { cacheDir, workdir } = await dirs();
-  const specs = release.specs.map((spec) =>
+  const specs = fx.release.specs.map((spec) =>
     spec.name === 'runc' ? { ...spec, sha256: { amd64: 'a'.repeat(64) } } : spec,
   );
-  const before = server.requests.filter((r) => r.path === '/runc/v1.4.1/runc.amd64').length;
+  const before = fx.server.requests.filter((r) => r.path === '/runc/v1.4.1/runc.amd64').length;
   await assert.rejects(
     fetchArtifacts(specs, options({ cacheDir, workdir, concurrency: 1 })),
     (error: unknown) => {
@@ -182,21 +159,21 @@ test('a lesson pin that disagrees with the published checksum is refused before 
       return true;
     },
   );
-  assert.equal(server.requests.filter((r) => r.path === '/runc/v1.4.1/runc.amd64').length, before);
+  assert.equal(fx.server.requests.filter((r) => r.path === '/runc/v1.4.1/runc.amd64').length, before);
   assert.deepEqual(await listing(join(workdir, 'bin')), []);
 });
 
 test('a download cut in the middle resumes with a Range request', async () => {
   const { cacheDir, workdir } = await dirs();
   const path = '/etcd/v3.6.9/etcd-v3.6.9-linux-amd64.tar.gz';
-  server.cutOnce.add(path);
-  const from = server.requests.length;
+  fx.server.cutOnce.add(path);
+  const from = fx.server.requests.length;
   const opts = options({ cacheDir, workdir });
-  await fetchArtifacts(release.specs, opts);
-  const seen = server.requests.slice(from).filter((r) => r.path === path);
+  await fetchArtifacts(fx.release.specs, opts);
+  const seen = fx.server.requests.slice(from).filter((r) => r.path === path);
   assert.equal(seen.length, 2);
   assert.equal(seen[0]!.range, undefined);
-  const half = Math.floor(server.files.get(path)!.length / 2);
+  const half = Math.floor(fx.server.files.get(path)!.length / 2);
   assert.equal(seen[1]!.range, `bytes=${half}-`);
   assert.ok(opts.events.some((event) => event.kind === 'retry' && event.offset === half));
   assert.ok(opts.events.some((event) => event.kind === 'start' && event.offset === half));
@@ -206,7 +183,7 @@ test('a download cut in the middle resumes with a Range request', async () => {
 test('a partial file left by an earlier run is resumed, and a server ignoring Range restarts cleanly', async () => {
   const { cacheDir, workdir } = await dirs();
   const path = '/runc/v1.4.1/runc.amd64';
-  const body = server.files.get(path)!;
+  const body = fx.server.files.get(path)!;
   const cached = artifactCachePath(cacheDir, {
     name: 'runc',
     version: '1.4.1',
@@ -215,16 +192,16 @@ test('a partial file left by an earlier run is resumed, and a server ignoring Ra
   });
   await mkdir(join(cached, '..'), { recursive: true });
   await writeFile(`${cached}.part`, body.subarray(0, 10));
-  const from = server.requests.length;
+  const from = fx.server.requests.length;
   await fetchArtifacts(
-    release.specs.filter((spec) => spec.name === 'runc'),
+    fx.release.specs.filter((spec) => spec.name === 'runc'),
     options({ cacheDir, workdir }),
   );
   assert.deepEqual(
-    server.requests.slice(from).filter((r) => r.path === path),
+    fx.server.requests.slice(from).filter((r) => r.path === path),
     [{ path, range: 'bytes=10-' }],
   );
-  assert.equal(sha256(await readFile(join(workdir, 'bin', 'runc'))), release.digests['runc-amd64']);
+  assert.equal(sha256(await readFile(join(workdir, 'bin', 'runc'))), fx.release.digests['runc-amd64']);
 
   const other = await dirs();
   const otherCached = artifactCachePath(other.cacheDir, {
@@ -235,26 +212,26 @@ test('a partial file left by an earlier run is resumed, and a server ignoring Ra
   });
   await mkdir(join(otherCached, '..'), { recursive: true });
   await writeFile(`${otherCached}.part`, 'garbage');
-  server.noRange.add(path);
+  fx.server.noRange.add(path);
   try {
     await fetchArtifacts(
-      release.specs.filter((spec) => spec.name === 'runc'),
+      fx.release.specs.filter((spec) => spec.name === 'runc'),
       options(other),
     );
   } finally {
-    server.noRange.delete(path);
+    fx.server.noRange.delete(path);
   }
-  assert.equal(sha256(await readFile(join(other.workdir, 'bin', 'runc'))), release.digests['runc-amd64']);
+  assert.equal(sha256(await readFile(join(other.workdir, 'bin', 'runc'))), fx.release.digests['runc-amd64']);
 });
 
 test('a 404 names the file and the URL and installs nothing', async () => {
   const { cacheDir, workdir } = await dirs();
-  const specs = release.specs.map((spec) => (spec.name === 'etcd' ? { ...spec, version: '9.9.9' } : spec));
+  const specs = fx.release.specs.map((spec) => (spec.name === 'etcd' ? { ...spec, version: '9.9.9' } : spec));
   await assert.rejects(fetchArtifacts(specs, options({ cacheDir, workdir })), (error: unknown) => {
     assert.ok(error instanceof HttpStatusError, String(error));
     assert.equal(error.status, 404);
     assert.match(error.message, /HTTP 404/);
-    assert.ok(error.message.includes(`${server.url}/etcd/v9.9.9/SHA256SUMS`), error.message);
+    assert.ok(error.message.includes(`${fx.server.url}/etcd/v9.9.9/SHA256SUMS`), error.message);
     return true;
   });
   assert.deepEqual(await listing(join(workdir, 'bin')), []);
@@ -262,17 +239,17 @@ test('a 404 names the file and the URL and installs nothing', async () => {
 
 test('a 404 on the download itself (checksum pinned in the lesson) names the file and the URL', async () => {
   const { cacheDir, workdir } = await dirs();
-  const runc = release.specs.find((spec) => spec.name === 'runc')!;
+  const runc = fx.release.specs.find((spec) => spec.name === 'runc')!;
   const spec = {
     ...runc,
-    url: `${server.url}/runc/v\${version}/runc-missing.\${arch}`,
+    url: `${fx.server.url}/runc/v\${version}/runc-missing.\${arch}`,
     sha256Url: undefined,
     sha256: { amd64: 'b'.repeat(64) },
   };
   await assert.rejects(fetchArtifacts([spec], options({ cacheDir, workdir })), (error: unknown) => {
     assert.ok(error instanceof HttpStatusError, String(error));
     assert.equal(error.file, 'runc-missing.amd64');
-    assert.equal(error.url, `${server.url}/runc/v1.4.1/runc-missing.amd64`);
+    assert.equal(error.url, `${fx.server.url}/runc/v1.4.1/runc-missing.amd64`);
     assert.match(error.message, /cannot download runc-missing\.amd64: HTTP 404 Not Found from http/);
     return true;
   });
@@ -310,9 +287,9 @@ test('no network (a name that does not resolve) is reported as such', async () =
 
 test('--arch arm64 downloads and installs the arm64 files', async () => {
   const { cacheDir, workdir } = await dirs();
-  const from = server.requests.length;
-  await fetchArtifacts(release.specs, options({ cacheDir, workdir, arch: 'arm64' }));
-  const paths = server.requests.slice(from).map((r) => r.path);
+  const from = fx.server.requests.length;
+  await fetchArtifacts(fx.release.specs, options({ cacheDir, workdir, arch: 'arm64' }));
+  const paths = fx.server.requests.slice(from).map((r) => r.path);
   assert.ok(paths.includes('/etcd/v3.6.9/etcd-v3.6.9-linux-arm64.tar.gz'));
   assert.ok(paths.includes('/runc/v1.4.1/runc.arm64'));
   assert.ok(!paths.some((p) => p.includes('amd64')), paths.join(' '));
@@ -322,11 +299,11 @@ test('--arch arm64 downloads and installs the arm64 files', async () => {
 test('--mirror rewrites the origin of every URL', async () => {
   const { cacheDir, workdir } = await dirs();
   const upstream = await buildRelease('https://github.invalid/releases');
-  const from = server.requests.length;
+  const from = fx.server.requests.length;
   for (const [path, body] of Object.entries(upstream.files))
-    server.files.set(`/mirror/releases${path}`, Buffer.from(body));
-  await fetchArtifacts(upstream.specs, options({ cacheDir, workdir, mirror: `${server.url}/mirror/` }));
-  const paths = server.requests.slice(from).map((r) => r.path);
+    fx.server.files.set(`/mirror/releases${path}`, Buffer.from(body));
+  await fetchArtifacts(upstream.specs, options({ cacheDir, workdir, mirror: `${fx.server.url}/mirror/` }));
+  const paths = fx.server.requests.slice(from).map((r) => r.path);
   assert.ok(paths.length >= 4);
   assert.ok(
     paths.every((p) => p.startsWith('/mirror/releases/')),

@@ -1,4 +1,5 @@
 // Test helpers for fetch and bundle tests: a local HTTP release server and release files built on the fly.
+import { after, before } from 'node:test';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -213,4 +214,31 @@ images:
 echo hello
 \`\`\`
 `;
+}
+
+/** A whole test file's release server, serving a release built for it, and its scratch folder. */
+export interface ReleaseFixture {
+  server: ReleaseServer;
+  release: Release;
+  scratch: string;
+  /** A fresh folder in the scratch folder for one test case. */
+  nextCase(): string;
+}
+
+/** Start the server before the file's tests and end it (and remove the scratch folder) after them. */
+export function useReleaseServer(prefix: string): ReleaseFixture {
+  let cases = 0;
+  const fixture = { nextCase: () => join(fixture.scratch, `case-${++cases}`) } as ReleaseFixture;
+  before(async () => {
+    fixture.scratch = await mkdtemp(join(tmpdir(), prefix));
+    fixture.server = await startReleaseServer();
+    fixture.release = await buildRelease(fixture.server.url);
+    for (const [path, body] of Object.entries(fixture.release.files))
+      fixture.server.files.set(path, Buffer.from(body));
+  });
+  after(async () => {
+    await fixture.server.close();
+    await rm(fixture.scratch, { recursive: true, force: true });
+  });
+  return fixture;
 }
