@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { setOwn } from '../lesson/own.js';
 import { BUILTIN_LESSON_ID, loadLesson } from '../adapters/lessons/lesson-files.js';
@@ -45,15 +45,21 @@ export function lessonWorkdir(lessonId: string, workdir?: string): Workdir {
 
 /**
  * The work directory of a command that needs no lesson of its own (status, logs, cleanup...): a lesson
- * given as an id needs no parsing; only a path is loaded, to learn its id.
+ * given as an id needs no parsing; only a path is loaded, to learn its id. With no lesson and no
+ * --workdir, the lesson session it is typed in (`$DEMYSTIFY_WORKDIR`), else the built-in lesson's.
  */
 export async function workdirRootFor(
   lessonRef: string | undefined,
   workdir: string | undefined,
   lang?: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
   if (workdir) return resolve(workdir);
-  if (lessonRef === undefined) return lessonWorkdirRoot(BUILTIN_LESSON_ID);
+  // In one of a lesson's own sessions, no lesson named means that lesson: its work directory may be
+  // anywhere (`--workdir W` when the presenter was opened), not the built-in lesson's default.
+  const session = env.DEMYSTIFY_WORKDIR;
+  if (lessonRef === undefined)
+    return session && isAbsolute(session) ? session : lessonWorkdirRoot(BUILTIN_LESSON_ID);
   if (lessonRef.includes('/') || lessonRef.endsWith('.md') || existsSync(lessonRef)) {
     return lessonWorkdirRoot((await loadLesson(lessonRef, lang ? { lang } : {})).id);
   }

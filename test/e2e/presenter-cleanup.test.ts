@@ -56,8 +56,8 @@ test('demystify cleanup --purge typed in the presenter cleans up, purges, and th
   await h.waitFor((s) => /┌─ shell ─/.test(s) && /│wd # +│/.test(s), "the shell's prompt in the pane");
   h.keys('Tab');
   await h.waitFor((s) => s.includes('TYPING IN shell'), 'the shell focused');
-  h.keys('-l', 'demystify cleanup --purge --workdir .');
-  await h.waitFor((s) => s.includes('│wd # demystify cleanup --purge --workdir .'), 'the command typed');
+  h.keys('-l', 'demystify cleanup --purge');
+  await h.waitFor((s) => s.includes('│wd # demystify cleanup --purge'), 'the command typed');
   h.keys('Enter');
   const screen = await h.waitFor((s) => s.includes('EXITED 0'), 'the presenter to end');
   assert.match(screen, /stopped \d+ process\(es\) and the lesson's tmux server/);

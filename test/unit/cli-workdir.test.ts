@@ -37,3 +37,19 @@ test('workdirRootFor: an id or no lesson needs no file; a path is read for its i
     assert.equal(await workdirRootFor(minimal, 'w'), resolve('w'));
   });
 });
+
+test('workdirRootFor: typed in a lesson session, no lesson and no --workdir mean the work directory of that session', async () => {
+  await withHome(async () => {
+    const env = { DEMYSTIFY_WORKDIR: '/srv/talk/wd' };
+    assert.equal(await workdirRootFor(undefined, undefined, undefined, env), '/srv/talk/wd');
+    assert.equal(await workdirRootFor(undefined, 'w', undefined, env), resolve('w'));
+    assert.equal(
+      await workdirRootFor('no-such-lesson-id', undefined, undefined, env),
+      join(home, 'no-such-lesson-id'),
+    );
+    assert.equal(
+      await workdirRootFor(undefined, undefined, undefined, { DEMYSTIFY_WORKDIR: 'rel' }),
+      join(home, 'demystify-kubernetes'),
+    );
+  });
+});

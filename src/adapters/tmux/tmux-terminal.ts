@@ -60,7 +60,14 @@ export class TmuxTerminal implements Terminal {
       name: session,
       cwd: this.options.workdir,
       command: ['bash', '--noprofile', '--rcfile', this.options.rcFile, '-i'],
-      env: { PATH: this.options.path, DEMYSTIFY_PATH: this.options.path, DEMYSTIFY_SESSION: session },
+      // DEMYSTIFY_WORKDIR: a `demystify status` or `cleanup` typed in a session, with no lesson and no
+      // --workdir, means this lesson's work directory, wherever it is (see cli/common.ts).
+      env: {
+        PATH: this.options.path,
+        DEMYSTIFY_PATH: this.options.path,
+        DEMYSTIFY_SESSION: session,
+        DEMYSTIFY_WORKDIR: this.options.workdir,
+      },
       logFile,
     });
     await this.options.onSession?.({ session, ...pids });
