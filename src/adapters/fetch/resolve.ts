@@ -33,11 +33,7 @@ export interface ResolveOptions {
 }
 
 /** Replace `${version}` and `${arch}` in a template; any other `${...}` is a lesson mistake. */
-function expandTemplate(
-  template: string,
-  values: { version: string; arch: string },
-  where: string,
-): string {
+function expandTemplate(template: string, values: { version: string; arch: string }, where: string): string {
   return template.replace(/\$\{([^}]*)\}/g, (whole, key: string) => {
     if (key === 'version') return values.version;
     if (key === 'arch') return values.arch;

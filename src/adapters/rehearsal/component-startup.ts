@@ -23,10 +23,7 @@ function processStartMs(startTicks: number, clock: BootClock): number {
  * ran through something that left no child) has no floor. Precision: the clock tick (10 ms) plus the
  * probes' polling (tens of ms).
  */
-function startupsFrom(
-  components: Record<string, ComponentRecord>,
-  clock: BootClock,
-): ComponentStartup[] {
+function startupsFrom(components: Record<string, ComponentRecord>, clock: BootClock): ComponentStartup[] {
   const out: ComponentStartup[] = [];
   for (const [component, record] of Object.entries(components)) {
     if (record.readyAt === undefined || !record.process) continue;

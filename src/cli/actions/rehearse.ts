@@ -34,11 +34,7 @@ function parseRuns(value: string | undefined): number {
 }
 
 /** The arguments of each `demystify run` of the rehearsal (and of its clean-ups). */
-function runArguments(
-  ref: string | undefined,
-  workdir: string,
-  opts: RehearseCommandOptions,
-): string[] {
+function runArguments(ref: string | undefined, workdir: string, opts: RehearseCommandOptions): string[] {
   return [
     'run',
     ...(ref === undefined ? [] : [ref]),
