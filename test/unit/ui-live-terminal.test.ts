@@ -124,6 +124,26 @@ test('output is emulated and drawn; resize reaches the pty; keys go to it', asyn
   t.terminal.close();
 });
 
+test('keys typed while the client switches session wait for the switch, in order', async () => {
+  const t = setup(['etcd', 'shell']);
+  await t.terminal.show('etcd');
+  const pty = t.ptys[0]!;
+  const switching = t.terminal.show('shell');
+  t.terminal.write('ec');
+  t.terminal.write('ho\r');
+  assert.deepEqual(pty.written, [], 'nothing reaches the session shown before');
+  await switching;
+  await waitFor('the held keys', () => pty.written.length > 0, 5000);
+  const switched = t.commands.findIndex((c) => c[0] === 'switch-client');
+  assert.ok(switched >= 0, 'the client switched');
+  assert.deepEqual(pty.written, ['echo\r']);
+  // One turn of the event loop: the queue's bookkeeping after its last task.
+  await tick();
+  t.terminal.write('ls\r');
+  assert.deepEqual(pty.written, ['echo\r', 'ls\r'], 'once settled, keys go straight through');
+  t.terminal.close();
+});
+
 test('a flood of output costs at most maxFps redraws a second, and pauses the pty when parsing lags', async () => {
   const t = setup(['etcd'], { maxFps: 20 });
   await t.terminal.show('etcd');

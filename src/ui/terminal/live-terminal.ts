@@ -38,6 +38,10 @@ export class LiveTerminal {
   private lastFrame = 0;
   private cached: { cursor: boolean; lines: string[] } | null = null;
   private queue: Promise<void> = Promise.resolve();
+  /** Tasks queued and not finished (a switch of session among them). */
+  private pending = 0;
+  /** Keys typed while tasks were pending, sent in order once they are done. */
+  private held: string[] = [];
   private closed = false;
   /** Bytes received from the tmux client since the start (for the benchmark). */
   bytesIn = 0;
@@ -101,9 +105,22 @@ export class LiveTerminal {
     this.dirty();
   }
 
-  /** Keys typed while the pane has the focus, as the bytes the terminal sent. */
+  /**
+   * Keys typed while the pane has the focus, as the bytes the terminal sent. While a switch to another
+   * session is on its way, they wait for it: typed at once after choosing a session, they would reach
+   * the one shown before.
+   */
   write(data: string): void {
-    this.pty?.write(data);
+    if (this.pending === 0 && this.held.length === 0) {
+      this.pty?.write(data);
+      return;
+    }
+    this.held.push(data);
+    void this.enqueue(async () => {
+      const keys = this.held.join('');
+      this.held = [];
+      if (keys) this.pty?.write(keys);
+    });
   }
 
   /** Scroll the shown session's history: tmux copy mode, left on its own when back at the bottom. */
@@ -139,7 +156,12 @@ export class LiveTerminal {
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(task, task).catch(() => undefined);
+    this.pending++;
+    const done = (): void => void this.pending--;
+    this.queue = this.queue
+      .then(task, task)
+      .catch(() => undefined)
+      .finally(done);
     return this.queue;
   }
 
