@@ -151,11 +151,13 @@ test('two speaker views follow the presenter live, through a restart, within a m
   assert.equal(talkStart(h.workdir), started, 'the same talk');
   for (const s of screens) assert.ok(talkSeconds(s) >= before, `the talk clock went on (${before} s before)`);
 
-  // T in a view restarts the talk's clock, for every view (the presenter keeps it).
+  // T in a view restarts the talk's clock, for every view and the presenter (which keeps it).
   views.keys(1, 'T');
   await views.waitFor(1, (s) => s.includes('the talk clock restarts now'), 'the answer');
   await both((s) => /TALK +00:0\d of 20:00/.test(s), 'the clock from zero', 10_000);
   await h.waitFor(() => talkStart(h.workdir) !== started, 'the new start in state.json');
+  // The presenter's status line shows the same clock: restarted too.
+  await h.waitFor((s) => /00:0\d\s*$/m.test(s.trimEnd()), "the presenter's clock from zero", 10_000);
 
   // q ends a view; the presenter goes on.
   for (const v of [0, 1]) views.keys(v, 'q');

@@ -91,11 +91,9 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
   } as PresenterSettings;
   if (pace && kept.keysPerSecond) pace.keysPerSecond = kept.keysPerSecond;
   let saving: Promise<void> = Promise.resolve();
-  let last = initial;
   const settings = {
     initial,
     save: (next: PresenterSettings): void => {
-      last = next;
       saving = saving.then(() => saveSettings(settingsFile, next));
     },
   };
@@ -177,6 +175,8 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     shellIdle,
     settings,
     ...(pace ? { pace } : {}),
+    // One clock for the talk: the speaker view's, kept in state.json across openings.
+    talkStartedAt: () => ref.speaker?.talk.startedAt,
   });
   ref.presenter = presenter;
   const signals = ['SIGTERM', 'SIGHUP'] as const;
@@ -221,7 +221,7 @@ export async function presentLesson(lesson: Lesson, options: PresentLessonOption
     recorded = (await recording?.stop().catch(() => undefined)) ?? '';
   }
   if (exit === 'cleanup') {
-    const done = await cleanUpAfterPresenter(runtime, { file: settingsFile, last }, purge);
+    const done = await cleanUpAfterPresenter(runtime, purge);
     return { exit, message: `${done}${recorded}` };
   }
   return {

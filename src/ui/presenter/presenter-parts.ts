@@ -29,6 +29,11 @@ export interface PresenterParts {
   pace?: PresenterPace;
   /** What was kept from the last opening, and how to keep it again. */
   settings?: { initial: PresenterSettings; save(settings: PresenterSettings): void };
+  /**
+   * When the talk started, as the speaker view's clock keeps it (state.json): the status line shows the
+   * same time as the speaker's screen. Undefined (no speaker channel yet, tests): since this opening.
+   */
+  talkStartedAt?: () => number | undefined;
   /** A fixed theme (tests); default: the one of the settings, `NO_COLOR` honoured. */
   theme?: Theme;
   now?: () => number;

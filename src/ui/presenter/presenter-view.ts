@@ -17,7 +17,8 @@ export class PresenterView {
     private readonly parts: PresenterParts,
     private readonly words: Words,
     private readonly now: () => number,
-    private readonly startedAt: number,
+    /** When the talk started (the status line's clock). */
+    private readonly startedAt: () => number,
   ) {}
 
   /** Everything renderFrame needs for a size. */
@@ -36,7 +37,7 @@ export class PresenterView {
       width,
       height,
       now: this.now(),
-      startedAt: this.startedAt,
+      startedAt: this.startedAt(),
     };
   }
 

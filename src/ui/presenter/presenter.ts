@@ -34,7 +34,7 @@ export class Presenter {
   private readonly parts: PresenterParts;
   private readonly view: PresenterView;
   private readonly now: () => number;
-  private readonly startedAt: number;
+  private readonly startedAt: () => number;
   private readonly keys: Map<string, Action>;
   private readonly sessions: string[];
   private lastFrame: Frame | null = null;
@@ -54,8 +54,9 @@ export class Presenter {
     this.sessions = sessionsOf(parts.lesson, engine);
     const kept = parts.settings?.initial ?? {};
     this.ui = { ...initialUi(engine), theme: kept.theme ?? 'dark', split: kept.split ?? null };
-    // The talk's clock goes on from where the last opening left it.
-    this.startedAt = this.now() - (kept.clockMs ?? 0);
+    // The talk's clock is the speaker view's (state.json, kept across openings); without it, this opening.
+    const openedAt = this.now();
+    this.startedAt = () => parts.talkStartedAt?.() ?? openedAt;
     this.pane = new PaneSync(parts.terminal, parts.monitor, parts.tmux);
     this.words = wordsFor(parts.lesson.lang);
     this.view = new PresenterView(parts, this.words, this.now, this.startedAt);
@@ -185,13 +186,12 @@ export class Presenter {
     performCommand(command, this.host);
   }
 
-  /** Keep what the next opening starts from: the pace, the looks, the talk's clock. */
+  /** Keep what the next opening starts from: the pace and the looks. */
   saveSettings(): void {
     this.parts.settings?.save({
       ...(this.parts.pace ? { keysPerSecond: this.parts.pace.keysPerSecond } : {}),
       theme: this.ui.theme,
       split: this.ui.split,
-      clockMs: Math.max(0, this.now() - this.startedAt),
     });
   }
 

@@ -6,8 +6,8 @@ export type ThemeName = 'dark' | 'light' | 'contrast';
 
 /**
  * What the presenter keeps between two openings of one work directory, beside state.json (which is
- * the engine's): the typing pace, the theme, the split, and the talk's clock, so a presenter who quits
- * and comes back finds the screen as it was and the clock still running.
+ * the engine's): the typing pace, the theme and the split, so a presenter who quits and comes back finds
+ * the screen as it was. The talk's clock is not here: it is the speaker view's, in state.json.
  */
 export interface PresenterSettings {
   /** Keys per second of human typing. */
@@ -15,8 +15,6 @@ export interface PresenterSettings {
   theme?: ThemeName;
   /** The narration's share of the screen (null: the default for its shape). */
   split?: number | null;
-  /** Milliseconds the presenter has been open for this lesson, over every opening. */
-  clockMs?: number;
 }
 
 const THEMES: ThemeName[] = ['dark', 'light', 'contrast'];
@@ -29,7 +27,6 @@ function validSettings(raw: unknown): PresenterSettings {
   if (typeof r.keysPerSecond === 'number' && r.keysPerSecond > 0) out.keysPerSecond = r.keysPerSecond;
   if (typeof r.theme === 'string' && THEMES.includes(r.theme as ThemeName)) out.theme = r.theme as ThemeName;
   if (r.split === null || (typeof r.split === 'number' && r.split > 0 && r.split < 1)) out.split = r.split;
-  if (typeof r.clockMs === 'number' && r.clockMs >= 0) out.clockMs = r.clockMs;
   return out;
 }
 
