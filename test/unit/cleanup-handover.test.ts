@@ -9,7 +9,7 @@ import { speakerSocketPath } from '../../src/adapters/speaker-channel/socket-pat
 import { handOverToPresenter } from '../../src/cli/actions/cleanup-handover.js';
 
 test('cleanup asks the presenter only when a presenter holds the work directory and answers', async () => {
-  const holders = ['present', 'run', 'replay', 'cleanup', undefined] as const;
+  const holders = ['present', 'learn', 'run', 'replay', 'cleanup', undefined] as const;
   for (const command of holders) {
     for (const answers of [true, false]) {
       for (const [force, wait] of [
@@ -32,7 +32,7 @@ test('cleanup asks the presenter only when a presenter holds the work directory 
         const what = `holder ${command ?? 'none'}, channel ${answers ? 'answers' : 'silent'}, force ${force}, wait ${wait}`;
         // --force and --wait keep their meaning (end the holder, wait for it); any holder but a presenter
         // keeps the refusal.
-        const asks = command === 'present' && !force && !wait;
+        const asks = (command === 'present' || command === 'learn') && !force && !wait;
         assert.equal(handed, asks && answers, what);
         assert.deepEqual(asked, asks ? [{ socket: speakerSocketPath('/work/talk'), purge: true }] : [], what);
       }

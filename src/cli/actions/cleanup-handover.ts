@@ -28,6 +28,7 @@ export async function handOverToPresenter(
 ): Promise<boolean> {
   if (opts.force || opts.wait) return false;
   const holder = await deps.holder(root);
-  if (holder?.command !== 'present') return false;
+  // The presenter, in learner mode or not: both serve the channel and clean up on request.
+  if (holder?.command !== 'present' && holder?.command !== 'learn') return false;
   return deps.request(speakerSocketPath(root), opts.purge === true);
 }

@@ -6,6 +6,7 @@ import { progressLines } from '../../engine/learner/progress.js';
 import { buildPlan, resolveOptions } from '../../engine/plan.js';
 import { UsageError } from '../../errors.js';
 import { lessonWorkdirRoot, parseSetFlags } from '../common.js';
+import { lockForCommand } from './workdir-lock.js';
 import type { CliIo } from '../context.js';
 import type { SetupCommandOptions } from '../commands/setup-options.js';
 import { prepareIsolation } from './isolation.js';
@@ -35,20 +36,27 @@ export async function runLearn(
   const workdir = lessonWorkdirRoot(lesson.id, opts.workdir);
   const options = parseSetFlags(opts.set);
   resolveOptions(lesson, options);
-  await prepareIsolation(lesson, workdir, opts, io);
-  const { presentLesson } = await import('../../ui/presenter/open-presenter.js');
-  const { learnerMode } = await import('../../ui/learner/learner-mode.js');
-  const result = await presentLesson(lesson, {
-    workdir,
-    options,
-    typing: 'instant',
-    ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
-    ...(opts.keys ? { keysFile: resolve(opts.keys) } : {}),
-    streams: { input: process.stdin, output: process.stdout },
-    mode: learnerMode,
-  });
-  io.stdout(result.message);
-  return 0;
+  // One command at a time in a work directory, as the presenter: a `run` or a `cleanup` in another
+  // terminal must not pull the learner's machine away under them (docs/reliability.md).
+  const lock = await lockForCommand(workdir, 'learn', {}, io);
+  try {
+    await prepareIsolation(lesson, workdir, opts, io);
+    const { presentLesson } = await import('../../ui/presenter/open-presenter.js');
+    const { learnerMode } = await import('../../ui/learner/learner-mode.js');
+    const result = await presentLesson(lesson, {
+      workdir,
+      options,
+      typing: 'instant',
+      ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
+      ...(opts.keys ? { keysFile: resolve(opts.keys) } : {}),
+      streams: { input: process.stdin, output: process.stdout },
+      mode: learnerMode,
+    });
+    io.stdout(result.message);
+    return 0;
+  } finally {
+    await lock.release();
+  }
 }
 
 /**
