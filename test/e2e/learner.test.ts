@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/snapshot.js';
 import { openPresenter, startPresenter } from './presenter-harness.js';
+import { BIN } from '../helpers/paths.js';
 
 /**
  * Learner mode (`demystify learn LESSON`) for real: a private tmux server runs it on a pty, the lesson
@@ -65,11 +64,9 @@ test('a learner fails twice, gets the hint, does the step, skips the next, and f
   h.keys('C-g');
   h.keys('q');
   await h.waitFor((s) => s.includes('EXITED 0'), 'the learner quits');
-  const status = execFileSync(
-    process.execPath,
-    [join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js'), 'status', '--workdir', h.workdir],
-    { encoding: 'utf8' },
-  );
+  const status = execFileSync(process.execPath, [BIN, 'status', '--workdir', h.workdir], {
+    encoding: 'utf8',
+  });
   assert.match(
     status,
     /LEARNER\n {2}start: done, \d+ min\n {2}write-read: 1\/2 steps, skipped: put, \d+ min/,

@@ -3,10 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/snapshot.js';
 import { openPresenter, processesMentioning, startPresenter } from './presenter-harness.js';
-
-const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
+import { BIN } from '../helpers/paths.js';
 
 /** Is this pid alive (and no zombie)? */
 function alive(pid: number): boolean {

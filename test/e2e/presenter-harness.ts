@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES, REPO_ROOT } from '../helpers/snapshot.js';
+import { FIXTURES } from '../helpers/snapshot.js';
+import { BIN } from '../helpers/paths.js';
 
 /** The real presenter, running in a pane of a private tmux server (never the user's). */
 export interface PresenterHarness {
@@ -53,12 +54,11 @@ export async function startPresenter(options: {
   writeFileSync(lessonFile, source);
   const workdir = join(dir, 'wd');
   const socket = join(dir, 'outer.sock');
-  const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
   const lessonArg = options.lesson === 'builtin' ? [] : [options.lesson ?? lessonFile];
   const args = options.learn
     ? ['learn', ...lessonArg, '--workdir', workdir, ...(options.extraArgs ?? [])]
     : [...lessonArg, '--workdir', workdir, '--typing', 'instant', ...(options.extraArgs ?? [])];
-  const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
   const tmux = (...a: string[]): string =>
     execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...a], { encoding: 'utf8', env: cleanEnv(dir) });
   tmux('new-session', '-d', '-s', 'main', '-x', String(options.width), '-y', String(options.height), 'sh');
@@ -100,7 +100,7 @@ export async function startPresenter(options: {
       const pid = harness.serverPid();
       if (pid) killTree(pid);
       try {
-        execFileSync(process.execPath, [bin, 'cleanup', '--force', '--workdir', workdir], {
+        execFileSync(process.execPath, [BIN, 'cleanup', '--force', '--workdir', workdir], {
           stdio: 'ignore',
           env: cleanEnv(dir),
         });

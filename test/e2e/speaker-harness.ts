@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/snapshot.js';
 import { killTree, type PresenterHarness } from './presenter-harness.js';
+import { BIN } from '../helpers/paths.js';
 
 /** Speaker views (`demystify speaker`), each in a session of a private tmux server of their own. */
 export interface SpeakerPanes {
@@ -52,8 +52,7 @@ export function startSpeakers(h: PresenterHarness, sizes: [number, number][]): S
   delete env.TMUX_PANE;
   const tmux = (...args: string[]): string =>
     execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env });
-  const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
-  const command = [process.execPath, bin, 'speaker', h.lessonFile, '--workdir', h.workdir]
+  const command = [process.execPath, BIN, 'speaker', h.lessonFile, '--workdir', h.workdir]
     .map((a) => `'${a}'`)
     .join(' ');
   const sessions = sizes.map((_, i) => `speaker-${i}`);

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from './paths.js';
 
 /** The repository root, from the compiled test's place (dist/test/helpers). */
-export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** Fixtures live in the source tree, not in dist. */
-export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
-const SNAPSHOTS = join(REPO_ROOT, 'test', 'snapshots');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+const SNAPSHOTS = join(ROOT, 'test', 'snapshots');
 
 /**
  * Compare a text with its stored snapshot `test/snapshots/<name>`. A missing snapshot fails the test,

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { createBundle } from '../../src/adapters/bundle/create.js';
 import { loadBundle } from '../../src/adapters/bundle/load.js';
@@ -18,8 +17,8 @@ import {
   type ReleaseServer,
   bundleLesson,
 } from './fetch-server.js';
+import { BIN } from '../helpers/paths.js';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 let server: ReleaseServer;
 let release: Release;
 let scratch: string;
@@ -126,7 +125,7 @@ test('demystify bundle create, then bundle load offline, from the command line',
   const env = { DEMYSTIFY_MIRROR: '', DEMYSTIFY_HOME: join(scratch, 'home') };
   const create = await execa(
     process.execPath,
-    [bin, 'bundle', 'create', file, lesson, '--cache', join(scratch, 'cli-c1'), '--arch', 'amd64'],
+    [BIN, 'bundle', 'create', file, lesson, '--cache', join(scratch, 'cli-c1'), '--arch', 'amd64'],
     {
       reject: false,
       env,
@@ -140,7 +139,7 @@ test('demystify bundle create, then bundle load offline, from the command line',
   const socket = join(scratch, 'no-containerd.sock');
   const load = await execa(
     process.execPath,
-    [bin, 'bundle', 'load', file, '--cache', join(scratch, 'cli-c2'), '--address', socket],
+    [BIN, 'bundle', 'load', file, '--cache', join(scratch, 'cli-c2'), '--address', socket],
     {
       reject: false,
       env,

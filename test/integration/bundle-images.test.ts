@@ -4,13 +4,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { buildBusyboxOci } from './bundle-oci.js';
 import { startContainerd } from './containerd-helper.js';
 import { buildRelease, startReleaseServer, bundleLesson } from './fetch-server.js';
+import { BIN } from '../helpers/paths.js';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd') && existsSync('/bin/busybox');
 
 test(
@@ -34,7 +33,7 @@ test(
       const file = join(scratch, 'bundle.tar');
       const create = await execa(
         process.execPath,
-        [bin, 'bundle', 'create', file, lesson, '--cache', join(scratch, 'c1'), '--arch', 'amd64'],
+        [BIN, 'bundle', 'create', file, lesson, '--cache', join(scratch, 'c1'), '--arch', 'amd64'],
         { reject: false, env },
       );
       assert.equal(create.exitCode, 0, create.stderr);
@@ -44,7 +43,7 @@ test(
       const cache = join(scratch, 'c2');
       const load = await execa(
         process.execPath,
-        [bin, 'bundle', 'load', file, '--cache', cache, '--address', containerd.socket],
+        [BIN, 'bundle', 'load', file, '--cache', cache, '--address', containerd.socket],
         { reject: false, env },
       );
       assert.equal(load.exitCode, 0, load.stderr);
@@ -88,7 +87,7 @@ test(
       // The step a lesson runs once its containerd is up: the image is already there, nothing to do.
       const again = await execa(
         process.execPath,
-        [bin, 'bundle', 'images', lesson, '--cache', cache, '--address', containerd.socket],
+        [BIN, 'bundle', 'images', lesson, '--cache', cache, '--address', containerd.socket],
         { reject: false, env },
       );
       assert.equal(again.exitCode, 0, again.stderr);
@@ -96,7 +95,7 @@ test(
       // And against a containerd that is not there, a clear message.
       const down = await execa(
         process.execPath,
-        [bin, 'bundle', 'images', lesson, '--cache', cache, '--address', join(scratch, 'none.sock')],
+        [BIN, 'bundle', 'images', lesson, '--cache', cache, '--address', join(scratch, 'none.sock')],
         { reject: false, env },
       );
       assert.equal(down.exitCode, 1);

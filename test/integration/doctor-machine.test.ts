@@ -5,11 +5,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { DoctorCheck } from '../../src/adapters/doctor/checks.js';
-
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+import { BIN } from '../helpers/paths.js';
 
 function lessonText(isolate: boolean): string {
   return `---
@@ -42,8 +40,8 @@ echo hello
 async function doctor(
   args: string[],
 ): Promise<{ exitCode: number; text: string; json: { ok: boolean; checks: DoctorCheck[] } }> {
-  const json = await execa(process.execPath, [bin, 'doctor', ...args, '--json'], { reject: false });
-  const text = await execa(process.execPath, [bin, 'doctor', ...args], { reject: false });
+  const json = await execa(process.execPath, [BIN, 'doctor', ...args, '--json'], { reject: false });
+  const text = await execa(process.execPath, [BIN, 'doctor', ...args], { reject: false });
   assert.equal(json.exitCode, text.exitCode);
   return {
     exitCode: json.exitCode ?? -1,

@@ -5,14 +5,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WorkdirRuntime } from '../../src/adapters/runtime/workdir-runtime.js';
 import { processesUnder } from '../helpers/processes.js';
+import { BIN, ROOT } from '../helpers/paths.js';
+export { BIN, ROOT };
 
-/** The repository root (tests run from dist/test/<dir>). */
-export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-/** The compiled CLI. */
-export const BIN = join(ROOT, 'dist/src/cli/bin.js');
 /** The engine's fixture lesson (etcd with TLS, containerd). */
 export const FIXTURE = join(ROOT, 'test/fixtures/lessons/engine-fixture.md');
 

@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { buildRelease, startReleaseServer, type ReleaseServer } from './fetch-server.js';
+import { BIN } from '../helpers/paths.js';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 let server: ReleaseServer;
 let scratch: string;
 let lesson: string;
@@ -56,7 +55,7 @@ after(async () => {
 });
 
 function demystify(args: string[], env: Record<string, string> = {}) {
-  return execa(process.execPath, [bin, ...args], {
+  return execa(process.execPath, [BIN, ...args], {
     reject: false,
     env: { DEMYSTIFY_MIRROR: '', ...env },
     timeout: 30_000,

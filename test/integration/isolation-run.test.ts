@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { namespaceName } from '../../src/adapters/isolation/address.js';
 import {
@@ -15,13 +14,12 @@ import {
   TestHost,
   track,
 } from './isolation-helpers.js';
+import { BIN, ROOT } from '../helpers/paths.js';
 
 // `demystify run --isolate` for real: tmux, etcd on its usual port 2379, iptables, a pod namespace. The
 // demystify process runs inside a namespace the test creates to play the host, so the machine's own
 // network is never touched; the test compares that "host" before and after, and the machine too.
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = join(ROOT, 'dist/src/cli/bin.js');
 const FIXTURE = join(ROOT, 'test/fixtures/lessons/isolation.md');
 const LESSON_ID = 'isolation-fixture';
 

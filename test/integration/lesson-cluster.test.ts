@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { detectArch } from '../../src/adapters/fetch/arch.js';
 import { namespaceName } from '../../src/adapters/isolation/address.js';
@@ -28,6 +27,7 @@ import {
   unpackKubernetes,
 } from './cluster-material.js';
 import { startContainerd } from './containerd-helper.js';
+import { BIN, ROOT } from '../helpers/paths.js';
 
 // The project's most important test: the built-in lesson, every chapter, on real programs — Kubernetes
 // v1.28.7 server binaries (../shared/kubernetes), Debian's etcd, containerd, runc and CNI plugins — through
@@ -37,8 +37,6 @@ import { startContainerd } from './containerd-helper.js';
 // and a machine exactly as before. The Ingress chapter is left out (`ingress=none`): no Traefik image can
 // be had offline. demystify itself runs in a namespace the test creates to play the host.
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = join(ROOT, 'dist/src/cli/bin.js');
 const LESSON = join(ROOT, 'lessons/demystify-kubernetes.en.md');
 const STATIC_SERVER = join(ROOT, 'test/helpers/static-server.mjs');
 const RUN_FOLDERS = ['/var/lib/demystify/demystify-kubernetes', '/run/demystify/demystify-kubernetes'];

@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { c as createTar } from 'tar';
 import { detectArch } from '../../src/adapters/fetch/arch.js';
@@ -14,6 +13,7 @@ import { resolveArtifact } from '../../src/adapters/fetch/resolve.js';
 import { namespaceName } from '../../src/adapters/isolation/address.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { removeNamespace, TestHost } from './isolation-helpers.js';
+import { BIN, ROOT } from '../helpers/paths.js';
 
 // The built-in lesson's first chapters for real, headless: `demystify fetch` downloading from a local
 // mirror (DEMYSTIFY_MIRROR: a static server in the test host's namespace, reached by the isolated node
@@ -22,8 +22,6 @@ import { removeNamespace, TestHost } from './isolation-helpers.js';
 // listens on its usual 2379 inside its own namespace; demystify runs inside a namespace the test creates
 // to play the host, so the machine's own network is never touched.
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = join(ROOT, 'dist/src/cli/bin.js');
 const LESSON = join(ROOT, 'lessons/demystify-kubernetes.en.md');
 const LESSON_ID = 'demystify-kubernetes';
 const STATIC_SERVER = join(ROOT, 'test/helpers/static-server.mjs');

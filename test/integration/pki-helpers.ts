@@ -3,13 +3,9 @@ export { freePort };
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-
-/** The repository root (tests run from dist/test/integration). */
-export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-/** The compiled CLI, as a learner runs it. */
-export const BIN = join(ROOT, 'dist/src/cli/bin.js');
+import { BIN, ROOT } from '../helpers/paths.js';
+export { BIN, ROOT };
 
 /** Run `demystify ...` as a child process; returns its output, throws on a non-zero exit. */
 export async function demystify(args: string[], cwd?: string): Promise<string> {

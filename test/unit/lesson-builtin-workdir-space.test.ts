@@ -8,7 +8,7 @@ import { buildPlan } from '../../src/engine/plan.js';
 import type { PlannedStep } from '../../src/engine/plan-model.js';
 import type { Lesson } from '../../src/lesson/model.js';
 import { parseLesson } from '../../src/lesson/parse.js';
-import { REPO_ROOT } from '../helpers/snapshot.js';
+import { ROOT } from '../helpers/paths.js';
 
 /**
  * The built-in lesson run from a work directory with a space in it (a `$HOME` of `/home/Jean Dupont`
@@ -130,7 +130,7 @@ function sameMeaning(lesson: Lesson, odd: string): number {
 for (const lang of ['en', 'fr']) {
   test(`built-in lesson (${lang}) from a work directory with a space: every command means the same`, () => {
     const file = `lessons/demystify-kubernetes.${lang}.md`;
-    const { lesson } = parseLesson(readFileSync(join(REPO_ROOT, file), 'utf8'), file);
+    const { lesson } = parseLesson(readFileSync(join(ROOT, file), 'utf8'), file);
     assert.ok(sameMeaning(lesson, SPACE) >= 8);
     // Nor does a path that bash would expand (in a word, and in the body of an unquoted <<EOF).
     assert.ok(sameMeaning(lesson, '/tmp/demystify $HOME `id` \\x') >= 8);

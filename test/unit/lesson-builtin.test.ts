@@ -10,14 +10,15 @@ import { lintLesson } from '../../src/lesson/lint.js';
 import type { Lesson } from '../../src/lesson/model.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { LINT_RULES } from '../../src/lesson/rules/index.js';
-import { REPO_ROOT, matchSnapshot } from '../helpers/snapshot.js';
+import { matchSnapshot } from '../helpers/snapshot.js';
+import { ROOT } from '../helpers/paths.js';
 
 const LANGS = ['en', 'fr'] as const;
 
 /** Read and parse a built-in lesson by language, with its lesson-relative file name. */
 function load(lang: string): { lesson: Lesson; source: string } {
   const file = `lessons/demystify-kubernetes.${lang}.md`;
-  const source = readFileSync(join(REPO_ROOT, file), 'utf8');
+  const source = readFileSync(join(ROOT, file), 'utf8');
   const { lesson, diagnostics, ok } = parseLesson(source, file);
   assert.ok(ok, diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n'));
   return { lesson, source };
@@ -288,7 +289,7 @@ test('the credits name the original tutorials and their licence', () => {
       assert.ok(credits.includes(needle), `${lang} credits lack ${needle}`);
     }
   }
-  const doc = readFileSync(join(REPO_ROOT, 'docs', 'credits.md'), 'utf8');
+  const doc = readFileSync(join(ROOT, 'docs', 'credits.md'), 'utf8');
   for (const needle of [
     'zwindler/demystifions-kubernetes',
     'jpetazzo/dessine-moi-un-cluster',
