@@ -67,7 +67,7 @@ async function latency(kind) {
     lessonFile,
     `---\nid: bench-latency\ntitle: Bench\ncomponents:\n${components}\n---\n## All {#all}\n${steps}\n`,
   );
-  const { engine, machine, plan } = await openLessonEngine(await loadLesson(lessonFile), {
+  const { engine, runtime, plan } = await openLessonEngine(await loadLesson(lessonFile), {
     workdir: work,
     typing: 'instant',
   });
@@ -78,8 +78,8 @@ async function latency(kind) {
   engine.dispatch({ type: 'run', headless: true });
   const result = await engine.whenIdle();
   await engine.flush();
-  if (!result?.ok) {
-    await machine.cleanup();
+  if (result?.kind !== 'ok') {
+    await runtime.cleanup();
     throw new Error(`latency run failed: ${JSON.stringify(result)} (kept ${dir})`);
   }
   const samples = [];
@@ -87,7 +87,7 @@ async function latency(kind) {
     const readyAt = Number(readFileSync(join(dir, `ready-${i}`), 'utf8'));
     samples.push(started.get(`after-${i}`) - readyAt);
   }
-  await machine.cleanup();
+  await runtime.cleanup();
   rmSync(dir, { recursive: true, force: true });
   return samples;
 }
@@ -240,7 +240,7 @@ for (let r = 0; r < overheadRuns; r++) {
   spawnSync(process.execPath, [bin, 'cleanup', '--workdir', w], { stdio: 'ignore' });
   // The engine alone, in this process: from the run event (reset included) to the run's end.
   w = freshWorkdir('engine');
-  const { engine, machine } = await openLessonEngine(await loadLesson(lesson), {
+  const { engine, runtime } = await openLessonEngine(await loadLesson(lesson), {
     workdir: w,
     typing: 'instant',
   });
@@ -249,8 +249,8 @@ for (let r = 0; r < overheadRuns; r++) {
   const result = await engine.whenIdle();
   inside.push(performance.now() - t0);
   await engine.flush();
-  await machine.cleanup();
-  if (!result?.ok) throw new Error(`engine run failed: ${JSON.stringify(result)}`);
+  await runtime.cleanup();
+  if (result?.kind !== 'ok') throw new Error(`engine run failed: ${JSON.stringify(result)}`);
 }
 const etcdMs = quantile(etcdAlone, 0.5);
 const containerdMs = quantile(containerdAlone, 0.5);

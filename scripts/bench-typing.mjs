@@ -41,7 +41,7 @@ writeFileSync(
       .map(([name, command]) => `\`\`\`bash { name=${name} }\n${command}\n\`\`\`\n`)
       .join('\n'),
 );
-const { engine, machine, plan } = await openLessonEngine(await loadLesson(lessonFile), {
+const { engine, runtime, plan } = await openLessonEngine(await loadLesson(lessonFile), {
   workdir: join(dir, 'work'),
   typing: 'instant',
 });
@@ -53,11 +53,11 @@ try {
   for (let r = 0; r < rounds; r++) {
     engine.dispatch({ type: 'run', headless: true });
     const result = await engine.whenIdle();
-    if (!result?.ok) throw new Error(`run failed: ${JSON.stringify(result)} (kept ${dir})`);
+    if (result?.kind !== 'ok') throw new Error(`run failed: ${JSON.stringify(result)} (kept ${dir})`);
   }
   await engine.flush();
 } finally {
-  await machine.cleanup();
+  await runtime.cleanup();
 }
 for (const [name, command] of steps) {
   const lines = command.split('\n').length;

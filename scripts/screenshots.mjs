@@ -12,7 +12,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const out = process.argv[2] ?? join(root, 'docs', 'screenshots');
 const { startPresenter, openPresenter } = await import(join(root, 'dist/test/e2e/presenter-harness.js'));
-const { charWidth } = await import(join(root, 'dist/src/ui/text/ansi.js'));
+const { codePointWidth } = await import(join(root, 'dist/src/ui/terminal/emulator.js'));
 
 // --- ANSI (as tmux captures it) to SVG -------------------------------------------------------------
 
@@ -86,7 +86,7 @@ function cells(line) {
   for (const m of line.matchAll(re)) {
     if (m[1] !== undefined) applySgr(style, m[1]);
     else if (m[2] !== undefined) {
-      const width = charWidth(m[2].codePointAt(0));
+      const width = codePointWidth(m[2].codePointAt(0));
       if (width > 0) outCells.push({ ch: m[2], width, style: { ...style } });
     }
   }
