@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import type { Lesson } from '../lesson/model.js';
 import { setOwn } from '../lesson/own.js';
+import { resolveOptions } from '../engine/plan.js';
+import { resolvePins } from '../engine/versions.js';
 import { BUILTIN_LESSON_ID, loadLesson } from '../adapters/lessons/lesson-files.js';
 import { defaultWorkdirRoot, workdirLayout, type Workdir } from '../adapters/workdir/workdir.js';
 
@@ -64,4 +67,19 @@ export async function workdirRootFor(
     return lessonWorkdirRoot((await loadLesson(lessonRef, lang ? { lang } : {})).id);
   }
   return lessonWorkdirRoot(lessonRef);
+}
+
+/**
+ * The `--set` and `--pin` flags of a command that sets a lesson up (run, the presenter, learner mode),
+ * checked against the lesson before anything is set up: a wrong one changes nothing.
+ */
+export function setupFlags(
+  lesson: Lesson,
+  opts: { set?: string[]; pin?: string[] },
+): { options: Record<string, string>; pins: Record<string, string> } {
+  const options = parseSetFlags(opts.set);
+  const pins = parsePins(opts.pin);
+  resolveOptions(lesson, options);
+  resolvePins(lesson, pins);
+  return { options, pins };
 }

@@ -6,7 +6,7 @@ import { parseLesson } from '../../src/lesson/parse.js';
 import { buildPlan, findChapterIndex } from '../../src/engine/plan.js';
 import { UsageError } from '../../src/errors.js';
 import { main } from '../../src/cli/main.js';
-import { parsePins, parseSetFlags } from '../../src/cli/common.js';
+import { parsePins, parseSetFlags, setupFlags } from '../../src/cli/common.js';
 import { FIXTURES, matchSnapshot } from '../helpers/snapshot.js';
 
 const lesson = parseLesson(
@@ -123,4 +123,10 @@ test('--set and --pin keep every name as an own key, so __proto__ is refused, no
   assert.deepEqual(Object.keys(set), ['__proto__', 'network']);
   assert.deepEqual(Object.keys(parsePins(['__proto__=1.0'])), ['__proto__']);
   assert.throws(() => buildPlan(lesson, { workdir: '/w', options: set }), /has no option '__proto__'/);
+});
+
+test('setupFlags checks --set and --pin against the lesson, for run, the presenter and learner mode alike', () => {
+  assert.deepEqual(setupFlags(lesson, { pin: ['etcd=3.4.22'] }), { options: {}, pins: { etcd: '3.4.22' } });
+  assert.throws(() => setupFlags(lesson, { pin: ['nope=1.0'] }), /names no version/);
+  assert.throws(() => setupFlags(lesson, { set: ['nope=x'] }), /has no option 'nope'/);
 });

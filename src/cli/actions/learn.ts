@@ -3,9 +3,9 @@ import { hasLearnerProgress, readLearnerProgress } from '../../adapters/learner/
 import { readLesson, loadLesson, localeLang } from '../../adapters/lessons/lesson-files.js';
 import type { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import { progressLines } from '../../engine/learner/progress.js';
-import { buildPlan, resolveOptions } from '../../engine/plan.js';
+import { buildPlan } from '../../engine/plan.js';
 import { UsageError } from '../../errors.js';
-import { lessonWorkdirRoot, parseSetFlags } from '../common.js';
+import { lessonWorkdirRoot, setupFlags } from '../common.js';
 import { lockForCommand } from './workdir-lock.js';
 import type { CliIo } from '../context.js';
 import type { SetupCommandOptions } from '../commands/setup-options.js';
@@ -34,8 +34,7 @@ export async function runLearn(
   const lang = opts.lang ?? localeLang();
   const lesson = await loadLesson(ref, { lang });
   const workdir = lessonWorkdirRoot(lesson.id, opts.workdir);
-  const options = parseSetFlags(opts.set);
-  resolveOptions(lesson, options);
+  const { options, pins } = setupFlags(lesson, opts);
   // One command at a time in a work directory, as the presenter: a `run` or a `cleanup` in another
   // terminal must not pull the learner's machine away under them (docs/reliability.md).
   const lock = await lockForCommand(workdir, 'learn', {}, io);
@@ -46,6 +45,7 @@ export async function runLearn(
     const result = await presentLesson(lesson, {
       workdir,
       options,
+      pins,
       typing: 'instant',
       ...(opts.binDir ? { binDir: resolve(opts.binDir) } : {}),
       ...(opts.keys ? { keysFile: resolve(opts.keys) } : {}),

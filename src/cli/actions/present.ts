@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 import { loadLesson, localeLang } from '../../adapters/lessons/lesson-files.js';
 import { UsageError } from '../../errors.js';
-import { resolveOptions } from '../../engine/plan.js';
-import { resolvePins } from '../../engine/versions.js';
-import { lessonWorkdirRoot, parsePins, parseSetFlags } from '../common.js';
+import { lessonWorkdirRoot, setupFlags } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { SetupCommandOptions } from '../commands/setup-options.js';
 import { prepareIsolation } from './isolation.js';
@@ -40,10 +38,7 @@ export async function runPresent(
   const lesson = await loadLesson(ref, { lang });
   const workdir = lessonWorkdirRoot(lesson.id, opts.workdir);
   // Checked before anything is set up: a wrong --set or --pin changes nothing.
-  const options = parseSetFlags(opts.set);
-  const pins = parsePins(opts.pin);
-  resolveOptions(lesson, options);
-  resolvePins(lesson, pins);
+  const { options, pins } = setupFlags(lesson, opts);
   // One command at a time in a work directory (docs/reliability.md).
   const lock = await lockForCommand(workdir, 'present', opts, io);
   try {

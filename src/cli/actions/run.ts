@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import { loadLesson } from '../../adapters/lessons/lesson-files.js';
 import { openLessonEngine } from '../../adapters/runtime/lesson-engine.js';
-import { findChapterIndex, resolveOptions } from '../../engine/plan.js';
-import { resolvePins } from '../../engine/versions.js';
+import { findChapterIndex } from '../../engine/plan.js';
 import type { Typing } from '../../engine/ports.js';
 import { UsageError } from '../../errors.js';
-import { lessonWorkdirRoot, parsePins, parseSetFlags } from '../common.js';
+import { lessonWorkdirRoot, setupFlags } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { SetupCommandOptions } from '../commands/setup-options.js';
 import { driveEngine, reportPins } from './engine-common.js';
@@ -48,10 +47,7 @@ export async function runRun(ref: string | undefined, opts: RunCommandOptions, i
   if (from !== undefined && to !== undefined && to < from)
     throw new UsageError(`--to '${opts.to}' comes before --from '${opts.from}'`);
   // Checked before anything is set up: a wrong --set or --pin changes nothing.
-  const options = parseSetFlags(opts.set);
-  const pins = parsePins(opts.pin);
-  resolveOptions(lesson, options);
-  resolvePins(lesson, pins);
+  const { options, pins } = setupFlags(lesson, opts);
   // One command at a time in a work directory (docs/reliability.md).
   const lock = await lockForCommand(workdir, 'run', opts, io);
   try {
