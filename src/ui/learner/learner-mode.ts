@@ -7,7 +7,6 @@ import { learnerCheckOf, type LearnerCheck } from '../../engine/learner/checks.j
 import { addTime, recordStep, type LearnerProgress } from '../../engine/learner/progress.js';
 import { engineIdle } from '../../engine/machine.js';
 import type { Probe } from '../../lesson/model.js';
-import { computeLayout } from '../presenter/layout.js';
 import type { PresenterMode, PresenterModeContext } from '../presenter/open-presenter.js';
 import { makeTheme } from '../presenter/theme.js';
 import { learnerAction } from './learner-keys.js';
@@ -219,9 +218,10 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
         const step = plan.steps[engine.getState().cursor];
         return { ...ui, focus: 'terminal', ...(step ? { session: step.session } : {}) };
       },
-      regions: (frame, ui) => {
-        const layout = computeLayout(frame.width, frame.height, ui);
-        const under = layout.narration ?? layout.terminal;
+      regions: (frame) => {
+        // Over the narration pane as the frame laid it out (notes included), else over the terminal.
+        const under =
+          frame.regions.find((r) => r.id === 'narration') ?? frame.regions.find((r) => r.id === 'terminal');
         if (!under) return [];
         const cursor = engine.getState().cursor;
         const current = watch?.step === cursor ? watch : undefined;

@@ -147,19 +147,21 @@ export class Presenter {
   /** The live terminal has a new screen: redraw its pane only. */
   onTerminalFrame(): void {
     const frame = this.lastFrame;
+    // A render is on its way (the UI or the engine changed): it draws the terminal too, where it goes.
     if (!frame || this.renderTimer) return;
-    const layout = layoutOf(
-      this.parts.lesson,
-      this.parts.engine.getState(),
-      this.ui,
-      frame.width,
-      frame.height,
-    );
-    if (!layout.terminal) return;
-    const region = terminalRegion(this.view.input(this.ui, frame.width, frame.height), layout.terminal);
-    // An overlay or the failure panel over the terminal: draw everything so they stay on top.
-    if (frame.regions.some((r) => (r.id === 'overlay' || r.id === 'failure') && overlaps(r, region)))
-      this.render();
+    const at = frame.regions.findIndex((r) => r.id === 'terminal');
+    const drawn = frame.regions[at];
+    if (!drawn) return;
+    const { x, y, width, height } = drawn;
+    const region = terminalRegion(this.view.input(this.ui, frame.width, frame.height), {
+      x,
+      y,
+      width,
+      height,
+    });
+    // Anything drawn over the terminal (an overlay, the failure panel, a mode's panel): draw everything
+    // so that it stays on top.
+    if (frame.regions.slice(at + 1).some((r) => overlaps(r, region))) this.render();
     else this.parts.screen.drawRegion(region);
   }
 
