@@ -131,6 +131,19 @@ test('progress: done and skipped steps, completed chapters, kept as JSON', () =>
   assert.deepEqual(parseProgress('{', 'l'), emptyProgress('l'));
 });
 
+test('progress: a chapter whose id is an Object property name (constructor) is a chapter like any other', () => {
+  const { plan: p } = plan();
+  const named = { ...p, chapters: p.chapters.map((c, i) => (i === 0 ? { ...c, id: 'constructor' } : c)) };
+  const steps = named.steps.map((st) =>
+    st.chapterId === p.chapters[0]?.id ? { ...st, chapterId: 'constructor' } : st,
+  );
+  const progress = recordStep(emptyProgress('l'), { ...named, steps }, 0, 'done', 1);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(progress.chapters, 'constructor')?.value?.done, [
+    steps[0]?.name,
+  ]);
+  assert.match(progressLines(emptyProgress('l'), { ...named, steps })[0] ?? '', /^constructor: 0\/\d steps/);
+});
+
 test('mark-step: a step done or skipped without running, the cursor moves past it', () => {
   const { plan: p } = plan();
   const state = initialState(p);

@@ -1,4 +1,5 @@
 import type { Plan } from '../plan-model.js';
+import { own } from '../../lesson/own.js';
 
 /** One chapter's learner progress. */
 export interface ChapterProgress {
@@ -25,7 +26,7 @@ export function emptyProgress(lessonId: string): LearnerProgress {
 }
 
 function chapterOf(progress: LearnerProgress, id: string): ChapterProgress {
-  return progress.chapters[id] ?? { done: [], skipped: [], msSpent: 0 };
+  return own(progress.chapters, id) ?? { done: [], skipped: [], msSpent: 0 };
 }
 
 /**
@@ -67,7 +68,7 @@ export function addTime(progress: LearnerProgress, chapterId: string, ms: number
 export function progressLines(progress: LearnerProgress, plan: Plan): string[] {
   const lines: string[] = [];
   for (const chapter of plan.chapters) {
-    const p = progress.chapters[chapter.id];
+    const p = own(progress.chapters, chapter.id);
     const total = chapter.steps.length;
     const done = p ? p.done.length + p.skipped.length : 0;
     const state = p?.completedAt !== undefined ? 'done' : `${done}/${total} steps`;

@@ -3,7 +3,7 @@ import type { LintContext, LintRule } from '../lint.js';
 import type { Probe, SourcePos, Step } from '../model.js';
 import { firstAddress, parseCidr } from '../../ip-address.js';
 import { argumentsOf, flagsOf, programName } from './shell-command.js';
-import { scanShell, scanStep, type ShellCommand, type Word } from './shell-scan.js';
+import { expectsFailure, scanShell, scanStep, type ShellCommand, type Word } from './shell-scan.js';
 import { DEFAULT_SERVICE_CIDR } from './service-ip-in-cert.js';
 
 /** Programs that open a connection to the host a word names. */
@@ -122,10 +122,6 @@ function waitingHelmInstall(step: Step, command: ShellCommand, files: Set<string
 }
 
 /** A step meant to fail: reaching the Service before kube-proxy runs may be the very point. */
-function expectsFailure(step: Step): boolean {
-  return step.expect.fail === true || (step.expect.exit !== undefined && step.expect.exit !== 0);
-}
-
 /**
  * service-before-proxy: the `kubernetes` Service (the first address of the service range, 10.0.0.1 by
  * default) only leads to the API server once kube-proxy has written its rules. A step that waits on it

@@ -36,7 +36,21 @@ const TERMINATORS = new Set([';', '&', '|', '(', ')', '`', '\n']);
  * all of bash: it is for finding programs and flags, never for running anything. Pure.
  */
 export function scanStep(step: Step): ScannedStep {
-  return scanShell(step.code, step.pos.line + 1);
+  // Every rule scans every step: once per step is enough (a lesson is not changed while it is linted,
+  // and no caller changes what it gets).
+  let scanned = scannedSteps.get(step);
+  if (!scanned) {
+    scanned = scanShell(step.code, step.pos.line + 1);
+    scannedSteps.set(step, scanned);
+  }
+  return scanned;
+}
+
+const scannedSteps = new WeakMap<Step, ScannedStep>();
+
+/** A step that expects its command to fail (`expect=fail`, or a non-zero `exit=`): rules exempt it. */
+export function expectsFailure(step: Step): boolean {
+  return step.expect.fail === true || (step.expect.exit !== undefined && step.expect.exit !== 0);
 }
 
 /** {@link scanStep} on raw text whose first line is file line `firstLine`. */

@@ -3,7 +3,7 @@ import { own } from '../own.js';
 import type { LintRule } from '../lint.js';
 import type { Step } from '../model.js';
 import { argumentsOf, flagsOf, programName } from './shell-command.js';
-import { scanStep, type ShellCommand } from './shell-scan.js';
+import { expectsFailure, scanStep, type ShellCommand } from './shell-scan.js';
 
 /** A client program and the server program it talks to, with the subcommands that need no server. */
 interface Client {
@@ -48,10 +48,6 @@ export function needsServer(program: string, command: ShellCommand): boolean {
 }
 
 /** A step meant to fail: using a component before it runs may be the very point. */
-function expectsFailure(step: Step): boolean {
-  return step.expect.fail === true || (step.expect.exit !== undefined && step.expect.exit !== 0);
-}
-
 /**
  * used-before-started: a client (kubectl, etcdctl, ctr, crictl, helm) used in a step that comes before the
  * step starting the server it needs, when the lesson does start that server later. Such a step fails on a
