@@ -31,7 +31,10 @@ test('lessonWorkdirRoot: --workdir (made absolute), else $DEMYSTIFY_HOME/<lesson
 
 test('workdirRootFor: an id or no lesson needs no file; a path is read for its id', async () => {
   await withHome(async () => {
-    assert.equal(await workdirRootFor(undefined, undefined), join(home, 'demystify-kubernetes'));
+    assert.equal(
+      await workdirRootFor(undefined, undefined, undefined, {}),
+      join(home, 'demystify-kubernetes'),
+    );
     assert.equal(await workdirRootFor('no-such-lesson-id', undefined), join(home, 'no-such-lesson-id'));
     assert.equal(await workdirRootFor(minimal, undefined), join(home, 'minimal'));
     assert.equal(await workdirRootFor(minimal, 'w'), resolve('w'));

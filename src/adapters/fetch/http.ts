@@ -43,10 +43,10 @@ export function classifyNetworkError(error: unknown, file: string, url: string):
 export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
 /** The longest wait between two tries, even when the server's `Retry-After` asks for more. */
-export const MAX_RETRY_WAIT_MS = 30_000;
+const MAX_RETRY_WAIT_MS = 30_000;
 
 /** A `Retry-After` header (seconds, or an HTTP date) as milliseconds from `now`; undefined if absent or bad. */
-export function parseRetryAfter(header: string | null, now: number): number | undefined {
+function parseRetryAfter(header: string | null, now: number): number | undefined {
   const value = header?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;

@@ -27,14 +27,13 @@ export function hostCommands(options: { prefix?: string[] } = {}): HostCommands 
   const prefix = options.prefix ?? [];
   const run = async (argv: string[]): Promise<HostResult> => {
     const [file, ...args] = [...prefix, ...argv];
-    const result = await runFile(file ?? 'true', args);
-    const missing = result.errorCode === 'ENOENT';
     // Like execa: one final newline is not part of the output.
-    const chomp = (text: string): string => text.replace(/\r?\n$/, '');
+    const result = await runFile(file ?? 'true', args, { stripFinalNewline: true });
+    const missing = result.errorCode === 'ENOENT';
     return {
       exitCode: missing ? 127 : (result.exitCode ?? 1),
-      stdout: chomp(result.stdout),
-      stderr: missing ? `${file}: not found` : chomp(result.stderr),
+      stdout: result.stdout,
+      stderr: missing ? `${file}: not found` : result.stderr,
     };
   };
   return {

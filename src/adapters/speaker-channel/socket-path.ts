@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { engineDir, MAX_SOCKET_PATH } from '../workdir/engine-files.js';
-import { workdirLayout } from '../workdir/workdir.js';
+import { engineDir, MAX_SOCKET_PATH, shortSocketFolder } from '../workdir/engine-files.js';
 
 /**
  * The speaker channel's unix socket for a work directory: `WORKDIR/.demystify/speaker.sock`, or, when
@@ -13,6 +11,5 @@ export function speakerSocketPath(root: string): string {
   const path = join(engineDir(root), 'speaker.sock');
   // The socket is first bound as `sp-<pid>.tmp` beside it (see channel-server.ts): two bytes more.
   if (Buffer.byteLength(path) <= MAX_SOCKET_PATH) return path;
-  const hash = createHash('sha256').update(workdirLayout(root).root).digest('hex').slice(0, 16);
-  return join('/tmp', `demystify-${hash}`, 'speaker.sock');
+  return join(shortSocketFolder(root), 'speaker.sock');
 }

@@ -21,8 +21,16 @@ export function engineDir(root: string): string {
 export function tmuxSocketPath(root: string): string {
   const layout = workdirLayout(root);
   if (Buffer.byteLength(layout.tmuxSocket) <= MAX_SOCKET_PATH) return layout.tmuxSocket;
-  const hash = createHash('sha256').update(layout.root).digest('hex').slice(0, 16);
-  return join('/tmp', `demystify-${hash}`, 'tmux.sock');
+  return join(shortSocketFolder(root), 'tmux.sock');
+}
+
+/**
+ * Where a work directory whose path is too long for a unix socket keeps its sockets:
+ * `/tmp/demystify-<hash of the workdir>` (`cleanup --purge` removes it through the tmux socket's path).
+ */
+export function shortSocketFolder(root: string): string {
+  const hash = createHash('sha256').update(workdirLayout(root).root).digest('hex').slice(0, 16);
+  return join('/tmp', `demystify-${hash}`);
 }
 
 /** The files of the engine in a work directory. */

@@ -15,6 +15,7 @@ import {
 import { UsageError } from '../../errors.js';
 import { formatWhen, neededArtifacts, neededImages } from '../../lesson/conditions.js';
 import type { ArtifactSpec, ImageSpec, Lesson } from '../../lesson/model.js';
+import { hasOwnKey } from '../../lesson/own.js';
 import { parsePins, parseSetFlags } from '../common.js';
 
 /**
@@ -82,11 +83,11 @@ export async function inEffect(
 
   const versionPins: Record<string, string> = {};
   for (const [name, pin] of Object.entries(state?.pins ?? {}))
-    if (name in lesson.versions) versionPins[name] = pin.version;
+    if (hasOwnKey(lesson.versions, name)) versionPins[name] = pin.version;
   const artifactPins: Record<string, string> = {};
   const unknown: string[] = [];
   for (const [name, version] of Object.entries(parsePins(flags.pin))) {
-    if (name in lesson.versions) versionPins[name] = version;
+    if (hasOwnKey(lesson.versions, name)) versionPins[name] = version;
     else if (lesson.artifacts.some((a) => a.name === name)) artifactPins[name] = version;
     else unknown.push(name);
   }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { scanLearnerCommands } from '../../adapters/learner/learner-commands.js';
 import { readLearnerProgress, writeLearnerProgress } from '../../adapters/learner/learner-store.js';
+import { readLogFrom } from '../../adapters/tmux/session-log.js';
 import { judgeAttempt, visibleHints, watchStep, type StepWatch } from '../../engine/learner/attempts.js';
 import { learnerCheckOf, type LearnerCheck } from '../../engine/learner/checks.js';
 import { addTime, recordStep, type LearnerProgress } from '../../engine/learner/progress.js';
@@ -14,21 +14,6 @@ import { renderLearnerPanel } from './learner-panel.js';
 
 /** How often the checks are polled while the learner works. */
 const LEARNER_POLL_MS = 250;
-
-/** Read a log file from an offset (what was appended since). */
-async function readFrom(file: string, offset: number): Promise<string> {
-  const handle = await open(file, 'r').catch(() => undefined);
-  if (!handle) return '';
-  try {
-    const { size } = await handle.stat();
-    if (size <= offset) return '';
-    const buffer = Buffer.alloc(size - offset);
-    await handle.read(buffer, 0, buffer.length, offset);
-    return buffer.toString('utf8');
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * Learner mode on top of the presenter (`demystify learn`): the terminal pane has the focus and shows the
@@ -133,7 +118,8 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
     const planned = plan.steps[cursor];
     if (!planned || !watch || !check) return;
     const w = watch;
-    const text = await readFrom(runtime.terminal.logFile(planned.session), logOffset);
+    // Everything since the step began, however long: the marks are found by their place in it.
+    const text = await readLogFrom(runtime.terminal.logFile(planned.session), logOffset, Infinity);
     const { commands, end } = scanLearnerCommands(text);
     logOffset += Buffer.byteLength(text.slice(0, end));
     for (const command of commands) {
