@@ -68,27 +68,6 @@ export function processesUnder(prefixes: string[]): string[] {
   return found;
 }
 
-/** Epoch ms of a process start time in clock ticks since boot (/proc/PID/stat field 22; 100 ticks a second). */
-function startedAt(ticks: number): number {
-  const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? 0);
-  return btime * 1000 + ticks * 10;
-}
-
-/**
- * Each component's own start-up, in seconds: from its process's start to its readiness (its probes,
- * including the lesson's extra ones, such as "the Pods exist" for the controller manager), as the work
- * directory's state.json recorded them.
- */
-export function componentStartups(stateFile: string): Record<string, number> {
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
-    components: Record<string, { readyAt?: number; process?: { startTime: number } }>;
-  };
-  const out: Record<string, number> = {};
-  for (const [name, c] of Object.entries(state.components))
-    if (c.readyAt && c.process) out[name] = (c.readyAt - startedAt(c.process.startTime)) / 1000;
-  return out;
-}
-
 /**
  * Take the machine-wide lock of the real-cluster test (`flock` on a file in /tmp): the built-in lesson's
  * containerd socket and run folders are fixed paths, so two runs on one machine (another checkout's tests,

@@ -10,13 +10,12 @@ import { namespaceName } from '../../src/adapters/isolation/address.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { removeNamespace, TestHost, track } from './isolation-helpers.js';
 import {
-  componentStartups,
   holdClusterLock,
   hostPaths,
   mountsUnder,
   processesUnder,
 } from './cluster-checks.js';
-import { workdirLayout } from '../../src/adapters/workdir/workdir.js';
+import { componentStartups } from '../../src/adapters/rehearsal/component-startup.js';
 import {
   buildClusterImages,
   buildClusterMirror,
@@ -237,7 +236,9 @@ test('the built-in lesson runs every chapter on real Kubernetes, replays a chapt
   for (const chapter of lesson.chapters.slice(0, lesson.chapters.findIndex((c) => c.id === 'service') + 1))
     assert.match(report, new RegExp(`\\(\`${chapter.id}\`\\) \\|[^|\\n]*\\| \\d`), `report: ${chapter.id}`);
   // The components' own start-up in the same run, the floor the lesson's time is compared with.
-  const startups = componentStartups(workdirLayout(workdir).stateFile);
+  const startups = Object.fromEntries(
+    (await componentStartups(workdir)).map((c) => [c.component, c.startupMs / 1000]),
+  );
   for (const [name, seconds] of Object.entries(startups))
     t.diagnostic(`component ${name}: ready ${seconds.toFixed(1)} s after its process started`);
   const timings = { chapters: secondsPerChapter(first), startups, events: first };
