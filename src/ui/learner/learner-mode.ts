@@ -8,7 +8,6 @@ import { addTime, recordStep, type LearnerProgress } from '../../engine/learner/
 import { engineIdle } from '../../engine/machine.js';
 import type { Probe } from '../../lesson/model.js';
 import type { PresenterMode, PresenterModeContext } from '../presenter/open-presenter.js';
-import { makeTheme } from '../presenter/theme.js';
 import { learnerAction } from './learner-keys.js';
 import { renderLearnerPanel } from './learner-panel.js';
 
@@ -27,7 +26,6 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
   const workdir = runtime.files.layout.root;
   const ports = runtime.ports('instant');
   const prober = ports.prober;
-  const theme = makeTheme(1);
   let progress: LearnerProgress = await readLearnerProgress(workdir, lesson.id);
   let watch: StepWatch | undefined;
   let check: LearnerCheck | undefined;
@@ -102,6 +100,7 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
     ctx.presenter()?.updateUi((ui) => ({ ...ui, session: planned.session, focus: 'terminal' }));
   };
 
+  let lastShown = '';
   const poll = async (): Promise<void> => {
     const now = Date.now();
     const state = engine.getState();
@@ -143,7 +142,12 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
       for (const p of planned.failcheck) if ((broken = await probe(p))) break;
       w.broken = broken;
     }
-    redraw();
+    // Four polls a second: a full frame only when what the panel shows has changed.
+    const shown = JSON.stringify([w, message]);
+    if (shown !== lastShown) {
+      lastShown = shown;
+      redraw();
+    }
   };
 
   const unsubscribe = engine.subscribe((state, event) => {
@@ -204,7 +208,7 @@ export async function learnerMode(ctx: PresenterModeContext): Promise<PresenterM
         const step = plan.steps[engine.getState().cursor];
         return { ...ui, focus: 'terminal', ...(step ? { session: step.session } : {}) };
       },
-      regions: (frame) => {
+      regions: (frame, _ui, theme) => {
         // Over the narration pane as the frame laid it out (notes included), else over the terminal.
         const under =
           frame.regions.find((r) => r.id === 'narration') ?? frame.regions.find((r) => r.id === 'terminal');

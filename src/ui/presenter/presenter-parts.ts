@@ -45,8 +45,8 @@ export interface PresenterParts {
 export interface PresenterHooks {
   /** A key, before the presenter's own handling (also while the terminal has the focus): true if taken. */
   onKey?(name: string, sequence: string, ui: UiState): boolean;
-  /** Regions drawn over the frame, last. */
-  regions?(frame: Frame, ui: UiState): Region[];
+  /** Regions drawn over the frame, last, in the frame's theme. */
+  regions?(frame: Frame, ui: UiState, theme: Theme): Region[];
   /** The UI state the presenter opens with. */
   initialUi?(ui: UiState): UiState;
 }

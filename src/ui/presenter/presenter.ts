@@ -250,8 +250,9 @@ export class Presenter {
     const { screen } = this.parts;
     // The notes of a new chapter, a zoom, a split: the terminal pane may have a new size.
     this.resizeTerminal();
-    const frame = renderFrame(this.view.input(this.ui, screen.width, screen.height));
-    const extra = this.parts.hooks?.regions?.(frame, this.ui);
+    const input = this.view.input(this.ui, screen.width, screen.height);
+    const frame = renderFrame(input);
+    const extra = this.parts.hooks?.regions?.(frame, this.ui, input.theme);
     if (extra) frame.regions.push(...extra);
     this.lastFrame = frame;
     screen.draw(frame.regions);
