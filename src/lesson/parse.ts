@@ -248,12 +248,6 @@ function nulBytes(
   });
 }
 
-/** A heading's display title and its explicit `{#id}`, if any (heading-attributes.ts reads the rest). */
-export function headingTitle(text: string): { title: string; id?: string } {
-  const { title, id } = parseHeading(text);
-  return id ? { title, id } : { title };
-}
-
 /** A chapter's default id: its title in lower case, accents removed, words joined by hyphens. */
 export function slugify(title: string): string {
   return title

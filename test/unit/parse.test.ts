@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { buildPlan } from '../../src/engine/plan.js';
 import { UsageError } from '../../src/errors.js';
 import { lintLesson } from '../../src/lesson/lint.js';
-import { parseLesson, slugify, headingTitle, openFence } from '../../src/lesson/parse.js';
+import { parseLesson, slugify, openFence } from '../../src/lesson/parse.js';
+import { parseHeading } from '../../src/lesson/heading-attributes.js';
 import { LINT_RULES } from '../../src/lesson/rules/index.js';
 import { FIXTURES } from '../helpers/snapshot.js';
 
@@ -84,7 +85,8 @@ const slugs: [string, string][] = [
 for (const [title, slug] of slugs) test(`slug of ${title}`, () => assert.equal(slugify(title), slug));
 
 test('an explicit {#id} wins over the slug', () => {
-  assert.deepEqual(headingTitle('Le *plugin* CNI {#cni}'), { title: 'Le plugin CNI', id: 'cni' });
+  const { title, id } = parseHeading('Le *plugin* CNI {#cni}');
+  assert.deepEqual({ title, id }, { title: 'Le plugin CNI', id: 'cni' });
 });
 
 /** openFence: a code block's raw text (as marked gives it), its opener, the chapter level, a Markdown sample. */

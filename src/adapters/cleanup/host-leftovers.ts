@@ -17,12 +17,15 @@ import type { Leftovers } from '../../lesson/model.js';
  */
 
 /** The machine's folders these leftovers live in, outermost first. */
+const KUBELET_DEFAULT = '/var/lib/kubelet';
+const CNI_RESULTS = '/var/lib/cni/results';
+const SHIM_SOCKETS = '/run/containerd/s';
 const HOST_FOLDERS = {
-  kubelet: ['/var/lib/kubelet', '/var/lib/kubelet/device-plugins'],
+  kubelet: [KUBELET_DEFAULT, `${KUBELET_DEFAULT}/device-plugins`],
   podLogs: '/var/log/pods',
   containerLogs: '/var/log/containers',
-  cni: ['/var/lib/cni', '/var/lib/cni/results'],
-  shims: ['/run/containerd', '/run/containerd/s'],
+  cni: ['/var/lib/cni', CNI_RESULTS],
+  shims: ['/run/containerd', SHIM_SOCKETS],
 };
 
 /** Where the host folders are (tests point them into a temporary folder). */
@@ -36,11 +39,11 @@ export interface LeftoverRoots {
 }
 
 const DEFAULT_ROOTS: LeftoverRoots = {
-  kubeletDefault: '/var/lib/kubelet',
+  kubeletDefault: KUBELET_DEFAULT,
   podLogs: HOST_FOLDERS.podLogs,
   containerLogs: HOST_FOLDERS.containerLogs,
-  cniResults: '/var/lib/cni/results',
-  shimSockets: '/run/containerd/s',
+  cniResults: CNI_RESULTS,
+  shimSockets: SHIM_SOCKETS,
 };
 
 /** Every host folder a lesson with these leftovers may create (for `absentAtStart`), outermost first. */

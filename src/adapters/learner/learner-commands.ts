@@ -1,5 +1,5 @@
 import type { LearnerCommand } from '../../engine/learner/attempts.js';
-import { stripEscapes } from '../tmux/shell-marks.js';
+import { cleanOutput } from '../tmux/shell-marks.js';
 
 // OSC 133;C (a command starts), 133;D;N (it ended), 633;E;LINE (its command line), 133;A (a prompt).
 const MARKS = /\x1b\](133;[ACD]|633;E;)([^\x07\x1b]*)(?:\x07|\x1b\\)/g;
@@ -27,7 +27,7 @@ export function scanLearnerCommands(text: string): { commands: LearnerCommand[];
         const status = Number((m[2] ?? '').replace(/^;/, '').split(';')[0]);
         ended = {
           status: Number.isInteger(status) ? status : 0,
-          output: stripEscapes(text.slice(started, at)).replace(/^\n/, ''),
+          output: cleanOutput(text.slice(started, at)),
         };
       }
     } else if (kind === '633;E;') {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { emptyProgress, parseProgress, type LearnerProgress } from '../../engine/learner/progress.js';
 import { writeFileSafely } from '../files/write-file-safely.js';
@@ -19,7 +19,7 @@ export async function readLearnerProgress(workdir: string, lessonId: string): Pr
 
 /** Whether a learner ever opened this work directory. */
 export async function hasLearnerProgress(workdir: string): Promise<boolean> {
-  return readFile(learnerFile(workdir)).then(
+  return access(learnerFile(workdir)).then(
     () => true,
     () => false,
   );

@@ -105,6 +105,6 @@ export function stripEscapes(text: string): string {
 }
 
 /** A command's output as a person saw it: escapes removed, the line break bash adds before it trimmed. */
-function cleanOutput(raw: string): string {
+export function cleanOutput(raw: string): string {
   return stripEscapes(raw).replace(/^\n/, '');
 }
