@@ -1,4 +1,7 @@
 import { test } from 'node:test';
+import { renderLearnerPanel } from '../../src/ui/learner/learner-panel.js';
+import { makeTheme } from '../../src/ui/presenter/theme.js';
+import { visibleWidth } from '../../src/ui/text/ansi.js';
 import assert from 'node:assert/strict';
 import { scanLearnerCommands } from '../../src/adapters/learner/learner-commands.js';
 import { judgeAttempt, visibleHints, watchStep } from '../../src/engine/learner/attempts.js';
@@ -155,4 +158,23 @@ test('mark-step: a step done or skipped without running, the cursor moves past i
   assert.equal(next.steps[0]?.status, 'skipped');
   assert.equal(next.cursor, 1);
   assert.deepEqual(effects, [{ type: 'persist' }]);
+});
+
+test('the learner panel keeps its right border in place with a wide character in the step', () => {
+  const { plan: p } = plan();
+  const step = { ...p.steps[0]!, name: 'écrire-漢字', session: 'シェル' };
+  const lines = renderLearnerPanel({
+    step,
+    total: p.steps.length,
+    check: learnerCheckOf(step),
+    watch: undefined,
+    hints: [],
+    message: null,
+    width: 40,
+    theme: makeTheme(0),
+  });
+  for (const line of lines) {
+    assert.equal(visibleWidth(line), 40, line);
+    assert.match(line, /[┐│┘]$/, `the right border ends the line: ${line}`);
+  }
 });

@@ -1,7 +1,7 @@
 import type { LearnerCheck } from '../../engine/learner/checks.js';
 import type { StepWatch } from '../../engine/learner/attempts.js';
 import type { PlannedStep } from '../../engine/plan-model.js';
-import { fitAnsi } from '../text/ansi.js';
+import { fitAnsi, visibleWidth } from '../text/ansi.js';
 import { wrapPlain } from '../text/ansi-wrap.js';
 import type { Theme } from '../presenter/theme.js';
 import { keysLine } from './learner-keys.js';
@@ -69,7 +69,9 @@ export function renderLearnerPanel(input: LearnerPanelInput): string[] {
     wrap(keysLine({ manual: check.kind === 'manual', broken: watch?.broken ?? false }), theme.dim);
   }
   const border = theme.borderFocused;
-  const top = `${border('┌─')}${theme.title(title.slice(0, Math.max(0, inner - 1)))}${border('─'.repeat(Math.max(0, inner + 1 - Math.min(title.length, inner - 1))))}${border('┐')}`;
+  // Cut and measured in columns: a step name with a wide character keeps the right border in place.
+  const titleText = fitAnsi(title, Math.min(visibleWidth(title), Math.max(0, inner - 1)));
+  const top = `${border('┌─')}${theme.title(titleText)}${border('─'.repeat(Math.max(0, inner + 1 - visibleWidth(titleText))))}${border('┐')}`;
   const lines = [fitAnsi(top, width)];
   for (const line of body) lines.push(`${border('│')} ${fitAnsi(line, inner)} ${border('│')}`);
   lines.push(fitAnsi(border(`└${'─'.repeat(Math.max(0, width - 2))}┘`), width));
