@@ -6,7 +6,7 @@ import { workdirLayout } from '../../adapters/workdir/workdir.js';
 import { findChapterIndex } from '../../engine/plan.js';
 import { DemystifyError } from '../../errors.js';
 import type { CliIo } from '../context.js';
-import { parsePins, workdirRootFor } from '../common.js';
+import { lessonWorkdirRoot, parsePins, workdirRootFor } from '../common.js';
 import { driveEngine, reportPins } from './engine-common.js';
 import { parseTyping } from './run.js';
 import { lockForCommand } from './workdir-lock.js';
@@ -28,14 +28,18 @@ export interface ReplayCommandOptions {
  */
 export async function runReplay(chapterRef: string, opts: ReplayCommandOptions, io: CliIo): Promise<number> {
   const typing = parseTyping(opts.typing);
-  const root = await workdirRootFor(opts.lesson, opts.workdir);
+  // A lesson named is read once, here: its id gives the work directory, and it is the lesson replayed.
+  const named = opts.lesson === undefined ? undefined : await loadLesson(opts.lesson);
+  const root = named
+    ? lessonWorkdirRoot(named.id, opts.workdir)
+    : await workdirRootFor(undefined, opts.workdir);
   if (!existsSync(root) && opts.lesson === undefined) throw nothingRan(root);
   // One command at a time in a work directory (docs/reliability.md); the state is read once it is ours.
   const lock = await lockForCommand(root, 'replay', opts, io);
   try {
     const state = await readState(workdirLayout(root).stateFile);
     if (!state && opts.lesson === undefined) throw nothingRan(root);
-    const lesson = await loadLesson(opts.lesson ?? state!.lessonFile);
+    const lesson = named ?? (await loadLesson(state!.lessonFile));
     const chapter = findChapterIndex(lesson, chapterRef);
     // The versions of the run that set the machine up, unless --pin says otherwise.
     const pins: Record<string, string> = {};
