@@ -51,9 +51,13 @@ function textLine(plan: Plan, state: EngineState, event: EngineEvent | StepSkipp
   if (event.type !== 'step-finished' && event.type !== 'step-skipped') return undefined;
   const step = plan.steps[event.step];
   if (!step) return undefined;
-  const fast = state.steps[event.step]?.fast ? ' (fast-forward)' : '';
-  const duration = event.outcome.kind === 'skipped' ? '-' : seconds(event.outcome.durationMs);
-  return `${step.chapterId.padEnd(16)} ${step.name.padEnd(24)} ${duration.padStart(7)}  ${outcomeLabel(event.outcome)}${fast}`;
+  return stepLine(step.chapterId, step.name, event.outcome, state.steps[event.step]?.fast === true);
+}
+
+/** A finished step as `run` and `rehearse` print it: chapter, step, seconds, outcome, fast-forward. */
+export function stepLine(chapter: string, step: string, outcome: StepOutcome, fast: boolean): string {
+  const duration = outcome.kind === 'skipped' ? '-' : seconds(outcome.durationMs);
+  return `${chapter.padEnd(16)} ${step.padEnd(24)} ${duration.padStart(7)}  ${outcomeLabel(outcome)}${fast ? ' (fast-forward)' : ''}`;
 }
 
 function jsonLine(plan: Plan, state: EngineState, event: EngineEvent | StepSkipped): string | undefined {
@@ -83,6 +87,21 @@ function jsonLine(plan: Plan, state: EngineState, event: EngineEvent | StepSkipp
 /** Exit code of a run interrupted by Ctrl-C (128 + SIGINT), as a shell reports it. */
 const INTERRUPTED_EXIT = 130;
 
+/** The NDJSON `run-ended` event of a run: how it ended, the failed step, why it stopped. */
+export function runEndedEvent(state: EngineState): Record<string, unknown> {
+  const result = state.lastRun;
+  const step = result?.kind === 'step-failed' ? state.plan.steps[result.step] : undefined;
+  const error = runError(result);
+  return {
+    event: 'run-ended',
+    at: Date.now(),
+    ok: result?.kind === 'ok',
+    ...(step ? { failedStep: step.name, chapter: step.chapterId } : {}),
+    ...(runStopped(result) ? { stopped: true } : {}),
+    ...(error ? { error } : {}),
+  };
+}
+
 /**
  * Print how a run ended and return the exit code: 0 when it went through, 1 naming the failed step with
  * its session's last log lines (and first, a component that exited meanwhile, with its own log's tail).
@@ -94,11 +113,7 @@ function reportEnd(engine: Engine, io: CliIo, options: { json: boolean }): numbe
   const step = failedStep === undefined ? undefined : state.plan.steps[failedStep];
   const outcome = failedStep === undefined ? undefined : state.steps[failedStep]?.outcome;
   const error = runError(result);
-  if (options.json) {
-    io.stdout(
-      `${JSON.stringify({ event: 'run-ended', at: Date.now(), ok: result?.kind === 'ok', ...(step ? { failedStep: step.name, chapter: step.chapterId } : {}), ...(runStopped(result) ? { stopped: true } : {}), ...(error ? { error } : {}) })}\n`,
-    );
-  }
+  if (options.json) io.stdout(`${JSON.stringify(runEndedEvent(state))}\n`);
   if (result?.kind === 'ok') return 0;
   if (!result) io.stderr('demystify: nothing ran (the lesson has no chapter to run)\n');
   if (error) io.stderr(`demystify: ${error}\n`);

@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { loadLesson } from '../../adapters/lessons/lesson-files.js';
 import { runCliChild } from '../../adapters/rehearsal/cli-child.js';
 import { componentStartups } from '../../adapters/rehearsal/component-startup.js';
-import { outcomeLabel } from '../../engine/outcome.js';
 import { findChapterIndex } from '../../engine/plan.js';
 import { aggregateRehearsal } from '../../engine/rehearsal/aggregate.js';
 import { runFromNdjson } from '../../engine/rehearsal/run-events.js';
@@ -13,7 +12,7 @@ import { writeRehearsalReport } from '../../ui/report/write-report.js';
 import type { SetupCommandOptions } from '../commands/setup-options.js';
 import { lessonWorkdirRoot } from '../common.js';
 import type { CliIo } from '../context.js';
-import { seconds } from './engine-common.js';
+import { stepLine } from './engine-common.js';
 import { plannedRange, reportStamp } from './report-common.js';
 
 /** Options of `demystify rehearse`. */
@@ -138,12 +137,7 @@ function progressLine(run: number, line: string, io: CliIo): void {
   if (event.event !== 'step-finished') return;
   const record = runFromNdjson(line, run).steps[0];
   if (!record) return;
-  const o = record.outcome;
-  const duration = o.kind === 'skipped' ? '-' : seconds(o.durationMs);
-  const fast = record.fast ? ' (fast-forward)' : '';
-  io.stdout(
-    `  run ${run}  ${record.chapter.padEnd(16)} ${record.step.padEnd(24)} ${duration.padStart(7)}  ${outcomeLabel(o)}${fast}\n`,
-  );
+  io.stdout(`  run ${run}  ${stepLine(record.chapter, record.step, record.outcome, record.fast)}\n`);
 }
 
 function failedAt(record: RunRecord): string {

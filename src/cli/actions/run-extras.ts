@@ -3,7 +3,7 @@ import type { WorkdirRuntime } from '../../adapters/runtime/workdir-runtime.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Lesson } from '../../lesson/model.js';
 import type { CliIo } from '../context.js';
-import { reportProgress, runError } from './engine-common.js';
+import { reportProgress, runEndedEvent } from './engine-common.js';
 import { rangeOfPlan, recordingDir } from './report-common.js';
 
 /** What `run` may do besides running: report on the run (`--report DIR`), record it (`--record`, `--record-dir DIR`). */
@@ -71,18 +71,8 @@ function followForReport(ctx: RunContext, report: string, io: CliIo): RunExtras 
           import('../../ui/report/write-report.js'),
         ]);
       const state = ctx.engine.getState();
-      const result = state.lastRun;
-      const failed = result?.kind === 'step-failed' ? state.plan.steps[result.step] : undefined;
-      const error = runError(result);
       lines.push(
-        JSON.stringify({
-          event: 'run-ended',
-          at: Date.now(),
-          ok: result?.kind === 'ok',
-          ...(failed ? { failedStep: failed.name, chapter: failed.chapterId } : {}),
-          ...(error ? { error } : {}),
-          ...(result ? {} : { error: 'nothing ran' }),
-        }),
+        JSON.stringify({ ...runEndedEvent(state), ...(state.lastRun ? {} : { error: 'nothing ran' }) }),
       );
       const record = runFromNdjson(lines.join('\n'), 1);
       // A component's record is written just after its step: wait for those of the components that got ready.
