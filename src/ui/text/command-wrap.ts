@@ -1,4 +1,4 @@
-import { graphemes } from './ansi.js';
+import { graphemes, visibleWidth } from './ansi.js';
 
 /**
  * Shell commands wrapped for a step box. A command is shown exactly as it is typed, so only where a
@@ -8,7 +8,7 @@ import { graphemes } from './ansi.js';
  * value) is broken after one of `= / , : &`, else cut where the line ends, never at column 0.
  */
 
-const width = (text: string): number => graphemes(text).reduce((sum, g) => sum + g.width, 0);
+const width = visibleWidth;
 
 const SEPARATORS = ['=', '/', ',', ':', '&'];
 
