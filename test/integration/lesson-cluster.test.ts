@@ -9,12 +9,7 @@ import { detectArch } from '../../src/adapters/fetch/arch.js';
 import { namespaceName } from '../../src/adapters/isolation/address.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { removeNamespace, TestHost, track } from './isolation-helpers.js';
-import {
-  holdClusterLock,
-  hostPaths,
-  mountsUnder,
-  processesUnder,
-} from './cluster-checks.js';
+import { holdClusterLock, hostPaths, mountsUnder, processesUnder } from './cluster-checks.js';
 import { componentStartups } from '../../src/adapters/rehearsal/component-startup.js';
 import {
   buildClusterImages,
